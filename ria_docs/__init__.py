@@ -1,0 +1,3 @@
+"""ria-docs: merge regional network returns into the RIA plan and the regional update."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,119 @@
+"""The ria-docs command line: a thin layer that maps options onto ria_docs.pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+FOLDER = click.Path(file_okay=False, path_type=Path)
+
+
+def _fail(message: str, code: int = 1):
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(code)
+
+
+def _show_report(report) -> None:
+    from .report import to_text
+
+    click.echo(to_text(report))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ria-docs")
+def main():
+    """Merge regional network returns into the RIA plan and the regional update.
+
+    \b
+    Typical use, from the folder holding inputs/ (region.toml and the returns):
+      ria-docs merge
+    """
+
+
+@main.command()
+@click.argument("inputs", type=FOLDER, default="inputs")
+@click.option("-o", "--outputs", type=FOLDER, default="outputs", show_default=True,
+              help="Folder to write the documents, plan.json and merge-report.md into.")
+@click.option("--templates", type=FOLDER, default=None,
+              help="Folder holding ria-plan.docx and regional-update.docx "
+                   "[default: ./templates if there, else the installed copies].")
+@click.option("--skip-invalid", is_flag=True,
+              help="Leave returns with errors out (named in the report) and write the documents anyway.")
+def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bool):
+    """Validate every return in INPUTS, merge them, and write the documents.
+
+    INPUTS is the cycle folder holding region.toml and the return workbooks
+    (default: ./inputs). Writes ria-plan.docx, regional-update.docx, plan.json
+    and merge-report.md to OUTPUTS. If any return has an error, every problem
+    is listed and nothing is written (exit 1).
+
+    \b
+    Example:
+      ria-docs merge inputs -o outputs
+    """
+    from .exceptions import RiaDocsError
+    from .pipeline import merge_folder
+
+    try:
+        result = merge_folder(inputs, outputs, templates=templates, skip_invalid=skip_invalid)
+    except RiaDocsError as exc:
+        _fail(str(exc))
+    _show_report(result.check.report)
+    if not result.written:
+        bad = sorted({p.file for p in result.check.report.errors if p.file})
+        _fail(
+            f"{len(result.check.report.errors)} error(s) in {len(bad)} file(s); nothing was written. "
+            "Fix them and merge again, or use --skip-invalid to leave those returns out."
+        )
+    for path in result.written:
+        click.echo(f"Wrote {path}")
+
+
+@main.command()
+@click.argument("inputs", type=FOLDER, default="inputs")
+def check(inputs: Path):
+    """Validate every return in INPUTS and report problems; write nothing.
+
+    Exit 0 when there are no errors (warnings allowed), 1 when there are.
+
+    \b
+    Example:
+      ria-docs check inputs
+    """
+    from .exceptions import RiaDocsError
+    from .pipeline import check_folder
+
+    try:
+        result = check_folder(inputs)
+    except RiaDocsError as exc:
+        _fail(str(exc))
+    _show_report(result.report)
+    if result.report.errors:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("plan_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--outputs", type=FOLDER, default="outputs", show_default=True,
+              help="Folder to write ria-plan.docx and regional-update.docx into.")
+@click.option("--templates", type=FOLDER, default=None,
+              help="Folder holding the templates [default: ./templates if there, else the installed copies].")
+def render(plan_json: Path, outputs: Path, templates: Path | None):
+    """Re-render the documents from a saved PLAN_JSON, e.g. after editing a template.
+
+    \b
+    Example:
+      ria-docs render outputs/plan.json --templates my-templates
+    """
+    from .exceptions import RiaDocsError
+    from .pipeline import render_plan_file
+
+    try:
+        written = render_plan_file(plan_json, outputs, templates=templates)
+    except RiaDocsError as exc:
+        _fail(str(exc))
+    for path in written:
+        click.echo(f"Wrote {path}")

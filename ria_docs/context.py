@@ -1,0 +1,138 @@
+"""Stage 4: turn the canonical Plan into the plain values the templates use.
+
+Templates only see dicts, lists and strings, grouped the way the templates
+loop (a theme holds its activities, so its cells merge over exactly them).
+The names here are the template contract documented in the README.
+"""
+
+from __future__ import annotations
+
+from .model import Plan, Rag
+
+# Standard Office RAG fills; black text on each passes WCAG AA contrast.
+RAG_FILLS = {Rag.RED: "FF0000", Rag.AMBER: "FFC000", Rag.GREEN: "00B050", Rag.BLUE: "00B0F0"}
+NO_FILL = "auto"
+
+
+def _lines(texts) -> list[str]:
+    return [t.text for t in texts]
+
+
+def _structure(plan: Plan) -> list[dict]:
+    """The reporting structure: top groups, the groups reporting to them, and
+    everything reporting to those (deeper levels flattened, in order)."""
+    networks = plan.networks
+    label = {n.name: n.structure_label for n in networks}
+    children: dict[str, list[str]] = {}
+    for n in networks:
+        if n.reports_to:
+            children.setdefault(n.reports_to, []).append(n.name)
+    reports_to = {n.name: n.reports_to for n in networks}
+    roots = [name for name in children if not reports_to.get(name)]
+
+    def descendants(name: str) -> list[str]:
+        found = []
+        for child in children.get(name, []):
+            found.append(label.get(child, child))
+            found.extend(descendants(child))
+        return found
+
+    return [
+        {
+            "name": label.get(root, root),
+            "members": [
+                {"name": label.get(member, member), "members": descendants(member)}
+                for member in children[root]
+            ],
+        }
+        for root in roots
+    ]
+
+
+def _activity(activity) -> dict:
+    ticks = activity.ticks
+    return {
+        "bullets": list(activity.bullets),
+        "rag": activity.rag.value if activity.rag else "",
+        "rag_fill": RAG_FILLS[activity.rag] if activity.rag else NO_FILL,
+        "regional_group_task": ticks.regional_group_task,
+        "seminar_workshop": ticks.seminar_workshop,
+        "project_work": ticks.project_work,
+        "ria_lead": ticks.ria_lead,
+        "sdsa": ticks.sdsa,
+        "commentary": list(activity.commentary),
+        "network": activity.network,
+    }
+
+
+EMPTY_ACTIVITY = {
+    "bullets": [], "rag": "", "rag_fill": NO_FILL, "regional_group_task": False, "seminar_workshop": False,
+    "project_work": False, "ria_lead": False, "sdsa": False, "commentary": [], "network": "",
+}
+
+
+def _person(person) -> str:
+    return person.display() if person else ""
+
+
+def plan_context(plan: Plan) -> dict:
+    region = plan.region
+    return {
+        "title": f"{region.region} Regional Improvement and Innovation Alliance Plan {region.plan_year}",
+        "region": region.region,
+        "plan_year": region.plan_year,
+        "period": region.period,
+        "overview": region.overview_paragraphs,
+        "structure": _structure(plan),
+        "las": [
+            {
+                "name": row.la,
+                "support_needed": _lines(row.support_needed),
+                "support_actions": _lines(row.support_actions),
+                "strengths_and_offers": _lines(row.strengths_and_offers),
+                "offer_actions": _lines(row.offer_actions),
+            }
+            for row in plan.la_support
+        ],
+        "themes": [
+            {
+                "code": theme.code,
+                "title": theme.title,
+                "label": theme.label,
+                # Merged cells hold one paragraph; a line break keeps the lines.
+                "outcome": "\n".join(theme.outcome),
+                "lead": "\n".join(theme.lead_responsibility),
+                "lead_network": theme.lead_network,
+                # A theme with no activity still gets its row, like an LA with no support.
+                "activities": [_activity(a) for a in theme.activities] or [dict(EMPTY_ACTIVITY)],
+            }
+            for theme in plan.themes
+        ],
+        "networks": [
+            {
+                "name": network.name,
+                "chair": _person(network.chair),
+                "director": _person(network.director),
+                "contribution": _lines(network.contribution),
+            }
+            for network in plan.networks
+            if network.show_in_section_d
+        ],
+    }
+
+
+def update_context(plan: Plan) -> dict:
+    region = plan.region
+    return {
+        "title": f"{region.region} Regional Update - {region.period}",
+        "region": region.region,
+        "period": region.period,
+        "sections": [
+            {
+                "heading": section.heading,
+                "bullets": [{"text": b.text, "sub_bullets": _lines(b.sub_bullets)} for b in section.bullets],
+            }
+            for section in plan.update
+            if section.bullets
+        ],
+    }

@@ -1,0 +1,51 @@
+"""Every exception ria-docs raises on purpose.
+
+Problems found *in the data* (a wrong RAG value, an unknown LA) are not raised:
+they are collected as :class:`ria_docs.report.Problem` rows so that one run
+reports all of them.  Exceptions are for what stops the job as a whole: an
+unreadable region.toml, a broken template, an output that cannot be written.
+"""
+
+
+class RiaDocsError(Exception):
+    """Base class; the CLI prints these as plain messages, never a traceback."""
+
+
+class RegionError(RiaDocsError):
+    """region.toml is missing, unreadable or inconsistent.
+
+    ``problems`` holds every problem found, so all of them can be shown at once.
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return self.args[0]
+        return "\n".join([self.args[0], *(f"  - {p}" for p in self.problems)])
+
+
+class InputsError(RiaDocsError):
+    """The inputs folder or a file given on the command line cannot be used."""
+
+
+class TemplateError(RiaDocsError):
+    """A Word template is missing, is not a .docx, or has a template-tag mistake."""
+
+
+class PlanFileError(RiaDocsError):
+    """A saved plan.json cannot be read back."""
+
+
+class OutputError(RiaDocsError):
+    """An output file cannot be written (read-only folder, file open in Word...)."""
+
+
+class ReturnsInvalid(RiaDocsError):
+    """At least one return has an error, so no documents were written."""
+
+    def __init__(self, report):
+        super().__init__("one or more returns have errors; nothing was written")
+        self.report = report

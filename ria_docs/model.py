@@ -1,0 +1,143 @@
+"""The canonical model of one cycle: what plan.json holds.
+
+Everything the documents show is here, each item with the source it came from,
+so ``ria-docs render plan.json`` can rebuild the documents without the returns.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict
+
+from .region import RegionConfig
+
+SCHEMA_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Model):
+    """Where an item came from: a return's file (relative to the inputs folder),
+    sheet and cell; or region.toml, for roster defaults."""
+
+    file: str
+    sheet: str | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.file}, {self.sheet}!{self.cell}"
+        return self.file
+
+
+class Text(_Model):
+    """One paragraph or bullet, and its source."""
+
+    text: str
+    source: Source | None = None
+
+
+class Rag(str, Enum):
+    RED = "Red"
+    AMBER = "Amber"
+    GREEN = "Green"
+    BLUE = "Blue"  # complete
+
+
+class Ticks(_Model):
+    """The five tick columns of Section C."""
+
+    regional_group_task: bool = False
+    seminar_workshop: bool = False
+    project_work: bool = False
+    ria_lead: bool = False
+    sdsa: bool = False
+
+
+class Activity(_Model):
+    bullets: list[str]  # one activity row; several lines are several bullets
+    rag: Rag | None = None
+    ticks: Ticks = Ticks()
+    commentary: list[str] = []
+    network: str
+    source: Source  # the Activity cell
+
+
+class Theme(_Model):
+    code: str
+    title: str
+    lead_network: str
+    outcome: list[str] = []
+    outcome_source: Source | None = None
+    lead_responsibility: list[str] = []
+    lead_responsibility_source: Source | None = None
+    activities: list[Activity] = []
+
+    @property
+    def label(self) -> str:
+        return f"{self.code}: {self.title}"
+
+
+class LASupport(_Model):
+    """Section B: one LA's row."""
+
+    la: str
+    support_needed: list[Text] = []
+    support_actions: list[Text] = []
+    strengths_and_offers: list[Text] = []
+    offer_actions: list[Text] = []
+
+
+class Person(_Model):
+    name: str
+    la: str | None = None
+    source: Source | None = None
+
+    def display(self) -> str:
+        return f"{self.name} ({self.la})" if self.la else self.name
+
+
+class Network(_Model):
+    """Section D: one regional network, roster overridden by its return."""
+
+    name: str
+    structure_label: str
+    reports_to: str | None = None
+    show_in_section_d: bool = True
+    chair: Person | None = None
+    director: Person | None = None
+    contribution: list[Text] = []
+    return_file: str | None = None  # the return used, if any
+
+
+class UpdateBullet(_Model):
+    text: str
+    source: Source
+    sub_bullets: list[Text] = []
+
+
+class UpdateSection(_Model):
+    heading: str
+    bullets: list[UpdateBullet] = []
+
+
+class ReturnUsed(_Model):
+    file: str
+    network: str
+    completed_by: str | None = None
+    email: str | None = None
+    date_submitted: str | None = None  # ISO date
+    template_version: str | None = None
+
+
+class Plan(_Model):
+    schema_version: int = SCHEMA_VERSION
+    region: RegionConfig
+    networks: list[Network]
+    themes: list[Theme]
+    la_support: list[LASupport]
+    update: list[UpdateSection]
+    returns: list[ReturnUsed] = []

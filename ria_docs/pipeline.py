@@ -1,0 +1,155 @@
+"""The pipeline as plain functions: check a folder, merge it, render a plan.
+
+This is the library the CLI maps its options onto; it never imports click.
+Stages: read (reader) -> validate -> merge -> context -> render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .context import plan_context, update_context
+from .exceptions import InputsError, PlanFileError
+from .merge import merge_returns
+from .model import Plan
+from .reader import EXCEL_SUFFIXES, read_return
+from .region import RegionConfig, load_region
+from .render import PLAN_DOCX, UPDATE_DOCX, render_docx, template_path, write_outputs
+from .report import Report, to_markdown
+from .validate import NetworkReturn, select_returns, validate_return
+
+REGION_TOML = "region.toml"
+PLAN_JSON = "plan.json"
+MERGE_REPORT = "merge-report.md"
+# Spreadsheets ria-docs cannot read: reported, so a chair's return is not missed.
+OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".csv", ".numbers")
+
+
+@dataclass
+class CheckResult:
+    region: RegionConfig
+    report: Report
+    returns: list[NetworkReturn] = field(default_factory=list)  # one per network, valid
+    plan: Plan | None = None  # merged from ``returns``
+
+    @property
+    def ok(self) -> bool:
+        return not self.report.errors
+
+
+@dataclass
+class MergeResult:
+    check: CheckResult
+    plan: Plan | None = None
+    written: list[Path] = field(default_factory=list)
+
+
+def find_return_files(inputs: Path) -> list[Path]:
+    """Every workbook under the inputs folder, in a stable order.
+
+    Excel's "~$" lock files and hidden files and folders are skipped.
+    """
+    found = []
+    for path in sorted(inputs.rglob("*"), key=lambda p: p.relative_to(inputs).as_posix().lower()):
+        relative = path.relative_to(inputs)
+        if any(part.startswith(".") for part in relative.parts) or path.name.startswith("~$"):
+            continue
+        if path.is_file() and path.suffix.lower() in EXCEL_SUFFIXES + OTHER_SPREADSHEETS:
+            found.append(path)
+    return found
+
+
+def check_folder(inputs: Path, *, skip_invalid: bool = False) -> CheckResult:
+    """Read and validate every return under ``inputs``; write nothing."""
+    inputs = Path(inputs)
+    if not inputs.is_dir():
+        raise InputsError(f"{inputs}: no such folder. Give the folder holding region.toml and the returns.")
+    region = load_region(inputs / REGION_TOML)
+    report = Report()
+    valid = []
+    for path in find_return_files(inputs):
+        file = path.relative_to(inputs).as_posix()
+        if path.suffix.lower() in OTHER_SPREADSHEETS:
+            report.account(file).used = False
+            report.error(
+                "not-xlsx", f"is a {path.suffix} file, which ria-docs does not read", file=file,
+                hint="open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)",
+            )
+            continue
+        raw = read_return(path, file, report)
+        validated = validate_return(raw, region, report) if raw is not None else None
+        if validated is not None and not report.errors_in(file):
+            valid.append(validated)
+    chosen = select_returns(valid, report)
+    for account in report.returns:
+        count = len(report.errors_in(account.file))
+        if count and account.used:
+            account.used = False
+            account.excluded_because = f"{count} error(s)" + ("; left out (--skip-invalid)" if skip_invalid else "")
+    result = CheckResult(region, report, [r for r in chosen if not report.errors_in(r.file)])
+    # Merge even when nothing will be written: its warnings belong in the report.
+    result.plan = merge_returns(region, result.returns, report)
+    return result
+
+
+def merge_folder(
+    inputs: Path, outputs: Path, *, templates: Path | None = None, skip_invalid: bool = False
+) -> MergeResult:
+    """The main job: check, merge, render, and write all outputs (or none)."""
+    check = check_folder(inputs, skip_invalid=skip_invalid)
+    result = MergeResult(check)
+    if check.report.errors and not skip_invalid:
+        return result
+    plan = result.plan = check.plan
+    files = render_documents(plan, templates)
+    files[PLAN_JSON] = plan_json(plan)
+    title = f"{check.region.region}, {check.region.period}"
+    files[MERGE_REPORT] = to_markdown(check.report, title=title, written=True).encode("utf-8")
+    result.written = write_outputs(Path(outputs), files)
+    return result
+
+
+def plan_json(plan: Plan) -> bytes:
+    return (plan.model_dump_json(indent=2) + "\n").encode("utf-8")
+
+
+def load_plan(path: Path) -> Plan:
+    path = Path(path)
+    try:
+        return Plan.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        raise PlanFileError(f"{path}: no such file. Give the plan.json a merge wrote.") from None
+    except OSError as exc:
+        raise PlanFileError(f"{path}: cannot be read ({exc.strerror}).") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise PlanFileError(
+            f"{path}: is not a plan.json written by ria-docs ({first['msg']} at {where or 'the top'}). "
+            "Merge the returns again to make a new one."
+        ) from None
+
+
+def render_documents(plan: Plan, templates: Path | None = None) -> dict[str, bytes]:
+    region = plan.region
+    author = f"{region.region} RIA"
+    plan_ctx, update_ctx = plan_context(plan), update_context(plan)
+    return {
+        PLAN_DOCX: render_docx(
+            template_path(PLAN_DOCX, templates), plan_ctx,
+            title=plan_ctx["title"], subject=f"RIA plan {region.plan_year}", author=author,
+        ),
+        UPDATE_DOCX: render_docx(
+            template_path(UPDATE_DOCX, templates), update_ctx,
+            title=update_ctx["title"], subject=f"Regional update {region.period}", author=author,
+        ),
+    }
+
+
+def render_plan_file(plan_path: Path, outputs: Path, *, templates: Path | None = None) -> list[Path]:
+    """Re-render the documents from a saved plan.json (after a template edit)."""
+    plan = load_plan(plan_path)
+    return write_outputs(Path(outputs), render_documents(plan, templates))

@@ -1,0 +1,381 @@
+"""Stage 1: read a return workbook into cleaned cells with their references.
+
+The reader knows the layout (sheet names, headers, About labels) but not the
+meaning of values: it finds the sheets and columns, cleans every cell with
+:func:`ria_docs.text.clean_text`, and reports every non-empty cell it does not
+hand on (extra sheets, extra columns, unknown About labels) as ignored.
+Meaning (networks, themes, RAG words...) is checked by :mod:`ria_docs.validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl.utils import get_column_letter
+
+from .report import Report
+from .text import CleanText, _loose, clean_text, did_you_mean
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # encrypted .xlsx and legacy .xls
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    headers: dict[str, str]  # key -> header text as the spec writes it
+    required: tuple[str, ...]
+
+
+SHEETS: dict[str, SheetSpec] = {
+    spec.name.lower(): spec
+    for spec in (
+        SheetSpec("Contribution", {"contribution": "Contribution"}, ("contribution",)),
+        SheetSpec(
+            "Work programme",
+            {
+                "theme": "Theme",
+                "outcome": "Outcome",
+                "activity": "Activity",
+                "rag": "RAG",
+                "regional_group_task": "Regional group task",
+                "seminar_workshop": "Seminar/workshop",
+                "project_work": "Project work",
+                "lead_responsibility": "Lead responsibility",
+                "ria_lead": "RIA lead",
+                "sdsa": "SDSA",
+                "commentary": "Commentary",
+            },
+            ("theme", "activity"),
+        ),
+        SheetSpec(
+            "LA support",
+            {
+                "la": "LA",
+                "support_needed": "Support needed",
+                "support_actions": "Support actions",
+                "strengths_and_offers": "Strengths and offers",
+                "offer_actions": "Offer actions",
+            },
+            ("la",),
+        ),
+        SheetSpec("Update", {"section": "Section", "bullet": "Bullet", "sub_bullet": "Sub-bullet"}, ("section", "bullet")),
+    )
+}
+
+ABOUT_LABELS = {
+    "network": "Network",
+    "period": "Period",
+    "completed_by": "Completed by",
+    "email": "Email",
+    "date_submitted": "Date submitted",
+    "chair": "Chair",
+    "chair_la": "Chair LA",
+    "director": "Director link",
+    "director_la": "Director link LA",
+    "template_version": "Template version",
+}
+
+
+@dataclass(frozen=True)
+class CellText:
+    ref: str  # "D7"
+    row: int
+    text: CleanText
+    value: object  # the value as openpyxl gave it (bool, date, number or str)
+
+
+@dataclass
+class SheetData:
+    title: str  # as spelled in the workbook
+    rows: list[dict[str, CellText]] = field(default_factory=list)
+
+
+@dataclass
+class RawReturn:
+    file: str  # relative to the inputs folder, for messages
+    about: dict[str, CellText] = field(default_factory=dict)
+    about_title: str = "About"
+    about_label_rows: dict[str, int] = field(default_factory=dict)  # key -> row of its label
+    sheets: dict[str, SheetData] = field(default_factory=dict)  # key: spec name, lower case
+
+
+def _display(cell) -> str:
+    """A non-text cell as the chair saw it in Excel, near enough."""
+    value = cell.value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, (int, float)):
+        fmt = cell.number_format or ""
+        if "%" in fmt:
+            shown = value * 100
+            return f"{shown:g}%" if float(shown).is_integer() is False else f"{int(shown)}%"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+    return str(value)
+
+
+def _non_empty_rows(ws) -> dict[int, dict[int, object]]:
+    """Row -> column -> cell, for cells holding something.
+
+    Reads openpyxl's cell store directly instead of iterating the sheet's
+    dimensions, because one formatted cell at row 1,048,576 would otherwise
+    mean iterating a million empty rows.
+    """
+    rows: dict[int, dict[int, object]] = defaultdict(dict)
+    for (row, column), cell in ws._cells.items():
+        value = cell.value
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        rows[row][column] = cell
+    return rows
+
+
+class _ReturnReader:
+    def __init__(self, path: Path, file: str, report: Report):
+        self.path = path
+        self.file = file
+        self.report = report
+        self.account = report.account(file)
+
+    # -- helpers ---------------------------------------------------------
+    def _cell(self, sheet: str, cell) -> CellText:
+        value = cell.value
+        text = clean_text(value if isinstance(value, str) else _display(cell))
+        ref = f"{get_column_letter(cell.column)}{cell.row}"
+        if text.removed:
+            self.report.warning(
+                "removed-characters",
+                f"removed characters that cannot go into a Word document: {', '.join(text.removed)}",
+                file=self.file, sheet=sheet, cell=ref,
+                hint="check the text still reads as intended",
+            )
+        return CellText(ref, cell.row, text, value)
+
+    def _ignore(self, sheet: str, refs: list[str], message: str, hint: str | None = None) -> None:
+        self.account.ignored.extend(f"{sheet}!{ref}" for ref in refs)
+        shown = ", ".join(refs[:8]) + (f" and {len(refs) - 8} more" if len(refs) > 8 else "")
+        self.report.warning(
+            "ignored-cells", f"{message}; ignored {len(refs)} cell(s): {shown}",
+            file=self.file, sheet=sheet, hint=hint,
+        )
+
+    # -- the whole file ----------------------------------------------------
+    def read(self) -> RawReturn | None:
+        workbook = self._open()
+        if workbook is None:
+            return None
+        try:
+            return self._read_workbook(workbook)
+        finally:
+            workbook.close()
+
+    def _open(self):
+        import openpyxl  # deferred: keeps `ria-docs --help` quick
+
+        try:
+            head = self.path.open("rb").read(8)
+        except OSError as exc:
+            self.report.error("unreadable-file", f"cannot be opened: {exc.strerror}", file=self.file)
+            return None
+        if head == OLE_MAGIC:
+            self.report.error(
+                "not-xlsx",
+                "is password-protected or an old .xls workbook, which ria-docs cannot read",
+                file=self.file,
+                hint="open it in Excel, remove any password, and save it as an Excel Workbook (.xlsx)",
+            )
+            return None
+        try:
+            with warnings.catch_warnings():
+                # openpyxl warns about data validation and unknown extensions
+                # that chairs' workbooks carry; they do not affect the data.
+                warnings.simplefilter("ignore")
+                return openpyxl.load_workbook(self.path, data_only=True, rich_text=False)
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+            reason = "the file is empty" if self.path.stat().st_size == 0 else "it is not a valid .xlsx file"
+            self.report.error(
+                "not-xlsx",
+                f"cannot be read as an Excel workbook: {reason}",
+                file=self.file,
+                hint="open it in Excel and save it as an Excel Workbook (.xlsx)",
+            )
+            del exc
+            return None
+
+    def _read_workbook(self, workbook) -> RawReturn | None:
+        raw = RawReturn(self.file)
+        by_key: dict[str, object] = {}
+        for ws in workbook.worksheets:
+            rows = _non_empty_rows(ws)
+            self.account.cells_read += sum(len(r) for r in rows.values())
+            key = _loose(ws.title)
+            if key == "about" and "about" not in by_key:
+                by_key["about"] = ws
+                self._read_about(ws, rows, raw)
+            elif key in {_loose(name) for name in SHEETS} and key not in by_key:
+                by_key[key] = ws
+                spec = next(s for s in SHEETS.values() if _loose(s.name) == key)
+                data = self._read_table(ws, rows, spec)
+                if data is not None:
+                    raw.sheets[spec.name.lower()] = data
+            else:
+                refs = [f"{get_column_letter(c)}{r}" for r in sorted(rows) for c in sorted(rows[r])]
+                known = ["About", *(s.name for s in SHEETS.values())]
+                hint = did_you_mean(ws.title, known)
+                if key in by_key:
+                    message = f'a second sheet called "{ws.title}" is not read'
+                else:
+                    message = f'sheet "{ws.title}" is not one ria-docs reads'
+                if refs:
+                    self._ignore(ws.title, refs, message, hint)
+                elif hint:
+                    self.report.warning("extra-sheet", message, file=self.file, sheet=ws.title, hint=hint)
+        if "about" not in by_key:
+            names = ", ".join(f'"{ws.title}"' for ws in workbook.worksheets)
+            self.report.error(
+                "not-a-return",
+                f"has no About sheet, so it is not a network return (its sheets: {names})",
+                file=self.file,
+                hint="use the workbook issued by the regional team, or add an About sheet with Network and Period",
+            )
+            return None
+        return raw
+
+    def _warn_hidden(self, ws, rows) -> None:
+        hidden = [r for r in sorted(rows) if ws.row_dimensions[r].hidden]
+        if hidden:
+            listed = ", ".join(str(r) for r in hidden[:10])
+            self.report.warning(
+                "hidden-rows",
+                f"row(s) {listed} are hidden in Excel but were read like the others",
+                file=self.file, sheet=ws.title,
+                hint="delete hidden rows that should not be in the plan",
+            )
+        if ws.sheet_state != "visible":
+            self.report.warning(
+                "hidden-sheet", "this sheet is hidden in Excel but was read", file=self.file, sheet=ws.title,
+            )
+
+    # -- About -------------------------------------------------------------
+    def _read_about(self, ws, rows, raw: RawReturn) -> None:
+        raw.about_title = ws.title
+        self._warn_hidden(ws, rows)
+        labels = {_loose(text): key for key, text in ABOUT_LABELS.items()}
+        outside: list[str] = []  # cells beside a label's value, or with no label
+        for row in sorted(rows):
+            cells = rows[row]
+            label_cell = cells.get(1)
+            label = self._cell(ws.title, label_cell).text.one_line if label_cell else ""
+            key = labels.get(_loose(label))
+            if key is None and row == 1 and label_cell is not None:
+                continue  # a header row such as "Question | Answer"
+            if key is None and label_cell is not None:
+                refs = [cell.coordinate for _, cell in sorted(cells.items())]
+                self._ignore(
+                    ws.title, refs, f'"{label}" is not an About label ria-docs knows',
+                    did_you_mean(label, list(ABOUT_LABELS.values()))
+                    or "the labels are: " + ", ".join(ABOUT_LABELS.values()),
+                )
+                continue
+            outside.extend(cell.coordinate for column, cell in sorted(cells.items()) if column > 2 or key is None)
+            if key is not None:
+                raw.about_label_rows.setdefault(key, row)
+            value = cells.get(2)
+            if key is None or value is None:
+                continue
+            if key in raw.about:
+                self._ignore(
+                    ws.title, [label_cell.coordinate, value.coordinate],
+                    f'"{ABOUT_LABELS[key]}" is given twice; the first, in row {raw.about[key].row}, is used',
+                )
+            else:
+                raw.about[key] = self._cell(ws.title, value)
+        if outside:
+            self._ignore(ws.title, outside, "only a label in column A and its value in column B are read")
+
+    # -- the table sheets --------------------------------------------------
+    def _read_table(self, ws, rows, spec: SheetSpec) -> SheetData | None:
+        self._warn_hidden(ws, rows)
+        header_cells = rows.get(1, {})
+        wanted = {_loose(text): key for key, text in spec.headers.items()}
+        columns: dict[int, str] = {}
+        found: dict[str, str] = {}
+        extra_columns: list[int] = []
+        for column, cell in sorted(header_cells.items()):
+            text = self._cell(ws.title, cell).text.one_line
+            key = wanted.get(_loose(text))
+            if key is None:
+                extra_columns.append(column)
+            elif key in found:
+                self.report.error(
+                    "duplicate-header",
+                    f'two columns are headed "{spec.headers[key]}" ({found[key]}1 and {cell.column_letter}1)',
+                    file=self.file, sheet=ws.title, cell=cell.coordinate,
+                    hint="rename or delete one of them",
+                )
+                extra_columns.append(column)
+            else:
+                columns[column] = key
+                found[key] = cell.column_letter
+        missing = [spec.headers[k] for k in spec.required if k not in found]
+        data_rows = [r for r in sorted(rows) if r > 1]
+        if missing:
+            seen = ", ".join(f'"{self._cell(ws.title, c).text.one_line}"' for _, c in sorted(header_cells.items()))
+            self.report.error(
+                "missing-header",
+                f"row 1 has no {' or '.join(repr(m).replace(chr(39), chr(34)) for m in missing)} header"
+                + (f" (found: {seen})" if seen else " (row 1 is empty)"),
+                file=self.file, sheet=ws.title,
+                hint="headers must be in row 1: " + ", ".join(spec.headers.values()),
+            )
+            if data_rows:
+                self.account.ignored.extend(
+                    f"{ws.title}!{get_column_letter(c)}{r}" for r in data_rows for c in sorted(rows[r])
+                )
+            return None
+        if extra_columns:
+            for column in extra_columns:
+                header = header_cells[column]
+                refs = [f"{get_column_letter(column)}{r}" for r in data_rows if column in rows[r]]
+                text = self._cell(ws.title, header).text.one_line
+                hint = did_you_mean(text, list(spec.headers.values()))
+                self.account.ignored.append(f"{ws.title}!{header.coordinate}")
+                self._ignore(
+                    ws.title, [header.coordinate, *refs],
+                    f'column {header.column_letter} ("{text}") is not a column of this sheet',
+                    hint,
+                )
+        headerless = sorted(
+            {c for r in data_rows for c in rows[r] if c not in columns and c not in extra_columns}
+        )
+        for column in headerless:
+            refs = [f"{get_column_letter(column)}{r}" for r in data_rows if column in rows[r]]
+            self._ignore(ws.title, refs, f"column {get_column_letter(column)} has no header in row 1",
+                         "give the column a header or move the text into a column that has one")
+        data = SheetData(ws.title)
+        for r in data_rows:
+            row = {columns[c]: self._cell(ws.title, cell) for c, cell in rows[r].items() if c in columns}
+            row = {k: v for k, v in row.items() if v.text.text}
+            if row:
+                data.rows.append(row)
+        return data
+
+
+def read_return(path: Path, file: str, report: Report) -> RawReturn | None:
+    """Read one return; problems go to ``report``. None when nothing usable."""
+    return _ReturnReader(Path(path), file, report).read()

@@ -1,0 +1,287 @@
+"""region.toml: the regional team's description of one cycle.
+
+Loaded into validated pydantic models.  Every problem is collected and reported
+together, each with the key and the line of region.toml it is on.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from .exceptions import RegionError
+from .text import did_you_mean, find_match, normalise_key
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NetworkConfig(_Strict):
+    name: Name
+    aliases: list[Name] = []
+    reports_to: Name | None = None
+    chair: Name | None = None
+    chair_la: Name | None = None
+    director: Name | None = None
+    director_la: Name | None = None
+    # Extensions to the spec: the name the Section A chart shows, where it
+    # differs, and a network that is in the chart but not in Section D.
+    structure_label: Name | None = None
+    show_in_section_d: bool = True
+
+    @property
+    def label(self) -> str:
+        return self.structure_label or self.name
+
+
+class ThemeConfig(_Strict):
+    code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9]{1,3}$")]
+    title: Name
+    lead: Name
+
+    @property
+    def label(self) -> str:
+        return f"{self.code}: {self.title}"
+
+
+class RegionConfig(_Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    region: Name
+    plan_year: Name
+    period: Name
+    las: list[Name] = Field(min_length=1)
+    update_sections: list[Name] = []
+    networks: list[NetworkConfig] = Field(default=[], alias="network")
+    themes: list[ThemeConfig] = Field(default=[], alias="theme")
+    # Extension: Section A's opening paragraphs, separated by blank lines.
+    overview: str | None = None
+
+    @property
+    def overview_paragraphs(self) -> list[str]:
+        if not self.overview:
+            return []
+        paragraphs = re.split(r"\n\s*\n", self.overview.strip())
+        return [" ".join(p.split()) for p in paragraphs if p.strip()]
+
+    def network(self, name: str) -> NetworkConfig:
+        return next(n for n in self.networks if n.name == name)
+
+    def theme(self, code: str) -> ThemeConfig:
+        return next(t for t in self.themes if t.code == code)
+
+    def network_spellings(self) -> dict[str, str]:
+        """Every accepted spelling of a network name -> its canonical name."""
+        spellings: dict[str, str] = {}
+        for network in self.networks:
+            for spelling in (network.name, *network.aliases):
+                spellings[spelling] = network.name
+        return spellings
+
+    def resolve_network(self, text: str) -> str | None:
+        return find_match(text, self.network_spellings())
+
+    def network_index(self, name: str) -> int:
+        return [n.name for n in self.networks].index(name)
+
+
+_KNOWN_TOP = {"region", "plan_year", "period", "las", "update_sections", "network", "theme", "overview"}
+_KNOWN_NETWORK = set(NetworkConfig.model_fields)
+_KNOWN_THEME = set(ThemeConfig.model_fields)
+
+
+class _Locator:
+    """Finds the line of a key in region.toml, for messages.
+
+    tomllib keeps no positions, so this reads the text: good enough to point a
+    person at the right line, which is all it is for.
+    """
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def _table_start(self, table: str, index: int) -> int | None:
+        seen = -1
+        for number, line in enumerate(self.lines, start=1):
+            if re.match(rf"\s*\[\[\s*{table}\s*\]\]", line):
+                seen += 1
+                if seen == index:
+                    return number
+        return None
+
+    def line(self, loc: tuple) -> int | None:
+        start, key = 1, None
+        if len(loc) >= 2 and loc[0] in ("network", "theme") and isinstance(loc[1], int):
+            start = self._table_start(loc[0], loc[1]) or 1
+            key = loc[2] if len(loc) > 2 else None
+            if key is None:
+                return start
+        elif loc:
+            key = loc[0]
+        for number in range(start, len(self.lines) + 1):
+            text = self.lines[number - 1]
+            if number > start and re.match(r"\s*\[", text) and start > 1:
+                break  # the next table: the key is not in this one
+            if re.match(rf"\s*{re.escape(str(key))}\s*=", text):
+                return number
+        return start if start > 1 else None
+
+
+def _where(loc: tuple, data: dict, locator: _Locator) -> str:
+    parts = []
+    if len(loc) >= 2 and loc[0] in ("network", "theme") and isinstance(loc[1], int):
+        table = data.get(loc[0], [])
+        entry = table[loc[1]] if loc[1] < len(table) and isinstance(table[loc[1]], dict) else {}
+        ident = entry.get("name") or entry.get("code")
+        label = f"[[{loc[0]}]] number {loc[1] + 1}"
+        if isinstance(ident, str):
+            label += f' ("{ident}")'
+        parts.append(label)
+        rest = loc[2:]
+    else:
+        rest = loc
+    if rest:
+        parts.append(".".join(str(p) for p in rest))
+    line = locator.line(tuple(loc))
+    where = ", ".join(parts) if parts else "region.toml"
+    return f"line {line}: {where}" if line else where
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "is missing",
+    "string_type": "must be text in quotes",
+    "list_type": 'must be a list, like ["A", "B"]',
+    "bool_type": "must be true or false",
+    "string_too_short": "must not be empty",
+    "too_short": "must list at least one entry",
+    "string_pattern_mismatch": "must be a short code like A or B2",
+    "extra_forbidden": "is not a key ria-docs knows",
+}
+
+
+def _unknown_key_hint(loc: tuple) -> str:
+    key = str(loc[-1])
+    if len(loc) == 1:
+        known = _KNOWN_TOP
+    elif loc[0] == "network":
+        known = _KNOWN_NETWORK
+    else:
+        known = _KNOWN_THEME
+    hint = did_you_mean(key, sorted(known))
+    return f" ({hint})" if hint else ""
+
+
+def load_region(path: Path) -> RegionConfig:
+    """Read and check region.toml; raise RegionError listing every problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise RegionError(
+            f"{path}: no region.toml here. Each cycle folder needs one; "
+            "see the README for an example."
+        )
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RegionError(f"{path}: is not UTF-8 text; save it as UTF-8 in your editor.")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RegionError(f"{path}: is not valid TOML: {exc}. Check quotes and brackets on that line.")
+    locator = _Locator(text)
+    try:
+        region = RegionConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            message = _PYDANTIC_MESSAGES.get(error["type"], error["msg"])
+            hint = _unknown_key_hint(loc) if error["type"] == "extra_forbidden" else ""
+            problems.append(f"{_where(loc, data, locator)} {message}{hint}")
+        raise RegionError(f"{path}: has {len(problems)} problem(s):", problems)
+    problems = _consistency_problems(region, data, locator)
+    if problems:
+        raise RegionError(f"{path}: has {len(problems)} problem(s):", problems)
+    return _canonical(region)
+
+
+def _duplicates(values: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    dupes = []
+    for value in values:
+        key = normalise_key(value)
+        if key in seen and value not in dupes:
+            dupes.append(value)
+        seen[key] = value
+    return dupes
+
+
+def _consistency_problems(region: RegionConfig, data: dict, locator: _Locator) -> list[str]:
+    problems = []
+
+    def at(*loc) -> str:
+        return _where(loc, data, locator)
+
+    for la in _duplicates(region.las):
+        problems.append(f'{at("las")} lists "{la}" twice')
+    for section in _duplicates(region.update_sections):
+        problems.append(f'{at("update_sections")} lists "{section}" twice')
+
+    owner: dict[str, str] = {}
+    for i, network in enumerate(region.networks):
+        for spelling in (network.name, *network.aliases):
+            key = normalise_key(spelling)
+            if key in owner and owner[key] != network.name:
+                problems.append(
+                    f'{at("network", i, "name")}: "{spelling}" is already a name or alias '
+                    f'of "{owner[key]}"; each spelling may belong to one network'
+                )
+            elif key in owner:
+                if spelling != network.name:
+                    problems.append(f'{at("network", i, "aliases")}: "{spelling}" repeats the name')
+                else:
+                    problems.append(f'{at("network", i, "name")}: "{spelling}" is listed twice')
+            owner[key] = network.name
+
+    spellings = region.network_spellings()
+    for i, theme in enumerate(region.themes):
+        if find_match(theme.lead, spellings) is None:
+            hint = did_you_mean(theme.lead, spellings)
+            problems.append(
+                f'{at("theme", i, "lead")}: "{theme.lead}" is not a [[network]]'
+                + (f" ({hint})" if hint else "; add it as a [[network]] or fix the name")
+            )
+    for code in _duplicates([t.code for t in region.themes]):
+        problems.append(f'{at("theme")}: theme code "{code}" is used twice')
+
+    # reports_to may name a group that is not a network (the DCS group), but
+    # must not go round in a circle.
+    parent = {n.name: find_match(n.reports_to, spellings) or n.reports_to for n in region.networks if n.reports_to}
+    for i, network in enumerate(region.networks):
+        seen, current = {network.name}, parent.get(network.name)
+        while current is not None:
+            if current in seen:
+                problems.append(f'{at("network", i, "reports_to")}: reporting lines go round in a circle through "{current}"')
+                break
+            seen.add(current)
+            current = parent.get(current)
+    return problems
+
+
+def _canonical(region: RegionConfig) -> RegionConfig:
+    """Theme leads and reporting lines spelled as the networks' own names."""
+    spellings = region.network_spellings()
+    themes = [t.model_copy(update={"lead": find_match(t.lead, spellings)}) for t in region.themes]
+    networks = [
+        n.model_copy(update={"reports_to": find_match(n.reports_to, spellings) or n.reports_to})
+        if n.reports_to
+        else n
+        for n in region.networks
+    ]
+    return region.model_copy(update={"themes": themes, "networks": networks})

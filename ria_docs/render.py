@@ -1,0 +1,162 @@
+"""Stage 5: render the Word documents from templates, and write outputs safely.
+
+docxtpl re-parses the rendered XML in recover mode, which silently drops text
+after anything malformed.  So values are sanitised before (text.clean_text),
+autoescaped during, and the XML is parsed strictly before docxtpl's own
+parse: a document either renders whole or fails with a clear error.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+from .exceptions import OutputError, TemplateError
+from .ooxml import normalise_zip
+
+PLAN_DOCX = "ria-plan.docx"
+UPDATE_DOCX = "regional-update.docx"
+TEMPLATE_NAMES = (PLAN_DOCX, UPDATE_DOCX)
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def packaged_templates() -> Path:
+    return Path(str(resources.files("ria_docs") / "templates"))
+
+
+def template_path(name: str, templates_dir: Path | None) -> Path:
+    """The template to use: --templates DIR, else ./templates, else the packaged copy."""
+    if templates_dir is not None:
+        path = Path(templates_dir) / name
+        if not path.is_file():
+            raise TemplateError(f"{path}: no such template. The templates folder must hold {' and '.join(TEMPLATE_NAMES)}.")
+        return path
+    local = Path("templates") / name
+    return local if local.is_file() else packaged_templates() / name
+
+
+def _strict_template_class():
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    class StrictDocxTemplate(DocxTemplate):
+        def fix_tables(self, xml):
+            try:
+                etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml)
+            except etree.XMLSyntaxError as exc:
+                raise TemplateError(
+                    f"rendering produced broken XML ({exc}); a value or the template holds "
+                    "characters Word cannot store. This is a bug in ria-docs: please report it "
+                    "with the returns that caused it."
+                ) from None
+            return super().fix_tables(xml)
+
+    return StrictDocxTemplate
+
+
+def _template_error(template: Path, exc: Exception) -> TemplateError:
+    import jinja2
+
+    lines = [line.strip() for line in getattr(exc, "docx_context", []) or [] if line.strip()]
+    near = f' near "{" ".join(lines)[:120]}"' if lines else ""
+    if isinstance(exc, jinja2.UndefinedError):
+        what = f"uses a value ria-docs does not provide: {exc.message}"
+        hint = "check the spelling of the {{ ... }} tags against the README's list of template values"
+    else:
+        what = f"has a template tag mistake: {getattr(exc, 'message', None) or exc}"
+        hint = "check that every {% for %} / {% if %} has its {% endfor %} / {% endif %}"
+    return TemplateError(f"{template}: {what}{near}. {hint.capitalize()}.")
+
+
+def _fill_empty_cells(document) -> None:
+    """A table cell must hold a paragraph; an empty list in a cell leaves none."""
+    from docx.oxml import OxmlElement
+
+    body = document.element.body
+    for cell in body.iter(f"{{{W_NS}}}tc"):
+        if cell.find(f"{{{W_NS}}}p") is None and cell.find(f"{{{W_NS}}}tbl") is None:
+            cell.append(OxmlElement("w:p"))
+
+
+def verify_docx(data: bytes, name: str) -> None:
+    """Open a finished document strictly: every XML part parses, python-docx loads it."""
+    import docx
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            bad = package.testzip()
+            if bad:
+                raise ValueError(f"damaged entry {bad}")
+            for entry in package.namelist():
+                if entry.endswith((".xml", ".rels")):
+                    etree.fromstring(package.read(entry))
+        docx.Document(io.BytesIO(data))
+    except Exception as exc:  # any failure here means we must not write it
+        raise TemplateError(f"{name}: the rendered document does not open cleanly ({exc}); nothing was written.") from None
+
+
+def render_docx(template: Path, context: dict, *, title: str, subject: str, author: str) -> bytes:
+    import jinja2
+
+    cls = _strict_template_class()
+    try:
+        tpl = cls(str(template))
+        tpl.init_docx()
+    except Exception as exc:
+        raise TemplateError(f"{template}: cannot be opened as a Word .docx template ({type(exc).__name__}).") from None
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    try:
+        tpl.render(context, jinja_env=env)
+    except TemplateError:
+        raise
+    except jinja2.TemplateError as exc:
+        raise _template_error(template, exc) from None
+    document = tpl.docx
+    _fill_empty_cells(document)
+    props = document.core_properties
+    props.title, props.subject, props.author = title, subject, author
+    props.last_modified_by = author
+    buffer = io.BytesIO()
+    document.save(buffer)
+    data = normalise_zip(buffer.getvalue())
+    verify_docx(data, template.name)
+    return data
+
+
+def write_outputs(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write all files or none: each goes to a temporary file first, and all
+    are renamed into place only once every one has been written."""
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create the outputs folder ({exc.strerror}).") from None
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in files.items():
+            final = out_dir / name
+            temp = out_dir / f".{name}.{os.getpid()}.tmp"
+            try:
+                temp.write_bytes(data)
+            except OSError as exc:
+                raise OutputError(f"{final}: cannot be written ({exc.strerror}); nothing was changed.") from None
+            staged.append((temp, final))
+        written = []
+        for temp, final in staged:
+            try:
+                os.replace(temp, final)
+            except OSError as exc:
+                raise OutputError(
+                    f"{final}: cannot be replaced ({exc.strerror}); is it open in Word or Excel? "
+                    "Close it and run the command again."
+                ) from None
+            written.append(final)
+        return written
+    finally:
+        for temp, _final in staged:
+            if temp.exists():
+                temp.unlink()

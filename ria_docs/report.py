@@ -1,0 +1,165 @@
+"""Problems found in returns, collected into one report (like frictionless).
+
+A :class:`Problem` says where (file, sheet, cell), how bad (error or warning),
+what kind, what is wrong, and how to fix it.  The report is built by every
+stage of the pipeline and printed, or written as ``merge-report.md``, at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: Severity
+    kind: str  # a short stable code, e.g. "unknown-la", "bad-rag"
+    message: str  # what is wrong, in words a chair understands
+    file: str | None = None  # path relative to the inputs folder
+    sheet: str | None = None
+    cell: str | None = None  # "D7"; None for a whole sheet or file
+    hint: str | None = None  # how to fix it
+
+    @property
+    def where(self) -> str:
+        """``returns/x.xlsx, Work programme!D7``: file, then sheet!cell."""
+        place = ""
+        if self.sheet and self.cell:
+            place = f"{self.sheet}!{self.cell}"
+        elif self.sheet:
+            place = f"sheet {self.sheet}"
+        parts = [p for p in (self.file, place) if p]
+        return ", ".join(parts)
+
+    def format(self) -> str:
+        text = f"{self.severity.value}: {self.message}"
+        if self.where:
+            text = f"{self.where}: {text}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+@dataclass
+class ReturnAccount:
+    """What happened to one return file: its network and how its cells were used."""
+
+    file: str
+    network: str | None = None
+    date_submitted: str | None = None
+    completed_by: str | None = None
+    cells_read: int = 0  # non-empty cells, headers included
+    items: int = 0  # items that reached the model
+    ignored: list[str] = field(default_factory=list)  # "Sheet!C4" of cells not used
+    used: bool = True  # False when excluded (invalid, or superseded by a later return)
+    excluded_because: str | None = None
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    returns: list[ReturnAccount] = field(default_factory=list)
+    missing_networks: list[str] = field(default_factory=list)
+
+    def add(self, severity: Severity, kind: str, message: str, **where) -> Problem:
+        problem = Problem(severity, kind, message, **where)
+        self.problems.append(problem)
+        return problem
+
+    def error(self, kind: str, message: str, **where) -> Problem:
+        return self.add(Severity.ERROR, kind, message, **where)
+
+    def warning(self, kind: str, message: str, **where) -> Problem:
+        return self.add(Severity.WARNING, kind, message, **where)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    def errors_in(self, file: str) -> list[Problem]:
+        return [p for p in self.errors if p.file == file]
+
+    def account(self, file: str) -> ReturnAccount:
+        for account in self.returns:
+            if account.file == file:
+                return account
+        account = ReturnAccount(file=file)
+        self.returns.append(account)
+        return account
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def summary_line(report: Report) -> str:
+    returns = [r for r in report.returns]
+    return (
+        f"{_plural(len(returns), 'return')} read: "
+        f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')}."
+    )
+
+
+def to_text(report: Report) -> str:
+    """The report for a terminal: one line per problem, errors first."""
+    lines = [p.format() for p in report.errors + report.warnings]
+    if report.missing_networks:
+        lines.append(
+            f"No return from {_plural(len(report.missing_networks), 'network')}: "
+            + ", ".join(report.missing_networks)
+        )
+    lines.append(summary_line(report))
+    return "\n".join(lines)
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(report: Report, *, title: str, written: bool) -> str:
+    """merge-report.md: returns read, networks with no return, every problem."""
+    out = [f"# Merge report: {title}", ""]
+    if written:
+        out.append("Documents written. " + summary_line(report))
+    else:
+        out.append("Nothing written: fix the errors below and merge again. " + summary_line(report))
+    out += ["", "## Returns read", ""]
+    if report.returns:
+        out.append("| File | Network | Submitted | Completed by | Non-empty cells | Items merged | Cells ignored | Used |")
+        out.append("|---|---|---|---|---|---|---|---|")
+        for r in report.returns:
+            used = "yes" if r.used else f"no: {r.excluded_because}"
+            out.append(
+                f"| {_cell(r.file)} | {_cell(r.network)} | {_cell(r.date_submitted)} | {_cell(r.completed_by)} "
+                f"| {r.cells_read} | {r.items} | {len(r.ignored)} | {_cell(used)} |"
+            )
+    else:
+        out.append("No return workbooks were found.")
+    out += ["", "## Networks with no return", ""]
+    out += [f"- {name}" for name in report.missing_networks] or ["Every network sent a return."]
+    for heading, problems in (("Errors", report.errors), ("Warnings", report.warnings)):
+        out += ["", f"## {heading} ({len(problems)})", ""]
+        if not problems:
+            out.append("None.")
+            continue
+        out.append("| File | Where | Problem | How to fix |")
+        out.append("|---|---|---|---|")
+        for p in problems:
+            where = f"{p.sheet}!{p.cell}" if p.sheet and p.cell else (p.sheet or "")
+            out.append(f"| {_cell(p.file)} | {_cell(where)} | {_cell(p.message)} | {_cell(p.hint)} |")
+    ignored = [r for r in report.returns if r.ignored]
+    if ignored:
+        out += ["", "## Cells ignored", ""]
+        for r in ignored:
+            out.append(f"- {_cell(r.file)}: {', '.join(r.ignored)}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,142 @@
+"""One sanitiser for every cell value, and "did you mean" suggestions.
+
+Every string that comes out of a workbook passes through :func:`clean_text`
+before it is used anywhere, because one stray control character in a value
+makes docxtpl drop text from the document without any error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Excel stores characters XML cannot hold as _xHHHH_; openpyxl hands them back
+# literally.  _x005F_ escapes the underscore itself, so one pass decodes both.
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+# Line breaks as Excel writes them on Windows (\r\n, often as _x000D_\n), on a
+# Mac (\x0b, vertical tab) and as Unicode separators.
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029\x85]")
+
+# Characters XML 1.0 forbids (tab and newline are handled before this), plus
+# the non-characters U+FFFE/U+FFFF that openpyxl lets through but cannot save.
+_FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class CleanText:
+    text: str  # lines joined by "\n", each stripped, no empty lines
+    removed: tuple[str, ...] = ()  # descriptions of characters taken out
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n") if self.text else []
+
+    @property
+    def one_line(self) -> str:
+        return " ".join(self.lines)
+
+
+def _describe(char: str) -> str:
+    name = unicodedata.name(char, None)
+    code = f"U+{ord(char):04X}"
+    return f"{code} {name}" if name else code
+
+
+def clean_text(value: str) -> CleanText:
+    """Make one cell's text safe for XML and split it into clean lines."""
+    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    text = _LINE_BREAKS.sub("\n", text).replace("\t", " ").replace("\xa0", " ")
+    removed = tuple(sorted({_describe(c) for c in _FORBIDDEN.findall(text)}))
+    if removed:
+        text = _FORBIDDEN.sub("", text)
+    lines = [line.strip() for line in text.split("\n")]
+    return CleanText("\n".join(line for line in lines if line), removed)
+
+
+def normalise_key(text: str) -> str:
+    """Key for matching sheet names and headers: case, spaces, trailing * or :."""
+    text = " ".join(text.split()).lower()
+    return text.rstrip("*: ").strip()
+
+
+def _loose(text: str) -> str:
+    """Key for matching names chairs type: case, spacing, punctuation, & vs and."""
+    text = text.lower().replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+# Abbreviations English councils use for themselves, which no edit-distance
+# measure would guess ("Leics" is nearer "Leicester" than "Leicestershire").
+COUNTY_ABBREVIATIONS = {
+    "beds": "bedfordshire",
+    "berks": "berkshire",
+    "bucks": "buckinghamshire",
+    "cambs": "cambridgeshire",
+    "derbys": "derbyshire",
+    "glos": "gloucestershire",
+    "hants": "hampshire",
+    "herts": "hertfordshire",
+    "lancs": "lancashire",
+    "leics": "leicestershire",
+    "lincs": "lincolnshire",
+    "northants": "northamptonshire",
+    "notts": "nottinghamshire",
+    "oxon": "oxfordshire",
+    "shrops": "shropshire",
+    "staffs": "staffordshire",
+    "warks": "warwickshire",
+    "wilts": "wiltshire",
+    "worcs": "worcestershire",
+}
+
+
+def find_match(value: str, candidates: dict[str, str]) -> str | None:
+    """The canonical name ``value`` means, or None.
+
+    ``candidates`` maps every accepted spelling (names and aliases) to its
+    canonical name.  Matching ignores case, spacing, punctuation and "&"/"and".
+    """
+    wanted = _loose(value)
+    for spelling, canonical in candidates.items():
+        if _loose(spelling) == wanted:
+            return canonical
+    return None
+
+
+def suggest(value: str, candidates: dict[str, str] | list[str]) -> str | None:
+    """The canonical name ``value`` was probably meant to be, for a hint."""
+    if isinstance(candidates, list):
+        candidates = {c: c for c in candidates}
+    wanted = _loose(value)
+    if not wanted:
+        return None
+    by_key = {_loose(spelling): canonical for spelling, canonical in candidates.items()}
+    county = COUNTY_ABBREVIATIONS.get(wanted)
+    if county and county in by_key:
+        return by_key[county]
+    # "Derbys" for Derbyshire, "Nottingham City" for Nottingham: one name
+    # starting with the other is a better clue than edit distance.
+    starts = [k for k in by_key if k.startswith(wanted) or wanted.startswith(k)]
+    if len(starts) == 1:
+        return by_key[starts[0]]
+    close = difflib.get_close_matches(wanted, list(by_key), n=1, cutoff=0.6)
+    return by_key[close[0]] if close else None
+
+
+def did_you_mean(value: str, candidates: dict[str, str] | list[str]) -> str | None:
+    guess = suggest(value, candidates)
+    return f'did you mean "{guess}"?' if guess else None
+
+
+def join_names(names: list[str], limit: int = 12) -> str:
+    """``"A", "B" or "C"`` for messages listing what is allowed."""
+    quoted = [f'"{n}"' for n in names[:limit]]
+    if len(names) > limit:
+        quoted.append(f"... ({len(names) - limit} more)")
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]

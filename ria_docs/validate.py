@@ -1,0 +1,466 @@
+"""Stage 2: check what each cell of a return means, against region.toml.
+
+Turns a :class:`~ria_docs.reader.RawReturn` into a :class:`NetworkReturn` of
+typed items (each with its source), reporting every problem found.  Also
+chooses between two returns from one network (:func:`select_returns`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .model import Activity, Person, Rag, Source, Text, Ticks
+from .reader import ABOUT_LABELS, CellText, RawReturn
+from .region import RegionConfig
+from .report import Report
+from .text import _loose, did_you_mean, find_match, join_names
+
+RAG_WORDS = {
+    "r": Rag.RED, "red": Rag.RED,
+    "a": Rag.AMBER, "amber": Rag.AMBER,
+    "g": Rag.GREEN, "green": Rag.GREEN,
+    "b": Rag.BLUE, "blue": Rag.BLUE, "complete": Rag.BLUE, "completed": Rag.BLUE,
+    "blue complete": Rag.BLUE,
+}
+TICKED = {"yes", "y", "x", "✓", "✔", "☑", "●", "true"}
+NOT_TICKED = {"no", "n", "false"}
+TICK_COLUMNS = ("regional_group_task", "seminar_workshop", "project_work", "ria_lead", "sdsa")
+THEME_LABEL = re.compile(r"^\s*([A-Za-z0-9]{1,3})\s*(?:[:.)\-–—]\s*(.*))?$", re.S)
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y")
+
+
+@dataclass
+class ThemeEntry:
+    """What one return says about one theme."""
+
+    code: str
+    outcome: list[str] = field(default_factory=list)
+    outcome_source: Source | None = None
+    lead_responsibility: list[str] = field(default_factory=list)
+    lead_responsibility_source: Source | None = None
+    activities: list[Activity] = field(default_factory=list)
+
+
+@dataclass
+class UpdateEntry:
+    section: str
+    text: str
+    source: Source
+    sub_bullets: list[Text] = field(default_factory=list)
+
+
+@dataclass
+class NetworkReturn:
+    """A return whose cells all made sense: ready to merge."""
+
+    file: str
+    network: str
+    date_submitted: dt.date | None = None
+    completed_by: str | None = None
+    email: str | None = None
+    template_version: str | None = None
+    chair: Person | None = None
+    chair_la: Text | None = None  # an LA given without a chair name
+    director: Person | None = None
+    director_la: Text | None = None
+    contribution: list[Text] = field(default_factory=list)
+    themes: dict[str, ThemeEntry] = field(default_factory=dict)  # code -> entry, in row order
+    la_support: dict[str, dict[str, list[Text]]] = field(default_factory=dict)  # la -> column -> bullets
+    update: list[UpdateEntry] = field(default_factory=list)
+
+    @property
+    def item_count(self) -> int:
+        count = len(self.contribution) + len(self.update)
+        count += sum(len(u.sub_bullets) for u in self.update)
+        for entry in self.themes.values():
+            count += len(entry.activities) + bool(entry.outcome) + bool(entry.lead_responsibility)
+        count += sum(len(b) for columns in self.la_support.values() for b in columns.values())
+        count += sum(x is not None for x in (self.chair, self.director, self.chair_la, self.director_la))
+        return count
+
+
+class _Validator:
+    def __init__(self, raw: RawReturn, region: RegionConfig, report: Report):
+        self.raw = raw
+        self.region = region
+        self.report = report
+        self.file = raw.file
+        self.account = report.account(raw.file)
+
+    def source(self, sheet: str, cell: CellText) -> Source:
+        return Source(file=self.file, sheet=sheet, cell=cell.ref)
+
+    def error(self, kind: str, message: str, sheet: str | None = None, cell: str | None = None, hint: str | None = None):
+        self.report.error(kind, message, file=self.file, sheet=sheet, cell=cell, hint=hint)
+
+    def warning(self, kind: str, message: str, sheet: str | None = None, cell: str | None = None, hint: str | None = None):
+        self.report.warning(kind, message, file=self.file, sheet=sheet, cell=cell, hint=hint)
+
+    def skipped(self, sheet: str, row: dict[str, CellText]) -> None:
+        """Cells of a row that cannot be used because of an error reported above."""
+        self.account.ignored.extend(f"{sheet}!{c.ref}" for c in row.values())
+
+    # -- About -----------------------------------------------------------
+    def about(self) -> NetworkReturn | None:
+        about, sheet = self.raw.about, self.raw.about_title
+
+        def missing_at(key: str) -> str | None:
+            row = self.raw.about_label_rows.get(key)
+            return f"B{row}" if row else None
+
+        network = None
+        cell = about.get("network")
+        if cell is None:
+            self.error(
+                "missing-network", "the Network is blank, so ria-docs cannot tell whose return this is",
+                sheet, missing_at("network"),
+                hint="type the network's name in column B beside the label Network",
+            )
+        else:
+            network = self.region.resolve_network(cell.text.one_line)
+            if network is None:
+                spellings = self.region.network_spellings()
+                self.error(
+                    "unknown-network",
+                    f'"{cell.text.one_line}" is not a network of {self.region.region}',
+                    sheet, cell.ref,
+                    hint=did_you_mean(cell.text.one_line, spellings)
+                    or "use a name from region.toml: " + join_names([n.name for n in self.region.networks], 6),
+                )
+        cell = about.get("period")
+        if cell is None:
+            self.error(
+                "missing-period", f'the Period is blank; this round is "{self.region.period}"',
+                sheet, missing_at("period"), hint=f'type "{self.region.period}" beside the label Period',
+            )
+        else:
+            period = cell.text.one_line
+            if isinstance(cell.value, (dt.date, dt.datetime)):
+                period = cell.value.strftime("%B %Y")  # Excel turned "December 2019" into a date
+            if _loose(period) != _loose(self.region.period):
+                self.error(
+                    "wrong-period",
+                    f'this return is for "{period}", but this round is "{self.region.period}"',
+                    sheet, cell.ref,
+                    hint="check it is this round's return; if it is, correct the Period",
+                )
+        if network is None:
+            return None
+        result = NetworkReturn(self.file, network)
+        cell = about.get("date_submitted")
+        if cell is not None:
+            result.date_submitted = self.date(cell, sheet)
+        for key in ("completed_by", "email", "template_version"):
+            if key in about:
+                setattr(result, key, about[key].text.one_line)
+        for person, la in (("chair", "chair_la"), ("director", "director_la")):
+            if person in about:
+                la_text = about[la].text.one_line if la in about else None
+                setattr(result, person, Person(
+                    name=about[person].text.one_line, la=la_text, source=self.source(sheet, about[person])
+                ))
+            elif la in about:
+                setattr(result, la, Text(text=about[la].text.one_line, source=self.source(sheet, about[la])))
+        return result
+
+    def date(self, cell: CellText, sheet: str) -> dt.date | None:
+        if isinstance(cell.value, dt.datetime):
+            return cell.value.date()
+        if isinstance(cell.value, dt.date):
+            return cell.value
+        text = cell.text.one_line
+        for fmt in DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        self.error(
+            "bad-date", f'"{text}" is not a date', sheet, cell.ref,
+            hint=f"type the date the return was sent, like {dt.date(2019, 12, 2):%d/%m/%Y}",
+        )
+        return None
+
+    # -- Contribution ------------------------------------------------------
+    def contribution(self, result: NetworkReturn) -> None:
+        sheet = self.raw.sheets.get("contribution")
+        if sheet is None:
+            return
+        for row in sheet.rows:
+            cell = row["contribution"]
+            source = self.source(sheet.title, cell)
+            result.contribution.extend(Text(text=line, source=source) for line in cell.text.lines)
+
+    # -- Work programme ------------------------------------------------------
+    def theme_code(self, cell: CellText, sheet: str) -> str | None:
+        text = cell.text.one_line
+        codes = {t.code.lower(): t.code for t in self.region.themes}
+        match = THEME_LABEL.match(text)
+        if match and match.group(1).lower() in codes:
+            code = codes[match.group(1).lower()]
+            title = (match.group(2) or "").strip()
+            expected = self.region.theme(code).title
+            if title and _loose(title) != _loose(expected):
+                self.warning(
+                    "theme-title", f'theme {code} is called "{expected}" in region.toml, not "{title}"',
+                    sheet, cell.ref, hint=f"the row is filed under {code}: {expected}",
+                )
+            return code
+        by_title = {t.title: t.code for t in self.region.themes} | {t.label: t.code for t in self.region.themes}
+        code = find_match(text, by_title)
+        if code:
+            return code
+        self.error(
+            "unknown-theme", f'"{text}" is not a theme of the {self.region.plan_year} plan', sheet, cell.ref,
+            hint=did_you_mean(text, {t.label: t.label for t in self.region.themes})
+            or "use a theme code such as " + join_names([t.code for t in self.region.themes], 6),
+        )
+        return None
+
+    def rag(self, cell: CellText, sheet: str) -> tuple[bool, Rag | None]:
+        word = _loose(cell.text.one_line)
+        if word in RAG_WORDS:
+            return True, RAG_WORDS[word]
+        self.error(
+            "bad-rag", f'RAG "{cell.text.one_line}" is not a RAG status', sheet, cell.ref,
+            hint="use Red, Amber, Green or Blue (complete), or R, A, G, B; leave it blank if not yet rated",
+        )
+        return False, None
+
+    def tick(self, cell: CellText, sheet: str, header: str) -> tuple[bool, bool]:
+        if isinstance(cell.value, bool):
+            return True, cell.value
+        word = cell.text.one_line.strip().lower()
+        if word in TICKED:
+            return True, True
+        if word in NOT_TICKED:
+            return True, False
+        self.error(
+            "bad-tick", f'"{cell.text.one_line}" in {header} is neither a tick nor blank', sheet, cell.ref,
+            hint="use Yes (or Y, X, ✓) to tick it; leave it blank or No to leave it unticked",
+        )
+        return False, False
+
+    def work_programme(self, result: NetworkReturn) -> None:
+        sheet = self.raw.sheets.get("work programme")
+        if sheet is None:
+            return
+        from .reader import SHEETS
+
+        headers = SHEETS["work programme"].headers
+        code: str | None = None
+        theme_failed = False
+        for row in sheet.rows:
+            if "theme" in row:
+                code = self.theme_code(row["theme"], sheet.title)
+                theme_failed = code is None
+            elif code is None:
+                if not theme_failed:
+                    first = min(row.values(), key=lambda c: c.ref)
+                    self.error(
+                        "missing-theme", "this row has no Theme, and there is none above it to carry down",
+                        sheet.title, f"A{first.row}", hint="type the theme code (like A) in the Theme column",
+                    )
+                    theme_failed = True
+                self.skipped(sheet.title, row)
+                continue
+            if code is None:
+                self.skipped(sheet.title, row)
+                continue
+            entry = result.themes.setdefault(code, ThemeEntry(code))
+            for key in ("outcome", "lead_responsibility"):
+                if key not in row:
+                    continue
+                cell = row[key]
+                current = getattr(entry, key)
+                if not current:
+                    setattr(entry, key, cell.text.lines)
+                    setattr(entry, f"{key}_source", self.source(sheet.title, cell))
+                elif _loose(" ".join(current)) != _loose(cell.text.text):
+                    first = getattr(entry, f"{key}_source")
+                    self.account.ignored.append(f"{sheet.title}!{cell.ref}")
+                    self.warning(
+                        "repeated-theme-text",
+                        f"theme {code} already has a different {headers[key]} in {first.cell}; this one is ignored",
+                        sheet.title, cell.ref, hint=f"give a theme's {headers[key]} once, on its first row",
+                    )
+            self.activity(row, entry, result.network, sheet.title, headers)
+
+    def activity(self, row: dict[str, CellText], entry: ThemeEntry, network: str, sheet: str, headers) -> None:
+        marks = {k: v for k, v in row.items() if k in ("rag", "commentary", *TICK_COLUMNS)}
+        if "activity" not in row:
+            if marks:
+                first = min(marks.values(), key=lambda c: c.ref)
+                self.error(
+                    "missing-activity", "this row has a RAG, tick or commentary but no Activity",
+                    sheet, first.ref, hint=f"write the activity in C{first.row} or clear the row",
+                )
+            return
+        ok, rag = (True, None)
+        if "rag" in row:
+            ok, rag = self.rag(row["rag"], sheet)
+        ticks = {}
+        for key in TICK_COLUMNS:
+            if key in row:
+                good, ticks[key] = self.tick(row[key], sheet, headers[key])
+                ok = ok and good
+        if not ok:
+            return
+        cell = row["activity"]
+        entry.activities.append(Activity(
+            bullets=cell.text.lines,
+            rag=rag,
+            ticks=Ticks(**ticks),
+            commentary=row["commentary"].text.lines if "commentary" in row else [],
+            network=network,
+            source=self.source(sheet, cell),
+        ))
+
+    # -- LA support ----------------------------------------------------------
+    def la_support(self, result: NetworkReturn) -> None:
+        sheet = self.raw.sheets.get("la support")
+        if sheet is None:
+            return
+        la: str | None = None
+        la_failed = False
+        for row in sheet.rows:
+            if "la" in row:
+                cell = row["la"]
+                la = find_match(cell.text.one_line, {name: name for name in self.region.las})
+                la_failed = la is None
+                if la is None:
+                    self.error(
+                        "unknown-la", f'"{cell.text.one_line}" is not an LA of {self.region.region}',
+                        sheet.title, cell.ref,
+                        hint=did_you_mean(cell.text.one_line, self.region.las)
+                        or "use an LA name from region.toml: " + join_names(self.region.las, 6),
+                    )
+            elif la is None and not la_failed:
+                first = min(row.values(), key=lambda c: c.ref)
+                self.error(
+                    "missing-la", "this row has no LA, and there is none above it to carry down",
+                    sheet.title, f"A{first.row}", hint="type the LA's name in the LA column",
+                )
+                la_failed = True
+            if la is None:
+                self.skipped(sheet.title, row)
+                continue
+            columns = result.la_support.setdefault(la, {})
+            for key, cell in row.items():
+                if key == "la":
+                    continue
+                source = self.source(sheet.title, cell)
+                columns.setdefault(key, []).extend(Text(text=line, source=source) for line in cell.text.lines)
+
+    # -- Update ----------------------------------------------------------------
+    def update(self, result: NetworkReturn) -> None:
+        sheet = self.raw.sheets.get("update")
+        if sheet is None:
+            return
+        sections = {name: name for name in self.region.update_sections}
+        section: str | None = None
+        section_failed = False
+        last: UpdateEntry | None = None
+        for row in sheet.rows:
+            if "section" in row:
+                cell = row["section"]
+                found = find_match(cell.text.one_line, sections)
+                if found != section:
+                    last = None  # sub-bullets never cross into another section
+                section, section_failed = found, found is None
+                if found is None:
+                    self.error(
+                        "unknown-section",
+                        f'"{cell.text.one_line}" is not a section of the regional update',
+                        sheet.title, cell.ref,
+                        hint=did_you_mean(cell.text.one_line, sections)
+                        or ("the sections are: " + join_names(self.region.update_sections)
+                            if sections else "region.toml lists no update_sections"),
+                    )
+            elif section is None and not section_failed:
+                first = min(row.values(), key=lambda c: c.ref)
+                self.error(
+                    "missing-section", "this row has no Section, and there is none above it to carry down",
+                    sheet.title, f"A{first.row}", hint="type the section heading in the Section column",
+                )
+                section_failed = True
+            if section is None:
+                self.skipped(sheet.title, row)
+                continue
+            if "bullet" in row:
+                cell = row["bullet"]
+                source = self.source(sheet.title, cell)
+                for line in cell.text.lines:
+                    last = UpdateEntry(section, line, source)
+                    result.update.append(last)
+            if "sub_bullet" in row:
+                cell = row["sub_bullet"]
+                if last is None:
+                    self.error(
+                        "orphan-sub-bullet", "this Sub-bullet has no Bullet above it in the same section",
+                        sheet.title, cell.ref, hint="put it in the Bullet column, or add the bullet it belongs under",
+                    )
+                    continue
+                source = self.source(sheet.title, cell)
+                last.sub_bullets.extend(Text(text=line, source=source) for line in cell.text.lines)
+
+
+def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> NetworkReturn | None:
+    """The typed return, or None when its About sheet names no known network."""
+    validator = _Validator(raw, region, report)
+    result = validator.about()
+    account = report.account(raw.file)
+    if result is None:
+        return None
+    account.network = result.network
+    account.completed_by = result.completed_by
+    account.date_submitted = result.date_submitted.isoformat() if result.date_submitted else None
+    validator.contribution(result)
+    validator.work_programme(result)
+    validator.la_support(result)
+    validator.update(result)
+    account.items = result.item_count
+    return result
+
+
+def select_returns(returns: list[NetworkReturn], report: Report) -> list[NetworkReturn]:
+    """One return per network: where a network sent two, the later Date submitted wins."""
+    by_network: dict[str, list[NetworkReturn]] = {}
+    for ret in returns:
+        by_network.setdefault(ret.network, []).append(ret)
+    chosen = []
+    for network, candidates in by_network.items():
+        if len(candidates) == 1:
+            chosen.append(candidates[0])
+            continue
+        files = join_names([c.file for c in candidates])
+        dated = sorted((c for c in candidates if c.date_submitted), key=lambda c: c.date_submitted)
+        if len(dated) == len(candidates) and dated[-1].date_submitted != dated[-2].date_submitted:
+            winner = dated[-1]
+            for loser in candidates:
+                if loser is winner:
+                    continue
+                account = report.account(loser.file)
+                account.used = False
+                account.excluded_because = f"superseded by {winner.file}"
+                report.warning(
+                    "superseded-return",
+                    f"{network} sent more than one return ({files}); the later one, {winner.file} "
+                    f"({winner.date_submitted:%d/%m/%Y}), is used and this one is not",
+                    file=loser.file, hint="remove the older return from the folder to silence this",
+                )
+            chosen.append(winner)
+        else:
+            for candidate in candidates:
+                report.error(
+                    "duplicate-return",
+                    f"{network} sent more than one return ({files}) and their Date submitted "
+                    "does not say which is later",
+                    file=candidate.file, sheet="About",
+                    hint="remove the older return, or give each its Date submitted",
+                )
+    return chosen
+
+
+__all__ = ["NetworkReturn", "ThemeEntry", "UpdateEntry", "select_returns", "validate_return", "ABOUT_LABELS"]

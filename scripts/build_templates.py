@@ -1,0 +1,349 @@
+"""Build the two Word templates: templates/*.docx and the packaged copies.
+
+    python scripts/build_templates.py
+
+The templates are ordinary .docx files with docxtpl tags; the regional team
+restyles them in Word. This script is how the project's own copies are made,
+so they are reproducible and reviewable; it is not needed at run time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from ria_docs.ooxml import normalise_zip  # noqa: E402
+
+FONT = "Arial"
+DARK = "1F3864"  # navy: heading text and top header cells
+HEADER_FILL = "D9E2F3"  # pale blue header rows
+GROUP_FILL = "DEEAF6"
+A4_SHORT, A4_LONG = Cm(21.0), Cm(29.7)
+
+
+# -- styles -------------------------------------------------------------------
+def _set_font(style, size: float | None = None, bold: bool | None = None, color: str | None = None) -> None:
+    """Set a style's font, dropping theme fonts (which would override the name)."""
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is not None:
+        rpr.remove(fonts)
+    fonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    rpr.insert(0, fonts)
+    if size is not None:
+        style.font.size = Pt(size)
+    if bold is not None:
+        style.font.bold = bold
+    if color is not None:
+        style.font.color.rgb = RGBColor.from_string(color)
+
+
+def _spacing(style, before: float = 0, after: float = 4, line: float | None = None) -> None:
+    fmt = style.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if line:
+        fmt.line_spacing = line
+
+
+def _styles(doc) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    _set_font(normal, 10)
+    _spacing(normal, 0, 6, 1.1)
+    _set_font(styles["Title"], 20, True, DARK)
+    title_ppr = styles["Title"].element.get_or_add_pPr()
+    for border in title_ppr.findall(qn("w:pBdr")):
+        title_ppr.remove(border)
+    _spacing(styles["Title"], 0, 12)
+    _set_font(styles["Heading 1"], 14, True, DARK)
+    _spacing(styles["Heading 1"], 12, 6)
+    _set_font(styles["Heading 2"], 12, True, DARK)
+    _spacing(styles["Heading 2"], 10, 4)
+    for name in ("List Bullet", "List Bullet 2"):
+        _set_font(styles[name], 10)
+        _spacing(styles[name], 0, 3)
+    # Table text is smaller so the wide tables fit a landscape page.
+    table_text = styles.add_style("Table Text", 1)
+    table_text.base_style = normal
+    _set_font(table_text, 9)
+    _spacing(table_text, 0, 2, 1.0)
+    table_heading = styles.add_style("Table Heading", 1)
+    table_heading.base_style = table_text
+    _set_font(table_heading, 9, True)
+    table_bullet = styles.add_style("Table Bullet", 1)
+    table_bullet.base_style = styles["List Bullet"]
+    _set_font(table_bullet, 9)
+    _spacing(table_bullet, 0, 2, 1.0)
+    ind = table_bullet.paragraph_format
+    ind.left_indent, ind.first_line_indent = Cm(0.45), Cm(-0.45)
+
+
+# -- tables -------------------------------------------------------------------
+def _shade(cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
+
+
+def _repeat_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    trpr.append(header)
+
+
+def _no_split(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:cantSplit"))
+
+
+def _table(doc, widths_cm: list[float], rows: int):
+    table = doc.add_table(rows=rows, cols=len(widths_cm))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for i, width in enumerate(widths_cm):
+        table.columns[i].width = Cm(width)
+        for cell in table.columns[i].cells:
+            cell.width = Cm(width)
+    return table
+
+
+def _write(cell, text: str, style: str = "Table Text", align=None, white: bool = False) -> None:
+    """Put one paragraph of text in a cell (replacing its empty paragraph)."""
+    paragraph = cell.paragraphs[0]
+    paragraph.style = style
+    run = paragraph.add_run(text)
+    if white:
+        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        run.bold = True
+    if align is not None:
+        paragraph.alignment = align
+
+
+def _add(cell, text: str, style: str = "Table Text") -> None:
+    cell.add_paragraph(text, style=style)
+
+
+def _loop_in_cell(cell, loop: str, item: str, style: str = "Table Bullet") -> None:
+    """A bulleted list in a cell: {%p for %} / bullet / {%p endfor %}."""
+    _write(cell, "{%p for " + loop + " %}")
+    _add(cell, "{{ " + item + " }}", style)
+    _add(cell, "{%p endfor %}")
+
+
+def _control_row(table, index: int, tag: str) -> None:
+    """A row that only holds a {%tr ... %} tag: docxtpl replaces the whole row."""
+    _write(table.rows[index].cells[0], tag)
+
+
+def _header_row(row, labels: list[str]) -> None:
+    for cell, label in zip(row.cells, labels):
+        _write(cell, label, "Table Heading")
+        _shade(cell, HEADER_FILL)
+    _repeat_header(row)
+    _no_split(row)
+
+
+# -- sections -----------------------------------------------------------------
+def _landscape_section(doc):
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = A4_LONG, A4_SHORT
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(1.5))
+    section.top_margin = section.bottom_margin = Cm(1.5)
+    return section
+
+
+def _portrait(section) -> None:
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = A4_SHORT, A4_LONG
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin = section.bottom_margin = Cm(2.0)
+
+
+def _footer(section, text: str) -> None:
+    paragraph = section.footer.paragraphs[0]
+    paragraph.text = text
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for run in paragraph.runs:
+        run.font.size = Pt(8)
+
+
+def build_plan(path: Path) -> None:
+    doc = Document()
+    _styles(doc)
+    _portrait(doc.sections[0])
+    _footer(doc.sections[0], "{{ title }}")
+
+    doc.add_paragraph("{{ title }}", style="Title")
+    doc.add_heading("Section A:\tRegional overview", level=1)
+    doc.add_paragraph("{%p for paragraph in overview %}")
+    doc.add_paragraph("{{ paragraph }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("The elements of the regional improvement cycle are:")
+    cycle = _table(doc, [4.25] * 4, 2)
+    for cell, text in zip(cycle.rows[0].cells, ["LA Self Evaluation", "Triad Challenge Conversations", "Analysis", "RIA Plan"]):
+        _write(cell, text, "Table Heading", WD_ALIGN_PARAGRAPH.CENTER, white=True)
+        _shade(cell, DARK)
+    for cell, text in zip(cycle.rows[1].cells, ["Work by Regional Groups", "Brokered support to LAs", "Seminars and Workshops", "Projects and joint work"]):
+        _write(cell, text, "Table Text", WD_ALIGN_PARAGRAPH.CENTER)
+        _shade(cell, GROUP_FILL)
+
+    doc.add_heading("Regional Networks", level=2)
+    doc.add_paragraph("{%p if structure %}")
+    doc.add_paragraph(
+        "The key priorities of regional networks are described in Section D, "
+        "but their reporting relationships are as follows:"
+    )
+    structure = _table(doc, [6.0, 11.0], 6)
+    _control_row(structure, 0, "{%tr for group in structure %}")
+    top = structure.rows[1].cells[0].merge(structure.rows[1].cells[1])
+    _write(top, "{{ group.name }}", "Table Heading", WD_ALIGN_PARAGRAPH.CENTER, white=True)
+    _shade(top, DARK)
+    _control_row(structure, 2, "{%tr for member in group.members %}")
+    member = structure.rows[3].cells
+    _write(member[0], "{{ member.name }}", "Table Heading")
+    _shade(member[0], GROUP_FILL)
+    _loop_in_cell(member[1], "name in member.members", "name")
+    _control_row(structure, 4, "{%tr endfor %}")
+    _control_row(structure, 5, "{%tr endfor %}")
+    doc.add_paragraph("{%p endif %}")
+
+    # Section B
+    _landscape_section(doc)
+    doc.add_heading("Section B:\tBrokered support for LAs", level=1)
+    widths = [3.2, 7.0, 4.6, 7.0, 4.6]
+    las = _table(doc, widths, 4)
+    _header_row(las.rows[0], [
+        "LA", "Support needed/requested and outcome to be achieved", "Actions",
+        "Areas of strength/Offers of help", "Actions",
+    ])
+    _control_row(las, 1, "{%tr for la in las %}")
+    cells = las.rows[2].cells
+    _write(cells[0], "{{ la.name }}", "Table Heading")
+    for cell, key in zip(cells[1:], ["support_needed", "support_actions", "strengths_and_offers", "offer_actions"]):
+        _loop_in_cell(cell, f"item in la.{key}", "item")
+    _control_row(las, 3, "{%tr endfor %}")
+
+    # Section C
+    _landscape_section(doc)
+    doc.add_heading("Section C:\tJoint work programme", level=1)
+    widths = [2.6, 3.6, 7.4, 1.6, 1.5, 1.6, 1.5, 3.8, 1.4, 1.4]
+    work = _table(doc, widths, 7)
+    head1, head2 = work.rows[0], work.rows[1]
+    for row in (head1, head2):
+        for cell in row.cells:
+            _shade(cell, HEADER_FILL)
+        _repeat_header(row)
+        _no_split(row)
+    for col, label in [(0, "Theme"), (1, "Outcome"), (2, "Suggested activity"), (7, "Lead responsibility for activity")]:
+        merged = head1.cells[col].merge(head2.cells[col])
+        _write(merged, label, "Table Heading")
+    rag = head1.cells[3].merge(head2.cells[3])
+    _write(rag, "Monit-oring", "Table Heading", WD_ALIGN_PARAGRAPH.CENTER)
+    rag.add_paragraph("RAG", style="Table Heading").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    nature = head1.cells[4].merge(head1.cells[6])
+    _write(nature, "Nature of activity", "Table Heading", WD_ALIGN_PARAGRAPH.CENTER)
+    support = head1.cells[8].merge(head1.cells[9])
+    _write(support, "Support", "Table Heading", WD_ALIGN_PARAGRAPH.CENTER)
+    for col, label in [(4, "Regional Group Task"), (5, "Seminar/ Workshop"), (6, "Project Work"), (8, "RIA Lead"), (9, "SDSA")]:
+        _write(head2.cells[col], label, "Table Heading", WD_ALIGN_PARAGRAPH.CENTER)
+    _control_row(work, 2, "{%tr for theme in themes %}")
+    _control_row(work, 3, "{%tr for activity in theme.activities %}")
+    cells = work.rows[4].cells
+    # {% vm %} merges a cell over the inner loop: one theme's activities.
+    _write(cells[0], "{% vm %}{{ theme.label }}", "Table Heading")
+    _write(cells[1], "{% vm %}{{ theme.outcome }}")
+    _loop_in_cell(cells[2], "bullet in activity.bullets", "bullet")
+    _write(cells[3], "{% cellbg activity.rag_fill %}{{ activity.rag }}", "Table Heading", WD_ALIGN_PARAGRAPH.CENTER)
+    for col, key in [(4, "regional_group_task"), (5, "seminar_workshop"), (6, "project_work"), (8, "ria_lead"), (9, "sdsa")]:
+        _write(cells[col], "{% if activity." + key + " %}●{% endif %}", "Table Text", WD_ALIGN_PARAGRAPH.CENTER)
+    _write(cells[7], "{% vm %}{{ theme.lead }}")
+    _control_row(work, 5, "{%tr endfor %}")
+    _control_row(work, 6, "{%tr endfor %}")
+    doc.add_paragraph(
+        "● marks the nature of each activity and who supports it. RAG: Red, Amber, Green; Blue when complete.",
+        style="Table Text",
+    )
+
+    # Section D
+    _landscape_section(doc)
+    doc.add_heading("Section D:\tRegional networks", level=1)
+    nets = _table(doc, [5.4, 5.0, 5.0, 11.0], 4)
+    _header_row(nets.rows[0], ["Regional Network", "Chair or Lead", "Director Link", "Contribution to the RIA Plan and other priorities"])
+    _control_row(nets, 1, "{%tr for network in networks %}")
+    cells = nets.rows[2].cells
+    _write(cells[0], "{{ network.name }}", "Table Heading")
+    _write(cells[1], "{{ network.chair }}")
+    _write(cells[2], "{{ network.director }}")
+    _loop_in_cell(cells[3], "item in network.contribution", "item")
+    _control_row(nets, 3, "{%tr endfor %}")
+
+    for section in doc.sections[1:]:
+        section.footer.is_linked_to_previous = True
+    _save(doc, path)
+
+
+def build_update(path: Path) -> None:
+    doc = Document()
+    _styles(doc)
+    _portrait(doc.sections[0])
+    _footer(doc.sections[0], "{{ title }}")
+    doc.add_paragraph("{{ title }}", style="Title")
+    doc.add_heading("The {{ region }} Regional Update", level=1)
+    doc.add_paragraph("{%p for section in sections %}")
+    doc.add_heading("{{ section.heading }}", level=2)
+    doc.add_paragraph("{%p for bullet in section.bullets %}")
+    doc.add_paragraph("{{ bullet.text }}", style="List Bullet")
+    doc.add_paragraph("{%p for sub in bullet.sub_bullets %}")
+    doc.add_paragraph("{{ sub }}", style="List Bullet 2")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endfor %}")
+    _save(doc, path)
+
+
+def _save(doc, path: Path) -> None:
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = "", "ria-docs", "ria-docs"
+    props.comments = "Template for ria-docs: edit the styles and the text in Word, but keep the template tags (in double braces and brace-percent pairs) as they are."
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    doc.save(tmp)
+    path.write_bytes(normalise_zip(tmp.read_bytes()))
+    tmp.unlink()
+
+
+def main() -> None:
+    targets = ROOT / "templates"
+    build_plan(targets / "ria-plan.docx")
+    build_update(targets / "regional-update.docx")
+    packaged = ROOT / "ria_docs" / "templates"
+    packaged.mkdir(exist_ok=True)
+    for name in ("ria-plan.docx", "regional-update.docx"):
+        shutil.copyfile(targets / name, packaged / name)
+        print(f"wrote templates/{name} and ria_docs/templates/{name}")
+
+
+if __name__ == "__main__":
+    main()
