@@ -58,7 +58,22 @@ def _spacing(style, before: float = 0, after: float = 4, line: float | None = No
         fmt.line_spacing = line
 
 
+def _dash_for_second_level(doc) -> None:
+    """List Bullet 2 gets an en dash, so nested bullets read as nested."""
+    numbering = doc.part.numbering_part.element
+    num_id = doc.styles["List Bullet 2"].element.pPr.numPr.numId.val
+    num = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == str(num_id))
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+    level = abstract.find(qn("w:lvl"))
+    level.find(qn("w:lvlText")).set(qn("w:val"), "\u2013")
+    fonts = level.find(qn("w:rPr")).find(qn("w:rFonts"))
+    for attr in ("w:ascii", "w:hAnsi"):
+        fonts.set(qn(attr), FONT)
+
+
 def _styles(doc) -> None:
+    _dash_for_second_level(doc)
     styles = doc.styles
     normal = styles["Normal"]
     _set_font(normal, 10)
@@ -221,6 +236,7 @@ def build_plan(path: Path) -> None:
     _write(top, "{{ group.name }}", "Table Heading", WD_ALIGN_PARAGRAPH.CENTER, white=True)
     _shade(top, DARK)
     _control_row(structure, 2, "{%tr for member in group.members %}")
+    _no_split(structure.rows[3])
     member = structure.rows[3].cells
     _write(member[0], "{{ member.name }}", "Table Heading")
     _shade(member[0], GROUP_FILL)
@@ -239,6 +255,7 @@ def build_plan(path: Path) -> None:
         "Areas of strength/Offers of help", "Actions",
     ])
     _control_row(las, 1, "{%tr for la in las %}")
+    _no_split(las.rows[2])
     cells = las.rows[2].cells
     _write(cells[0], "{{ la.name }}", "Table Heading")
     for cell, key in zip(cells[1:], ["support_needed", "support_actions", "strengths_and_offers", "offer_actions"]):
@@ -248,7 +265,7 @@ def build_plan(path: Path) -> None:
     # Section C
     _landscape_section(doc)
     doc.add_heading("Section C:\tJoint work programme", level=1)
-    widths = [2.6, 3.6, 7.4, 1.6, 1.5, 1.6, 1.5, 3.8, 1.4, 1.4]
+    widths = [2.6, 3.6, 6.6, 1.5, 1.9, 2.1, 1.7, 3.6, 1.4, 1.4]
     work = _table(doc, widths, 7)
     head1, head2 = work.rows[0], work.rows[1]
     for row in (head1, head2):
@@ -270,6 +287,7 @@ def build_plan(path: Path) -> None:
         _write(head2.cells[col], label, "Table Heading", WD_ALIGN_PARAGRAPH.CENTER)
     _control_row(work, 2, "{%tr for theme in themes %}")
     _control_row(work, 3, "{%tr for activity in theme.activities %}")
+    _no_split(work.rows[4])
     cells = work.rows[4].cells
     # {% vm %} merges a cell over the inner loop: one theme's activities.
     _write(cells[0], "{% vm %}{{ theme.label }}", "Table Heading")
@@ -292,6 +310,7 @@ def build_plan(path: Path) -> None:
     nets = _table(doc, [5.4, 5.0, 5.0, 11.0], 4)
     _header_row(nets.rows[0], ["Regional Network", "Chair or Lead", "Director Link", "Contribution to the RIA Plan and other priorities"])
     _control_row(nets, 1, "{%tr for network in networks %}")
+    _no_split(nets.rows[2])
     cells = nets.rows[2].cells
     _write(cells[0], "{{ network.name }}", "Table Heading")
     _write(cells[1], "{{ network.chair }}")
@@ -320,6 +339,9 @@ def build_update(path: Path) -> None:
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p if not sections %}")
+    doc.add_paragraph("No network reported news for this round.")
+    doc.add_paragraph("{%p endif %}")
     _save(doc, path)
 
 

@@ -1,0 +1,106 @@
+"""Shared fixtures: a small region, scenario returns built in tmp_path, the example merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ria_docs.pipeline import merge_folder
+from ria_docs.workbook import build_return, save_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+
+SMALL_REGION = '''\
+region = "Testshire"
+plan_year = "2024/25"
+period = "June 2024"
+las = ["Derby", "Derbyshire", "Leicester", "Leicestershire", "Rutland"]
+update_sections = ["Regional Priorities", "Network Highlights"]
+
+[[network]]
+name = "2nd Tier Safeguarding Leads"
+aliases = ["2nd Tier Safeguarding"]
+reports_to = "DCS Group"
+chair = "Helen Blackman"
+chair_la = "Derby"
+director = "Andy Smith"
+director_la = "Derby"
+
+[[network]]
+name = "Commissioning Leads"
+reports_to = "DCS Group"
+chair = "Sally Savage"
+chair_la = "Rutland"
+
+[[network]]
+name = "Virtual School Heads"
+reports_to = "2nd Tier Safeguarding Leads"
+
+[[theme]]
+code = "A"
+title = "Increasing Placement Sufficiency"
+lead = "Commissioning Leads"
+
+[[theme]]
+code = "B"
+title = "Improving Practice Methodology"
+lead = "2nd Tier Safeguarding Leads"
+'''
+
+
+def about(network: str = "Commissioning Leads", period: str = "June 2024", **more) -> dict:
+    values = {"Network": network, "Period": period}
+    values.update(more)
+    return values
+
+
+@pytest.fixture
+def cycle(tmp_path) -> Path:
+    """An inputs folder with the small region.toml and no returns yet."""
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "region.toml").write_text(SMALL_REGION, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def add_return(cycle):
+    """add_return("name.xlsx", about(...), {"Work programme": [...]}) writes a return."""
+
+    def write(name: str, about_values: dict, sheets: dict | None = None, *, folder: Path | None = None):
+        path = (folder or cycle) / name
+        workbook = build_return(about_values, sheets or {})
+        save_workbook(workbook, path, when=dt.date(2024, 6, 1))
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def example_outputs(tmp_path_factory) -> Path:
+    """The example cycle (inputs/) merged once for the whole session."""
+    out = tmp_path_factory.mktemp("example") / "outputs"
+    result = merge_folder(ROOT / "inputs", out, templates=ROOT / "templates")
+    assert result.written, [p.format() for p in result.check.report.errors]
+    return out
+
+
+@pytest.fixture(scope="session")
+def eastern_outputs(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("eastern") / "outputs"
+    result = merge_folder(ROOT / "examples" / "eastern", out, templates=ROOT / "templates")
+    assert result.written, [p.format() for p in result.check.report.errors]
+    return out
+
+
+@pytest.fixture
+def copy_example(tmp_path) -> Path:
+    """A writable copy of the example inputs folder."""
+    target = tmp_path / "inputs"
+    shutil.copytree(ROOT / "inputs", target)
+    return target

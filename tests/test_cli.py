@@ -1,0 +1,137 @@
+"""The ria-docs command line, as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, about
+from ria_docs.cli import main
+
+OUTPUT_NAMES = ["merge-report.md", "plan.json", "regional-update.docx", "ria-plan.docx"]
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_merge_writes_the_four_outputs(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["merge", "inputs", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == OUTPUT_NAMES
+    assert result.output.splitlines()[-6:] == [
+        "No return from 14 networks: SEND & Inclusion, Early Years Strategic Leads, Virtual School Heads, "
+        "Children Missing Education, 3rd Tier Safeguarding Leads, IRO Managers/CPC Chairs, Principal Social "
+        "Workers, QA and Audit Moderation, CLA Leads & Care Leavers, CSE Leads, Troubled Families Leads, "
+        "School Admission EMRAG, Childrens Workforce Development, Residential Placements",
+        "6 returns read: 0 errors, 0 warnings.",
+        f"Wrote {out / 'ria-plan.docx'}",
+        f"Wrote {out / 'regional-update.docx'}",
+        f"Wrote {out / 'plan.json'}",
+        f"Wrote {out / 'merge-report.md'}",
+    ]
+
+
+def test_render_from_plan_json_writes_the_same_documents(runner, tmp_path, example_outputs, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "again"
+    result = runner.invoke(main, ["render", str(example_outputs / "plan.json"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Wrote {out / 'ria-plan.docx'}\nWrote {out / 'regional-update.docx'}\n"
+    for name in ("ria-plan.docx", "regional-update.docx"):
+        assert (out / name).read_bytes() == (example_outputs / name).read_bytes(), name
+
+
+def test_merge_with_an_error_lists_it_writes_nothing_and_exits_1(runner, cycle, add_return, tmp_path):
+    add_return("commissioning.xlsx", about(), {"Work programme": [{"Theme": "A", "Activity": "x", "RAG": "Yellow"}]})
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "ria-plan.docx").write_bytes(b"last cycle's plan")
+    result = runner.invoke(main, ["merge", str(cycle), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        'commissioning.xlsx, Work programme!D2: error: RAG "Yellow" is not a RAG status '
+        "(use Red, Amber, Green or Blue (complete), or R, A, G, B; leave it blank if not yet rated)"
+    )
+    assert result.stderr == (
+        "Error: 1 error(s) in 1 file(s); nothing was written. "
+        "Fix them and merge again, or use --skip-invalid to leave those returns out.\n"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["ria-plan.docx"]
+    assert (out / "ria-plan.docx").read_bytes() == b"last cycle's plan"
+
+
+def test_skip_invalid_writes_from_the_valid_returns_and_names_the_excluded(runner, cycle, add_return, tmp_path):
+    add_return("commissioning.xlsx", about(), {"Work programme": [{"Theme": "A", "Activity": "x", "RAG": "Yellow"}]})
+    add_return("safeguarding.xlsx", about("2nd Tier Safeguarding"), {"Contribution": [{"Contribution": "Kept"}]})
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["merge", str(cycle), "-o", str(out), "--skip-invalid"])
+    assert result.exit_code == 0, result.output
+    report = (out / "merge-report.md").read_text(encoding="utf-8")
+    assert "| commissioning.xlsx | Commissioning Leads |" in report
+    assert "| no: 1 error(s); left out (--skip-invalid) |" in report
+    assert '"Yellow" is not a RAG status' in report
+    plan = (out / "plan.json").read_text(encoding="utf-8")
+    assert '"text": "Kept"' in plan and '"x"' not in plan
+
+
+def test_check_reports_and_writes_nothing(runner, cycle, add_return, tmp_path, monkeypatch):
+    add_return("commissioning.xlsx", about(), {"LA support": [{"LA": "Leics", "Support needed": "Help"}]})
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["check", str(cycle)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        'commissioning.xlsx, LA support!A2: error: "Leics" is not an LA of Testshire '
+        '(did you mean "Leicestershire"?)'
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inputs"]
+
+
+def test_check_on_the_example_cycle_is_clean(runner, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "6 returns read: 0 errors, 0 warnings."
+
+
+def test_a_folder_without_region_toml_is_a_plain_error(runner, tmp_path):
+    result = runner.invoke(main, ["merge", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tmp_path / 'region.toml'}: no region.toml here. Each cycle folder needs one; "
+        "see the README for an example.\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_render_of_a_file_that_is_not_a_plan_is_a_plain_error(runner, tmp_path):
+    bogus = tmp_path / "plan.json"
+    bogus.write_text('{"hello": 1}', encoding="utf-8")
+    result = runner.invoke(main, ["render", str(bogus), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {bogus}: is not a plan.json written by ria-docs (")
+    assert "Traceback" not in result.output
+
+
+def test_unknown_option_is_a_usage_error_with_exit_2(runner):
+    result = runner.invoke(main, ["merge", "--frobnicate"])
+    assert result.exit_code == 2
+    assert "No such option" in result.stderr and "--frobnicate" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["merge", "check", "render"])
+def test_every_command_has_help_with_an_example(runner, command):
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and f"ria-docs {command}" in result.output
+
+
+def test_python_dash_m_runs_the_cli():
+    result = subprocess.run([sys.executable, "-m", "ria_docs", "--version"], capture_output=True, text=True, check=True)
+    assert result.stdout.startswith("ria-docs, version ")

@@ -1,0 +1,222 @@
+"""The rendered documents' structure, read back from their XML."""
+
+from __future__ import annotations
+
+import zipfile
+
+import docx
+import pytest
+
+from conftest import ROOT, about
+from docx_helpers import (
+    NS,
+    cell_prop,
+    cell_text,
+    cells,
+    paragraph_style,
+    paragraph_text,
+    rows,
+    table_after,
+    text_lines,
+)
+from ria_docs.exceptions import TemplateError
+from ria_docs.pipeline import merge_folder, render_documents
+from ria_docs.region import load_region
+
+REGION = load_region(ROOT / "inputs" / "region.toml")
+
+
+def test_section_b_has_one_row_per_la_in_region_order(example_outputs):
+    table = table_after(example_outputs / "ria-plan.docx", "Section B:")
+    body_rows = rows(table)[1:]
+    assert [cell_text(cells(r)[0]) for r in body_rows] == REGION.las
+    leicester = next(r for r in body_rows if cell_text(cells(r)[0]) == "Leicester")
+    needed = cells(leicester)[1].findall("w:p", NS)
+    assert [paragraph_text(p) for p in needed][:2] == ["Permanence Strategy", "Foster Carer Reviews"]
+    assert {paragraph_style(p) for p in needed} == {"TableBullet"}
+
+
+def test_section_b_empty_la_cells_still_hold_a_paragraph(example_outputs):
+    table = table_after(example_outputs / "ria-plan.docx", "Section B:")
+    derby = rows(table)[1]
+    assert cell_text(cells(derby)[0]) == "Derby"
+    for tc in cells(derby)[1:]:
+        assert tc.findall("w:p", NS), "a cell without a paragraph makes Word report a damaged file"
+
+
+def test_section_c_header_cells_span_as_in_the_seed(example_outputs):
+    table = table_after(example_outputs / "ria-plan.docx", "Section C:")
+    first, second = rows(table)[:2]
+    spans = [(cell_text(tc), cell_prop(tc, "gridSpan"), cell_prop(tc, "vMerge")) for tc in cells(first)]
+    assert spans == [
+        ("Theme", None, "restart"),
+        ("Outcome", None, "restart"),
+        ("Suggested activity", None, "restart"),
+        ("Monit-oring\nRAG", None, "restart"),
+        ("Nature of activity", "3", None),
+        ("Lead responsibility for activity", None, "restart"),
+        ("Support", "2", None),
+    ]
+    labels = [cell_text(tc) for tc in cells(second)]
+    assert labels == ["", "", "", "", "Regional Group Task", "Seminar/ Workshop", "Project Work", "", "RIA Lead", "SDSA"]
+    for row in (first, second):
+        assert row.find("w:trPr/w:tblHeader", NS) is not None, "header rows repeat on each page"
+
+
+def _theme_rows(path, code):
+    table = table_after(path, "Section C:")
+    body_rows = rows(table)[2:]
+    start = next(i for i, r in enumerate(body_rows) if cell_text(cells(r)[0]).startswith(f"{code}:"))
+    group = [body_rows[start]]
+    for row in body_rows[start + 1 :]:
+        if cell_prop(cells(row)[0], "vMerge") not in ("continue", ""):  # Word reads both as continue
+            break
+        group.append(row)
+    return group
+
+
+def test_a_theme_with_four_activities_has_its_theme_cell_merged_over_four_rows(example_outputs):
+    group = _theme_rows(example_outputs / "ria-plan.docx", "A")
+    assert len(group) == 4
+    first = cells(group[0])
+    assert cell_text(first[0]) == "A: Increasing Placement Sufficiency"
+    assert [cell_prop(first[i], "vMerge") for i in (0, 1, 7)] == ["restart"] * 3
+    for row in group[1:]:
+        assert cell_prop(cells(row)[0], "vMerge") == "continue" and cell_text(cells(row)[0]) == ""
+        assert cell_prop(cells(row)[1], "vMerge") == "continue"
+        assert cell_prop(cells(row)[7], "vMerge") == "continue"
+    # the next theme starts its own merge
+    assert cell_text(cells(_theme_rows(example_outputs / "ria-plan.docx", "B")[0])[0]).startswith("B:")
+
+
+def test_ticks_show_as_dots_where_the_return_said_yes(example_outputs):
+    group = _theme_rows(example_outputs / "ria-plan.docx", "A")
+    ticks = [[cell_text(cells(r)[i]) for i in (4, 5, 6, 8, 9)] for r in group]
+    assert ticks == [
+        ["●", "", "●", "", "●"],
+        ["●", "", "●", "", "●"],
+        ["●", "", "●", "", "●"],
+        ["●", "", "", "●", ""],
+    ]
+
+
+def test_multi_line_activity_is_one_row_with_several_bullets(example_outputs):
+    group = _theme_rows(example_outputs / "ria-plan.docx", "M")
+    assert len(group) == 1
+    bullets = cells(group[0])[2].findall("w:p", NS)
+    assert len(bullets) == 4
+    assert {paragraph_style(p) for p in bullets} == {"TableBullet"}
+
+
+def test_bullets_are_word_list_paragraphs_not_typed_dots(tmp_path, eastern_outputs):
+    document = docx.Document(eastern_outputs / "regional-update.docx")
+    numbered = {
+        name for name in ("List Bullet", "List Bullet 2")
+        if document.styles[name].element.pPr.numPr.numId is not None
+    }
+    bullets = [p for p in document.paragraphs if p.style.name.startswith("List Bullet")]
+    assert len(bullets) == 23  # seed 003: 15 bullets, 8 nested under "The priority areas are:"
+    assert all(p.style.name in numbered for p in bullets)
+    assert not any(p.text.lstrip().startswith(("•", "·", "-")) for p in bullets)
+    assert sum(p.style.name == "List Bullet 2" for p in bullets) == 8
+
+
+def test_wide_sections_are_on_landscape_pages(example_outputs):
+    document = docx.Document(example_outputs / "ria-plan.docx")
+    orientations = [s.page_width > s.page_height for s in document.sections]
+    assert orientations == [False, True, True, True]  # A portrait; B, C, D landscape
+
+
+def test_section_c_table_fits_its_landscape_page(example_outputs):
+    document = docx.Document(example_outputs / "ria-plan.docx")
+    section = document.sections[2]
+    usable = section.page_width - section.left_margin - section.right_margin
+    table = table_after(example_outputs / "ria-plan.docx", "Section C:")
+    widths = [int(col.get(f"{{{NS['w']}}}w")) for col in table.findall("w:tblGrid/w:gridCol", NS)]
+    assert len(widths) == 10
+    assert sum(widths) * 635 <= usable  # twips to EMU
+
+
+def _merge_one(cycle, add_return, tmp_path, rows_):
+    add_return("commissioning.xlsx", about(), {"Work programme": rows_})
+    result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
+    assert result.written, [p.format() for p in result.check.report.errors]
+    return tmp_path / "out"
+
+
+def test_red_activity_has_a_red_rag_cell_labelled_red(cycle, add_return, tmp_path):
+    out = _merge_one(cycle, add_return, tmp_path, [
+        {"Theme": "A", "Activity": "Late", "RAG": "Red"},
+        {"Activity": "On track", "RAG": "g"},
+        {"Activity": "Not rated"},
+    ])
+    group = _theme_rows(out / "ria-plan.docx", "A")
+    rag = [(cell_text(cells(r)[3]), cell_prop(cells(r)[3], "shd")) for r in group]
+    assert rag == [("Red", "FF0000"), ("Green", "00B050"), ("", "auto")]
+
+
+MARKUP = 'Tom & Jerry <b>bold</b> "quoted" \'single\' {{ x }} {% if y %}z{% endif %} {#c#}'
+
+
+def test_markup_in_cells_comes_out_literally_and_the_files_open(cycle, add_return, tmp_path):
+    add_return("commissioning.xlsx", about(), {
+        "Work programme": [{"Theme": "A", "Outcome": MARKUP, "Activity": MARKUP, "Lead responsibility": "A & B"}],
+        "LA support": [{"LA": "Derby", "Support needed": MARKUP}],
+        "Contribution": [{"Contribution": MARKUP}],
+        "Update": [{"Section": "Regional Priorities", "Bullet": MARKUP, "Sub-bullet": "x < y & z"}],
+    })
+    result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
+    assert result.written
+    plan_lines = text_lines(tmp_path / "out" / "ria-plan.docx")
+    assert plan_lines.count(MARKUP) == 4  # outcome, activity, LA support, contribution
+    assert "A & B" in plan_lines
+    # template text after the values survived (a broken escape would drop it)
+    assert any(line.startswith("Section D:") for line in plan_lines)
+    update_lines = text_lines(tmp_path / "out" / "regional-update.docx")
+    assert MARKUP in update_lines and "x < y & z" in update_lines
+    for name in ("ria-plan.docx", "regional-update.docx"):
+        docx.Document(tmp_path / "out" / name)  # opens
+
+
+def test_same_inputs_give_the_same_bytes(tmp_path):
+    first = merge_folder(ROOT / "inputs", tmp_path / "a", templates=ROOT / "templates")
+    second = merge_folder(ROOT / "inputs", tmp_path / "b", templates=ROOT / "templates")
+    assert first.written and second.written
+    for name in ("ria-plan.docx", "regional-update.docx", "plan.json", "merge-report.md"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_document_properties_name_the_document(example_outputs):
+    props = docx.Document(example_outputs / "ria-plan.docx").core_properties
+    assert props.title == "East Midlands Regional Improvement and Innovation Alliance Plan 2019/20"
+    assert props.author == "East Midlands RIA"
+    with zipfile.ZipFile(example_outputs / "ria-plan.docx") as package:
+        assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_a_template_with_a_tag_mistake_is_a_clear_error(tmp_path, example_outputs):
+    bad = tmp_path / "templates"
+    bad.mkdir()
+    document = docx.Document()
+    document.add_paragraph("{%p for x in las %}")
+    document.add_paragraph("{{ x.name }}")  # no endfor
+    document.save(bad / "ria-plan.docx")
+    document.save(bad / "regional-update.docx")
+    from ria_docs.pipeline import load_plan
+
+    plan = load_plan(example_outputs / "plan.json")
+    with pytest.raises(TemplateError, match=r"ria-plan.docx: has a template tag mistake.*endfor"):
+        render_documents(plan, bad)
+
+
+def test_a_template_using_an_unknown_value_names_it(tmp_path, example_outputs):
+    bad = tmp_path / "templates"
+    bad.mkdir()
+    document = docx.Document()
+    document.add_paragraph("{{ regoin }}")
+    document.save(bad / "ria-plan.docx")
+    document.save(bad / "regional-update.docx")
+    from ria_docs.pipeline import load_plan
+
+    with pytest.raises(TemplateError, match="uses a value ria-docs does not provide: 'regoin' is undefined"):
+        render_documents(load_plan(example_outputs / "plan.json"), bad)
