@@ -354,7 +354,6 @@ class _ReturnReader:
                 refs = [f"{get_column_letter(column)}{r}" for r in data_rows if column in rows[r]]
                 text = self._cell(ws.title, header).text.one_line
                 hint = did_you_mean(text, list(spec.headers.values()))
-                self.account.ignored.append(f"{ws.title}!{header.coordinate}")
                 self._ignore(
                     ws.title, [header.coordinate, *refs],
                     f'column {header.column_letter} ("{text}") is not a column of this sheet',

@@ -118,9 +118,9 @@ def suggest(value: str, candidates: dict[str, str] | list[str]) -> str | None:
     county = COUNTY_ABBREVIATIONS.get(wanted)
     if county and county in by_key:
         return by_key[county]
-    # "Derbys" for Derbyshire, "Nottingham City" for Nottingham: one name
-    # starting with the other is a better clue than edit distance.
-    starts = [k for k in by_key if k.startswith(wanted) or wanted.startswith(k)]
+    # "Derbys" for Derbyshire, "Nottingham City" for Nottingham: a shortened
+    # name, or a name with a word added, is a better clue than edit distance.
+    starts = [k for k in by_key if k.startswith(wanted) or wanted.startswith(k + " ")]
     if len(starts) == 1:
         return by_key[starts[0]]
     close = difflib.get_close_matches(wanted, list(by_key), n=1, cutoff=0.6)

@@ -104,3 +104,43 @@ def copy_example(tmp_path) -> Path:
     target = tmp_path / "inputs"
     shutil.copytree(ROOT / "inputs", target)
     return target
+
+
+@pytest.fixture
+def write_sheets(cycle):
+    """write_sheets("x.xlsx", {"About": [[...], ...], ...}) writes rows exactly as given.
+
+    Returns the openpyxl workbook too, via ``edit=`` callback, for merged cells,
+    hidden rows and the like.
+    """
+    from openpyxl import Workbook
+
+    def write(name: str, sheets: dict[str, list[list]], edit=None) -> Path:
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        for title, rows in sheets.items():
+            ws = workbook.create_sheet(title)
+            for row in rows:
+                ws.append(row)
+        if edit:
+            edit(workbook)
+        path = cycle / name
+        workbook.save(path)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def check(cycle):
+    """Run the check stage on the scenario folder; return the report."""
+    from ria_docs.pipeline import check_folder
+
+    def run():
+        return check_folder(cycle)
+
+    return run
+
+
+def messages(report) -> list[str]:
+    return [p.format() for p in report.problems]

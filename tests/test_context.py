@@ -1,0 +1,53 @@
+"""The values templates see."""
+
+from __future__ import annotations
+
+from conftest import ROOT, about
+from ria_docs.context import plan_context, update_context
+from ria_docs.pipeline import load_plan
+
+
+def test_structure_groups_networks_under_what_they_report_to(example_outputs):
+    context = plan_context(load_plan(example_outputs / "plan.json"))
+    [top] = context["structure"]
+    assert top["name"] == "EM DCS Group"
+    assert [m["name"] for m in top["members"]] == [
+        "2nd Tier Safeguarding Leads", "EMSIG Schools & Learning Leads", "Commissioning Leads", "Improvement & Data Group"]
+    commissioning = top["members"][2]
+    assert commissioning["members"] == ["Regional Adoption", "Residential Placements"]
+    assert top["members"][3]["members"] == []
+
+
+def test_section_d_leaves_out_chart_only_networks_and_shows_people_with_las(example_outputs):
+    context = plan_context(load_plan(example_outputs / "plan.json"))
+    names = [n["name"] for n in context["networks"]]
+    assert len(names) == 19 and "Residential Placements" not in names
+    assert context["networks"][0] == {
+        "name": "2nd Tier Safeguarding Leads", "chair": "Helen Blackman (Nottingham)",
+        "director": "Andy Smith (Derby)", "contribution": []}
+
+
+def test_a_theme_with_no_activity_still_gets_one_empty_row(add_return, check):
+    add_return("commissioning.xlsx", about(), {"Work programme": [{"Theme": "A", "Outcome": "Only an outcome"}]})
+    themes = plan_context(check().plan)["themes"]
+    assert [len(t["activities"]) for t in themes] == [1, 1]
+    assert themes[0]["outcome"] == "Only an outcome"
+    assert themes[0]["activities"][0]["bullets"] == []
+
+
+def test_multi_line_outcome_becomes_line_breaks_in_one_cell(add_return, check):
+    add_return("commissioning.xlsx", about(), {"Work programme": [{"Theme": "A", "Outcome": "One\nTwo", "Activity": "x"}]})
+    assert plan_context(check().plan)["themes"][0]["outcome"] == "One\nTwo"
+
+
+def test_update_leaves_out_sections_with_no_bullets(add_return, check):
+    add_return("commissioning.xlsx", about(), {"Update": [{"Section": "Network Highlights", "Bullet": "Met"}]})
+    context = update_context(check().plan)
+    assert context["title"] == "Testshire Regional Update - June 2024"
+    assert context["sections"] == [{"heading": "Network Highlights", "bullets": [{"text": "Met", "sub_bullets": []}]}]
+
+
+def test_plan_json_round_trips(example_outputs):
+    plan = load_plan(example_outputs / "plan.json")
+    assert (plan.model_dump_json(indent=2) + "\n") == (example_outputs / "plan.json").read_text(encoding="utf-8")
+    assert plan.region.region == "East Midlands" and ROOT.exists()

@@ -1,0 +1,174 @@
+"""Reading workbooks: sheets, headers, cells and what is ignored."""
+
+from __future__ import annotations
+
+from conftest import messages
+from ria_docs.reader import read_return
+from ria_docs.report import Report
+
+ABOUT = [["Network", "Commissioning Leads"], ["Period", "June 2024"]]
+
+
+def read(path, report=None):
+    report = report or Report()
+    return read_return(path, path.name, report), report
+
+
+def test_sheet_names_and_headers_match_loosely(write_sheets):
+    path = write_sheets("r.xlsx", {
+        " about ": ABOUT,
+        "WORK PROGRAMME": [["theme*", "Activity:", " RAG ", "Seminar / Workshop"], ["A", "Do it", "Red", "Yes"]],
+    })
+    raw, report = read(path)
+    assert report.problems == []
+    assert raw.about["network"].text.text == "Commissioning Leads"
+    [row] = raw.sheets["work programme"].rows
+    assert {k: c.text.text for k, c in row.items()} == {
+        "theme": "A", "activity": "Do it", "rag": "Red", "seminar_workshop": "Yes"}
+    assert row["activity"].ref == "B2"
+
+
+def test_extra_sheets_and_columns_are_ignored_with_their_cells_named(write_sheets):
+    path = write_sheets("r.xlsx", {
+        "About": ABOUT,
+        "Contribution": [["Contribution", "Notes"], ["Bullet", "my note"], [None, "another"]],
+        "Scratch": [["anything"]],
+    })
+    raw, report = read(path)
+    assert messages(report) == [
+        'r.xlsx, sheet Contribution: warning: column B ("Notes") is not a column of this sheet; '
+        "ignored 3 cell(s): B1, B2, B3",
+        'r.xlsx, sheet Scratch: warning: sheet "Scratch" is not one ria-docs reads; ignored 1 cell(s): A1',
+    ]
+    assert report.account("r.xlsx").ignored == ["Contribution!B1", "Contribution!B2", "Contribution!B3", "Scratch!A1"]
+    assert [r["contribution"].text.text for r in raw.sheets["contribution"].rows] == ["Bullet"]
+
+
+def test_cells_under_no_header_are_reported(write_sheets):
+    path = write_sheets("r.xlsx", {"About": ABOUT, "Contribution": [["Contribution"], ["Bullet", None, "stray"]]})
+    _, report = read(path)
+    assert messages(report) == [
+        "r.xlsx, sheet Contribution: warning: column C has no header in row 1; ignored 1 cell(s): C2 "
+        "(give the column a header or move the text into a column that has one)"
+    ]
+
+
+def test_a_missing_required_header_says_which_and_what_was_found(write_sheets):
+    path = write_sheets("r.xlsx", {"About": ABOUT, "Work programme": [["Theme", "RAG status"], ["A", "Red"]]})
+    raw, report = read(path)
+    assert messages(report)[0] == (
+        'r.xlsx, sheet Work programme: error: row 1 has no "Activity" header (found: "Theme", "RAG status") '
+        "(headers must be in row 1: Theme, Outcome, Activity, RAG, Regional group task, Seminar/workshop, "
+        "Project work, Lead responsibility, RIA lead, SDSA, Commentary)"
+    )
+    assert "work programme" not in raw.sheets
+    assert report.account("r.xlsx").ignored == ["Work programme!A2", "Work programme!B2"]
+
+
+def test_merged_cells_read_as_blank_below_their_first_cell(write_sheets):
+    def merge(workbook):
+        workbook["LA support"].merge_cells("A2:A3")
+
+    path = write_sheets("r.xlsx", {
+        "About": ABOUT,
+        "LA support": [["LA", "Support needed"], ["Derby", "One"], [None, "Two"]],
+    }, edit=merge)
+    raw, _ = read(path)
+    rows = raw.sheets["la support"].rows
+    assert [sorted(r) for r in rows] == [["la", "support_needed"], ["support_needed"]]
+
+
+def test_empty_rows_are_skipped_and_hidden_rows_read_with_a_warning(write_sheets):
+    def hide(workbook):
+        workbook["Contribution"].row_dimensions[4].hidden = True
+
+    path = write_sheets("r.xlsx", {
+        "About": ABOUT,
+        "Contribution": [["Contribution"], ["One"], [None], ["Hidden"], ["   "], ["Two"]],
+    }, edit=hide)
+    raw, report = read(path)
+    assert [r["contribution"].text.text for r in raw.sheets["contribution"].rows] == ["One", "Hidden", "Two"]
+    assert messages(report) == [
+        "r.xlsx, sheet Contribution: warning: row(s) 4 are hidden in Excel but were read like the others "
+        "(delete hidden rows that should not be in the plan)"
+    ]
+
+
+def test_numbers_and_dates_where_text_is_expected_keep_their_displayed_text(write_sheets):
+    import datetime as dt
+
+    path = write_sheets("r.xlsx", {
+        "About": ABOUT,
+        "Contribution": [["Contribution"], [42], [2.5], [dt.datetime(2019, 4, 29)], [True]],
+    })
+    raw, _ = read(path)
+    assert [r["contribution"].text.text for r in raw.sheets["contribution"].rows] == ["42", "2.5", "29/04/2019", "TRUE"]
+
+
+def test_about_reads_labels_and_reports_unknown_ones(write_sheets):
+    path = write_sheets("r.xlsx", {"About": [
+        ["Question", "Answer"],
+        ["Network:", "Commissioning Leads"],
+        ["Period", "June 2024", "note to self"],
+        ["Favourite colour", "blue"],
+        ["Network", "Someone else"],
+    ]})
+    raw, report = read(path)
+    assert raw.about["network"].text.text == "Commissioning Leads"
+    assert messages(report) == [
+        'r.xlsx, sheet About: warning: "Favourite colour" is not an About label ria-docs knows; '
+        "ignored 2 cell(s): A4, B4 (the labels are: Network, Period, Completed by, Email, Date submitted, "
+        "Chair, Chair LA, Director link, Director link LA, Template version)",
+        'r.xlsx, sheet About: warning: "Network" is given twice; the first, in row 2, is used; '
+        "ignored 2 cell(s): A5, B5",
+        "r.xlsx, sheet About: warning: only a label in column A and its value in column B are read; "
+        "ignored 1 cell(s): C3",
+    ]
+
+
+def test_a_workbook_without_about_is_not_a_return(write_sheets):
+    path = write_sheets("budget.xlsx", {"Sheet1": [["Budget"]], "Sheet2": []})
+    raw, report = read(path)
+    assert raw is None
+    assert messages(report)[-1] == (
+        'budget.xlsx: error: has no About sheet, so it is not a network return (its sheets: "Sheet1", "Sheet2") '
+        "(use the workbook issued by the regional team, or add an About sheet with Network and Period)"
+    )
+
+
+def test_files_that_are_not_workbooks_say_how_to_fix_them(cycle):
+    empty = cycle / "empty.xlsx"
+    empty.write_bytes(b"")
+    csv = cycle / "renamed.xlsx"
+    csv.write_text("Network,Period\nX,June 2024\n", encoding="utf-8")
+    locked = cycle / "protected.xlsx"
+    locked.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504)
+    report = Report()
+    for path in (empty, csv, locked):
+        assert read_return(path, path.name, report) is None
+    assert messages(report) == [
+        "empty.xlsx: error: cannot be read as an Excel workbook: the file is empty "
+        "(open it in Excel and save it as an Excel Workbook (.xlsx))",
+        "renamed.xlsx: error: cannot be read as an Excel workbook: it is not a valid .xlsx file "
+        "(open it in Excel and save it as an Excel Workbook (.xlsx))",
+        "protected.xlsx: error: is password-protected or an old .xls workbook, which ria-docs cannot read "
+        "(open it in Excel, remove any password, and save it as an Excel Workbook (.xlsx))",
+    ]
+
+
+def test_a_mac_line_break_is_a_line_break(write_sheets):
+    # Excel for Mac types a vertical tab, which the file stores as _x000B_.
+    path = write_sheets("r.xlsx", {"About": ABOUT, "Contribution": [["Contribution"], ["line one_x000B_line two"]]})
+    raw, report = read(path)
+    assert raw.sheets["contribution"].rows[0]["contribution"].text.lines == ["line one", "line two"]
+    assert report.problems == []
+
+
+def test_characters_xml_forbids_are_removed_with_a_warning_naming_the_cell(write_sheets):
+    path = write_sheets("r.xlsx", {"About": ABOUT, "Contribution": [["Contribution"], ["bell_x0007_ here"]]})
+    raw, report = read(path)
+    assert raw.sheets["contribution"].rows[0]["contribution"].text.text == "bell here"
+    assert messages(report) == [
+        "r.xlsx, Contribution!A2: warning: removed characters that cannot go into a Word document: "
+        "U+0007 (check the text still reads as intended)"
+    ]
