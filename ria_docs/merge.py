@@ -19,7 +19,7 @@ from .model import (
 )
 from .region import RegionConfig
 from .report import Report
-from .text import _loose
+from .text import loose_key
 from .validate import NetworkReturn
 
 REGION_FILE = "region.toml"
@@ -67,7 +67,7 @@ def _theme_text(theme, entries, key: str, label: str, report: Report) -> tuple[l
     winner_ret, winner = (lead or given)[0]
     text = getattr(winner, key)
     for ret, entry in given:
-        if entry is winner or _loose(" ".join(getattr(entry, key))) == _loose(" ".join(text)):
+        if entry is winner or loose_key(" ".join(getattr(entry, key))) == loose_key(" ".join(text)):
             continue
         source = getattr(entry, f"{key}_source")
         why = "the lead network's" if lead else "the first network's"
@@ -86,7 +86,7 @@ def _activities(theme, entries, report: Report):
     seen: dict[str, object] = {}
     for _ret, entry in entries:
         for activity in entry.activities:
-            key = _loose(" ".join(activity.bullets))
+            key = loose_key(" ".join(activity.bullets))
             twin = seen.get(key)
             if twin is None:
                 seen[key] = activity

@@ -19,7 +19,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from .report import Report
-from .text import CleanText, _loose, clean_text, did_you_mean
+from .text import CleanText, loose_key, clean_text, did_you_mean
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # encrypted .xlsx and legacy .xls
@@ -121,8 +121,7 @@ def _display(cell) -> str:
     if isinstance(value, (int, float)):
         fmt = cell.number_format or ""
         if "%" in fmt:
-            shown = value * 100
-            return f"{shown:g}%" if float(shown).is_integer() is False else f"{int(shown)}%"
+            return f"{value * 100:g}%"
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return str(value)
@@ -206,7 +205,7 @@ class _ReturnReader:
                 # that chairs' workbooks carry; they do not affect the data.
                 warnings.simplefilter("ignore")
                 return openpyxl.load_workbook(self.path, data_only=True, rich_text=False)
-        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError):
             reason = "the file is empty" if self.path.stat().st_size == 0 else "it is not a valid .xlsx file"
             self.report.error(
                 "not-xlsx",
@@ -214,7 +213,6 @@ class _ReturnReader:
                 file=self.file,
                 hint="open it in Excel and save it as an Excel Workbook (.xlsx)",
             )
-            del exc
             return None
 
     def _read_workbook(self, workbook) -> RawReturn | None:
@@ -223,13 +221,13 @@ class _ReturnReader:
         for ws in workbook.worksheets:
             rows = _non_empty_rows(ws)
             self.account.cells_read += sum(len(r) for r in rows.values())
-            key = _loose(ws.title)
+            key = loose_key(ws.title)
             if key == "about" and "about" not in by_key:
                 by_key["about"] = ws
                 self._read_about(ws, rows, raw)
-            elif key in {_loose(name) for name in SHEETS} and key not in by_key:
+            elif key in {loose_key(name) for name in SHEETS} and key not in by_key:
                 by_key[key] = ws
-                spec = next(s for s in SHEETS.values() if _loose(s.name) == key)
+                spec = next(s for s in SHEETS.values() if loose_key(s.name) == key)
                 data = self._read_table(ws, rows, spec)
                 if data is not None:
                     raw.sheets[spec.name.lower()] = data
@@ -275,13 +273,13 @@ class _ReturnReader:
     def _read_about(self, ws, rows, raw: RawReturn) -> None:
         raw.about_title = ws.title
         self._warn_hidden(ws, rows)
-        labels = {_loose(text): key for key, text in ABOUT_LABELS.items()}
+        labels = {loose_key(text): key for key, text in ABOUT_LABELS.items()}
         outside: list[str] = []  # cells beside a label's value, or with no label
         for row in sorted(rows):
             cells = rows[row]
             label_cell = cells.get(1)
             label = self._cell(ws.title, label_cell).text.one_line if label_cell else ""
-            key = labels.get(_loose(label))
+            key = labels.get(loose_key(label))
             if key is None and row == 1 and label_cell is not None:
                 continue  # a header row such as "Question | Answer"
             if key is None and label_cell is not None:
@@ -312,13 +310,13 @@ class _ReturnReader:
     def _read_table(self, ws, rows, spec: SheetSpec) -> SheetData | None:
         self._warn_hidden(ws, rows)
         header_cells = rows.get(1, {})
-        wanted = {_loose(text): key for key, text in spec.headers.items()}
+        wanted = {loose_key(text): key for key, text in spec.headers.items()}
         columns: dict[int, str] = {}
         found: dict[str, str] = {}
         extra_columns: list[int] = []
         for column, cell in sorted(header_cells.items()):
             text = self._cell(ws.title, cell).text.one_line
-            key = wanted.get(_loose(text))
+            key = wanted.get(loose_key(text))
             if key is None:
                 extra_columns.append(column)
             elif key in found:

@@ -8,6 +8,7 @@ parse: a document either renders whole or fails with a clear error.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import zipfile
@@ -38,6 +39,7 @@ def template_path(name: str, templates_dir: Path | None) -> Path:
     return local if local.is_file() else packaged_templates() / name
 
 
+@functools.cache
 def _strict_template_class():
     from docxtpl import DocxTemplate
     from lxml import etree

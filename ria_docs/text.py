@@ -62,7 +62,7 @@ def normalise_key(text: str) -> str:
     return text.rstrip("*: ").strip()
 
 
-def _loose(text: str) -> str:
+def loose_key(text: str) -> str:
     """Key for matching names chairs type: case, spacing, punctuation, & vs and."""
     text = text.lower().replace("&", " and ")
     text = re.sub(r"[^a-z0-9]+", " ", text)
@@ -100,9 +100,9 @@ def find_match(value: str, candidates: dict[str, str]) -> str | None:
     ``candidates`` maps every accepted spelling (names and aliases) to its
     canonical name.  Matching ignores case, spacing, punctuation and "&"/"and".
     """
-    wanted = _loose(value)
+    wanted = loose_key(value)
     for spelling, canonical in candidates.items():
-        if _loose(spelling) == wanted:
+        if loose_key(spelling) == wanted:
             return canonical
     return None
 
@@ -111,10 +111,10 @@ def suggest(value: str, candidates: dict[str, str] | list[str]) -> str | None:
     """The canonical name ``value`` was probably meant to be, for a hint."""
     if isinstance(candidates, list):
         candidates = {c: c for c in candidates}
-    wanted = _loose(value)
+    wanted = loose_key(value)
     if not wanted:
         return None
-    by_key = {_loose(spelling): canonical for spelling, canonical in candidates.items()}
+    by_key = {loose_key(spelling): canonical for spelling, canonical in candidates.items()}
     county = COUNTY_ABBREVIATIONS.get(wanted)
     if county and county in by_key:
         return by_key[county]

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Activity, Person, Rag, Source, Text, Ticks
-from .reader import ABOUT_LABELS, CellText, RawReturn
+from .reader import SHEETS, CellText, RawReturn
 from .region import RegionConfig
 from .report import Report
-from .text import _loose, did_you_mean, find_match, join_names
+from .text import loose_key, did_you_mean, find_match, join_names
 
 RAG_WORDS = {
     "r": Rag.RED, "red": Rag.RED,
@@ -139,7 +139,7 @@ class _Validator:
             period = cell.text.one_line
             if isinstance(cell.value, (dt.date, dt.datetime)):
                 period = cell.value.strftime("%B %Y")  # Excel turned "December 2019" into a date
-            if _loose(period) != _loose(self.region.period):
+            if loose_key(period) != loose_key(self.region.period):
                 self.error(
                     "wrong-period",
                     f'this return is for "{period}", but this round is "{self.region.period}"',
@@ -201,7 +201,7 @@ class _Validator:
             code = codes[match.group(1).lower()]
             title = (match.group(2) or "").strip()
             expected = self.region.theme(code).title
-            if title and _loose(title) != _loose(expected):
+            if title and loose_key(title) != loose_key(expected):
                 self.warning(
                     "theme-title", f'theme {code} is called "{expected}" in region.toml, not "{title}"',
                     sheet, cell.ref, hint=f"the row is filed under {code}: {expected}",
@@ -219,7 +219,7 @@ class _Validator:
         return None
 
     def rag(self, cell: CellText, sheet: str) -> tuple[bool, Rag | None]:
-        word = _loose(cell.text.one_line)
+        word = loose_key(cell.text.one_line)
         if word in RAG_WORDS:
             return True, RAG_WORDS[word]
         self.error(
@@ -246,8 +246,6 @@ class _Validator:
         sheet = self.raw.sheets.get("work programme")
         if sheet is None:
             return
-        from .reader import SHEETS
-
         headers = SHEETS["work programme"].headers
         code: str | None = None
         theme_failed = False
@@ -277,7 +275,7 @@ class _Validator:
                 if not current:
                     setattr(entry, key, cell.text.lines)
                     setattr(entry, f"{key}_source", self.source(sheet.title, cell))
-                elif _loose(" ".join(current)) != _loose(cell.text.text):
+                elif loose_key(" ".join(current)) != loose_key(cell.text.text):
                     first = getattr(entry, f"{key}_source")
                     self.account.ignored.append(f"{sheet.title}!{cell.ref}")
                     self.warning(
@@ -461,6 +459,3 @@ def select_returns(returns: list[NetworkReturn], report: Report) -> list[Network
                     hint="remove the older return, or give each its Date submitted",
                 )
     return chosen
-
-
-__all__ = ["NetworkReturn", "ThemeEntry", "UpdateEntry", "select_returns", "validate_return", "ABOUT_LABELS"]

@@ -135,3 +135,23 @@ def test_every_command_has_help_with_an_example(runner, command):
 def test_python_dash_m_runs_the_cli():
     result = subprocess.run([sys.executable, "-m", "ria_docs", "--version"], capture_output=True, text=True, check=True)
     assert result.stdout.startswith("ria-docs, version ")
+
+
+def test_merge_from_another_folder_uses_the_installed_templates(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no ./templates here
+    from ria_docs.render import packaged_templates, template_path
+
+    assert template_path("ria-plan.docx", None) == packaged_templates() / "ria-plan.docx"
+    result = runner.invoke(main, ["merge", str(ROOT / "inputs")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "outputs").iterdir()) == OUTPUT_NAMES
+
+
+def test_a_missing_templates_folder_is_named(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(main, ["merge", "-o", str(tmp_path / "out"), "--templates", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tmp_path / 'nope' / 'ria-plan.docx'}: no such template. "
+        "The templates folder must hold ria-plan.docx and regional-update.docx.\n"
+    )

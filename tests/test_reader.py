@@ -97,12 +97,16 @@ def test_empty_rows_are_skipped_and_hidden_rows_read_with_a_warning(write_sheets
 def test_numbers_and_dates_where_text_is_expected_keep_their_displayed_text(write_sheets):
     import datetime as dt
 
+    def percent(workbook):
+        workbook["Contribution"]["A6"].number_format = "0%"
+
     path = write_sheets("r.xlsx", {
         "About": ABOUT,
-        "Contribution": [["Contribution"], [42], [2.5], [dt.datetime(2019, 4, 29)], [True]],
-    })
+        "Contribution": [["Contribution"], [42], [2.5], [dt.datetime(2019, 4, 29)], [True], [0.375]],
+    }, edit=percent)
     raw, _ = read(path)
-    assert [r["contribution"].text.text for r in raw.sheets["contribution"].rows] == ["42", "2.5", "29/04/2019", "TRUE"]
+    assert [r["contribution"].text.text for r in raw.sheets["contribution"].rows] == [
+        "42", "2.5", "29/04/2019", "TRUE", "37.5%"]
 
 
 def test_about_reads_labels_and_reports_unknown_ones(write_sheets):
@@ -172,3 +176,12 @@ def test_characters_xml_forbids_are_removed_with_a_warning_naming_the_cell(write
         "r.xlsx, Contribution!A2: warning: removed characters that cannot go into a Word document: "
         "U+0007 (check the text still reads as intended)"
     ]
+
+
+def test_xlsm_is_read_like_xlsx(cycle, add_return):
+    path = add_return("macro.xlsx", {"Network": "Commissioning Leads", "Period": "June 2024"},
+                      {"Contribution": [{"Contribution": "From a macro workbook"}]})
+    xlsm = path.rename(path.with_suffix(".xlsm"))
+    raw, report = read(xlsm)
+    assert report.problems == []
+    assert raw.sheets["contribution"].rows[0]["contribution"].text.text == "From a macro workbook"
