@@ -93,6 +93,7 @@ class CellText:
 @dataclass
 class SheetData:
     title: str  # as spelled in the workbook
+    columns: dict[str, str] = field(default_factory=dict)  # key -> column letter
     rows: list[dict[str, CellText]] = field(default_factory=list)
 
 
@@ -364,7 +365,7 @@ class _ReturnReader:
             refs = [f"{get_column_letter(column)}{r}" for r in data_rows if column in rows[r]]
             self._ignore(ws.title, refs, f"column {get_column_letter(column)} has no header in row 1",
                          "give the column a header or move the text into a column that has one")
-        data = SheetData(ws.title)
+        data = SheetData(ws.title, columns=found)
         for r in data_rows:
             row = {columns[c]: self._cell(ws.title, cell) for c, cell in rows[r].items() if c in columns}
             row = {k: v for k, v in row.items() if v.text.text}

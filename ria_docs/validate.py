@@ -102,6 +102,31 @@ class _Validator:
         """Cells of a row that cannot be used because of an error reported above."""
         self.account.ignored.extend(f"{sheet}!{c.ref}" for c in row.values())
 
+    def carried_down(self, sheet, key: str, resolve, what: str):
+        """(value, row) for each row, a blank ``key`` cell meaning "same as above".
+
+        ``resolve(cell)`` gives the canonical value, or None after reporting
+        why. Rows under a value that failed, or with none above them, are
+        skipped and their cells listed as ignored.
+        """
+        label = next(spec.headers[key] for spec in SHEETS.values() if key in spec.headers)
+        value, failed = None, False
+        for row in sheet.rows:
+            if key in row:
+                value = resolve(row[key])
+                failed = value is None
+            elif value is None and not failed:
+                number = next(iter(row.values())).row
+                self.error(
+                    f"missing-{key}", f"this row has no {label}, and there is none above it to carry down",
+                    sheet.title, f"{sheet.columns[key]}{number}", hint=f"type {what} in the {label} column",
+                )
+                failed = True
+            if value is None:
+                self.skipped(sheet.title, row)
+                continue
+            yield value, row
+
     # -- About -----------------------------------------------------------
     def about(self) -> NetworkReturn | None:
         about, sheet = self.raw.about, self.raw.about_title
@@ -247,25 +272,11 @@ class _Validator:
         if sheet is None:
             return
         headers = SHEETS["work programme"].headers
-        code: str | None = None
-        theme_failed = False
-        for row in sheet.rows:
-            if "theme" in row:
-                code = self.theme_code(row["theme"], sheet.title)
-                theme_failed = code is None
-            elif code is None:
-                if not theme_failed:
-                    first = min(row.values(), key=lambda c: c.ref)
-                    self.error(
-                        "missing-theme", "this row has no Theme, and there is none above it to carry down",
-                        sheet.title, f"A{first.row}", hint="type the theme code (like A) in the Theme column",
-                    )
-                    theme_failed = True
-                self.skipped(sheet.title, row)
-                continue
-            if code is None:
-                self.skipped(sheet.title, row)
-                continue
+
+        def resolve(cell: CellText) -> str | None:
+            return self.theme_code(cell, sheet.title)
+
+        for code, row in self.carried_down(sheet, "theme", resolve, "the theme code (like A)"):
             entry = result.themes.setdefault(code, ThemeEntry(code))
             for key in ("outcome", "lead_responsibility"):
                 if key not in row:
@@ -320,30 +331,20 @@ class _Validator:
         sheet = self.raw.sheets.get("la support")
         if sheet is None:
             return
-        la: str | None = None
-        la_failed = False
-        for row in sheet.rows:
-            if "la" in row:
-                cell = row["la"]
-                la = find_match(cell.text.one_line, {name: name for name in self.region.las})
-                la_failed = la is None
-                if la is None:
-                    self.error(
-                        "unknown-la", f'"{cell.text.one_line}" is not an LA of {self.region.region}',
-                        sheet.title, cell.ref,
-                        hint=did_you_mean(cell.text.one_line, self.region.las)
-                        or "use an LA name from region.toml: " + join_names(self.region.las, 6),
-                    )
-            elif la is None and not la_failed:
-                first = min(row.values(), key=lambda c: c.ref)
-                self.error(
-                    "missing-la", "this row has no LA, and there is none above it to carry down",
-                    sheet.title, f"A{first.row}", hint="type the LA's name in the LA column",
-                )
-                la_failed = True
+        las = {name: name for name in self.region.las}
+
+        def resolve(cell: CellText) -> str | None:
+            la = find_match(cell.text.one_line, las)
             if la is None:
-                self.skipped(sheet.title, row)
-                continue
+                self.error(
+                    "unknown-la", f'"{cell.text.one_line}" is not an LA of {self.region.region}',
+                    sheet.title, cell.ref,
+                    hint=did_you_mean(cell.text.one_line, self.region.las)
+                    or "use an LA name from region.toml: " + join_names(self.region.las, 6),
+                )
+            return la
+
+        for la, row in self.carried_down(sheet, "la", resolve, "the LA's name"):
             columns = result.la_support.setdefault(la, {})
             for key, cell in row.items():
                 if key == "la":
@@ -357,35 +358,23 @@ class _Validator:
         if sheet is None:
             return
         sections = {name: name for name in self.region.update_sections}
-        section: str | None = None
-        section_failed = False
-        last: UpdateEntry | None = None
-        for row in sheet.rows:
-            if "section" in row:
-                cell = row["section"]
-                found = find_match(cell.text.one_line, sections)
-                if found != section:
-                    last = None  # sub-bullets never cross into another section
-                section, section_failed = found, found is None
-                if found is None:
-                    self.error(
-                        "unknown-section",
-                        f'"{cell.text.one_line}" is not a section of the regional update',
-                        sheet.title, cell.ref,
-                        hint=did_you_mean(cell.text.one_line, sections)
-                        or ("the sections are: " + join_names(self.region.update_sections)
-                            if sections else "region.toml lists no update_sections"),
-                    )
-            elif section is None and not section_failed:
-                first = min(row.values(), key=lambda c: c.ref)
+
+        def resolve(cell: CellText) -> str | None:
+            found = find_match(cell.text.one_line, sections)
+            if found is None:
                 self.error(
-                    "missing-section", "this row has no Section, and there is none above it to carry down",
-                    sheet.title, f"A{first.row}", hint="type the section heading in the Section column",
+                    "unknown-section", f'"{cell.text.one_line}" is not a section of the regional update',
+                    sheet.title, cell.ref,
+                    hint=did_you_mean(cell.text.one_line, sections)
+                    or ("the sections are: " + join_names(self.region.update_sections)
+                        if sections else "region.toml lists no update_sections"),
                 )
-                section_failed = True
-            if section is None:
-                self.skipped(sheet.title, row)
-                continue
+            return found
+
+        section, last = None, None
+        for found, row in self.carried_down(sheet, "section", resolve, "the section heading"):
+            if found != section:
+                section, last = found, None  # sub-bullets never cross into another section
             if "bullet" in row:
                 cell = row["bullet"]
                 source = self.source(sheet.title, cell)

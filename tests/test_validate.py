@@ -212,3 +212,16 @@ def test_a_date_submitted_that_is_not_a_date(add_return, check):
     assert only(check().report) == [
         'r.xlsx, About!B3: error: "last Tuesday" is not a date (type the date the return was sent, like 02/12/2019)'
     ]
+
+
+def test_no_value_above_points_at_the_carried_column_whatever_the_sheet_is_called(write_sheets, check):
+    write_sheets("r.xlsx", {
+        "About": [["Network", "Commissioning Leads"], ["Period", "June 2024"]],
+        "LA SUPPORT ": [["Support needed", "LA"], ["Help", None], ["More", "Rutland"]],
+    })
+    result = check()
+    assert only(result.report) == [
+        "r.xlsx, LA SUPPORT !B2: error: this row has no LA, and there is none above it to carry down "
+        "(type the LA's name in the LA column)"
+    ]
+    assert result.report.account("r.xlsx").ignored == ["LA SUPPORT !A2"]
