@@ -161,5 +161,8 @@ def merge_returns(region: RegionConfig, returns: list[NetworkReturn], report: Re
         )
         for ret in returns
     ]
-    report.missing_networks = [n.name for n in region.networks if n.name not in by_network]
+    # "No return" means no file named the network, valid or not: a network
+    # whose return has errors did send one, and is listed with its errors.
+    sent = {account.network for account in report.returns if account.network}
+    report.missing_networks = [n.name for n in region.networks if n.name not in sent]
     return Plan(region=region, networks=networks, themes=themes, la_support=la_support, update=update, returns=used)

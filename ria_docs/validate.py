@@ -56,7 +56,7 @@ class NetworkReturn:
     """A return whose cells all made sense: ready to merge."""
 
     file: str
-    network: str
+    network: str | None  # None when the About sheet names no known network
     date_submitted: dt.date | None = None
     completed_by: str | None = None
     email: str | None = None
@@ -106,8 +106,9 @@ class _Validator:
         """(value, row) for each row, a blank ``key`` cell meaning "same as above".
 
         ``resolve(cell)`` gives the canonical value, or None after reporting
-        why. Rows under a value that failed, or with none above them, are
-        skipped and their cells listed as ignored.
+        why. Rows under a value that failed, or with none above them, come
+        with None (their cells listed as ignored) so the caller can still
+        check their other cells.
         """
         label = next(spec.headers[key] for spec in SHEETS.values() if key in spec.headers)
         value, failed = None, False
@@ -124,11 +125,10 @@ class _Validator:
                 failed = True
             if value is None:
                 self.skipped(sheet.title, row)
-                continue
             yield value, row
 
     # -- About -----------------------------------------------------------
-    def about(self) -> NetworkReturn | None:
+    def about(self) -> NetworkReturn:
         about, sheet = self.raw.about, self.raw.about_title
 
         def missing_at(key: str) -> str | None:
@@ -171,8 +171,7 @@ class _Validator:
                     sheet, cell.ref,
                     hint="check it is this round's return; if it is, correct the Period",
                 )
-        if network is None:
-            return None
+        # Carry on without a network, so every other problem is found in this run too.
         result = NetworkReturn(self.file, network)
         cell = about.get("date_submitted")
         if cell is not None:
@@ -277,6 +276,9 @@ class _Validator:
             return self.theme_code(cell, sheet.title)
 
         for code, row in self.carried_down(sheet, "theme", resolve, "the theme code (like A)"):
+            if code is None:
+                self.activity(row, None, result.network, sheet.title, headers)  # checked, not kept
+                continue
             entry = result.themes.setdefault(code, ThemeEntry(code))
             for key in ("outcome", "lead_responsibility"):
                 if key not in row:
@@ -296,7 +298,8 @@ class _Validator:
                     )
             self.activity(row, entry, result.network, sheet.title, headers)
 
-    def activity(self, row: dict[str, CellText], entry: ThemeEntry, network: str, sheet: str, headers) -> None:
+    def activity(self, row: dict[str, CellText], entry: ThemeEntry | None, network: str | None, sheet: str,
+                 headers) -> None:
         marks = {k: v for k, v in row.items() if k in ("rag", "commentary", *TICK_COLUMNS)}
         if "activity" not in row:
             if marks:
@@ -314,7 +317,7 @@ class _Validator:
             if key in row:
                 good, ticks[key] = self.tick(row[key], sheet, headers[key])
                 ok = ok and good
-        if not ok:
+        if not ok or entry is None or network is None:
             return
         cell = row["activity"]
         entry.activities.append(Activity(
@@ -345,6 +348,8 @@ class _Validator:
             return la
 
         for la, row in self.carried_down(sheet, "la", resolve, "the LA's name"):
+            if la is None:
+                continue
             columns = result.la_support.setdefault(la, {})
             for key, cell in row.items():
                 if key == "la":
@@ -373,6 +378,8 @@ class _Validator:
 
         section, last = None, None
         for found, row in self.carried_down(sheet, "section", resolve, "the section heading"):
+            if found is None:
+                continue
             if found != section:
                 section, last = found, None  # sub-bullets never cross into another section
             if "bullet" in row:
@@ -394,12 +401,13 @@ class _Validator:
 
 
 def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> NetworkReturn | None:
-    """The typed return, or None when its About sheet names no known network."""
+    """The typed return, or None when its About sheet names no known network.
+
+    Every sheet is checked either way, so one run reports every problem.
+    """
     validator = _Validator(raw, region, report)
     result = validator.about()
     account = report.account(raw.file)
-    if result is None:
-        return None
     account.network = result.network
     account.completed_by = result.completed_by
     account.date_submitted = result.date_submitted.isoformat() if result.date_submitted else None
@@ -408,7 +416,7 @@ def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> Net
     validator.la_support(result)
     validator.update(result)
     account.items = result.item_count
-    return result
+    return result if result.network is not None else None
 
 
 def select_returns(returns: list[NetworkReturn], report: Report) -> list[NetworkReturn]:

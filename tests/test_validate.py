@@ -225,3 +225,20 @@ def test_no_value_above_points_at_the_carried_column_whatever_the_sheet_is_calle
         "(type the LA's name in the LA column)"
     ]
     assert result.report.account("r.xlsx").ignored == ["LA SUPPORT !A2"]
+
+
+def test_an_unknown_network_does_not_hide_the_other_problems_in_the_file(add_return, check):
+    add_return("r.xlsx", about("Comissioning Leads"), {
+        "Work programme": [{"Theme": "A", "Activity": "x", "RAG": "Yellow"}],
+        "LA support": [{"LA": "Leics", "Support needed": "x"}],
+    })
+    assert [p.cell for p in check().report.errors] == ["B1", "D2", "A2"]
+
+
+def test_rows_under_an_unknown_theme_are_still_checked(add_return, check):
+    add_return("r.xlsx", about(), {"Work programme": [
+        {"Theme": "Theme Z", "Activity": "x"},
+        {"Activity": "y", "RAG": "Yellow", "SDSA": "ticked"},
+    ]})
+    assert [(p.kind, p.cell) for p in check().report.errors] == [
+        ("unknown-theme", "A2"), ("bad-rag", "D3"), ("bad-tick", "J3")]
