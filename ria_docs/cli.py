@@ -68,6 +68,9 @@ def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: boo
             f"{len(result.check.report.errors)} error(s) in {len(bad)} file(s); nothing was written. "
             "Fix them and merge again, or use --skip-invalid to leave those returns out."
         )
+    left_out = [a.file for a in result.check.report.returns if not a.used and result.check.report.errors_in(a.file)]
+    if left_out:
+        click.echo(f"Left out {len(left_out)} return(s) with errors: {', '.join(left_out)}")
     for path in result.written:
         click.echo(f"Wrote {path}")
 

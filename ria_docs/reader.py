@@ -170,7 +170,7 @@ class _ReturnReader:
         self.account.ignored.extend(f"{sheet}!{ref}" for ref in refs)
         shown = ", ".join(refs[:8]) + (f" and {len(refs) - 8} more" if len(refs) > 8 else "")
         self.report.warning(
-            "ignored-cells", f"{message}; ignored {len(refs)} cell(s): {shown}",
+            "ignored-cells", f"{message}, so {len(refs)} cell(s) are not used: {shown}",
             file=self.file, sheet=sheet, hint=hint,
         )
 
@@ -235,7 +235,8 @@ class _ReturnReader:
             else:
                 refs = [f"{get_column_letter(c)}{r}" for r in sorted(rows) for c in sorted(rows[r])]
                 known = ["About", *(s.name for s in SHEETS.values())]
-                hint = did_you_mean(ws.title, known)
+                guess = did_you_mean(ws.title, known)
+                hint = f"{guess} Rename the sheet so its cells are used" if guess else None
                 if key in by_key:
                     message = f'a second sheet called "{ws.title}" is not read'
                 else:
@@ -352,7 +353,8 @@ class _ReturnReader:
                 header = header_cells[column]
                 refs = [f"{get_column_letter(column)}{r}" for r in data_rows if column in rows[r]]
                 text = self._cell(ws.title, header).text.one_line
-                hint = did_you_mean(text, list(spec.headers.values()))
+                guess = did_you_mean(text, list(spec.headers.values()))
+                hint = f"{guess} Rename the header so its cells are used" if guess else None
                 self._ignore(
                     ws.title, [header.coordinate, *refs],
                     f'column {header.column_letter} ("{text}") is not a column of this sheet',

@@ -86,6 +86,19 @@ class Report:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
+    def by_file(self) -> list[Problem]:
+        """Problems grouped by return (in reading order), errors first, then as found."""
+        order = {account.file: i for i, account in enumerate(self.returns)}
+        ranked = sorted(
+            enumerate(self.problems),
+            key=lambda item: (order.get(item[1].file, len(order)), item[1].severity is not Severity.ERROR, item[0]),
+        )
+        return [problem for _, problem in ranked]
+
+    @property
+    def ignored_count(self) -> int:
+        return sum(len(account.ignored) for account in self.returns)
+
     def errors_in(self, file: str) -> list[Problem]:
         return [p for p in self.errors if p.file == file]
 
@@ -103,16 +116,18 @@ def _plural(count: int, word: str) -> str:
 
 
 def summary_line(report: Report) -> str:
-    returns = [r for r in report.returns]
-    return (
-        f"{_plural(len(returns), 'return')} read: "
-        f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')}."
+    line = (
+        f"{_plural(len(report.returns), 'return')} read: "
+        f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')}"
     )
+    if report.ignored_count:
+        line += f"; {_plural(report.ignored_count, 'non-empty cell')} not used (see above)"
+    return line + "."
 
 
 def to_text(report: Report) -> str:
-    """The report for a terminal: one line per problem, errors first."""
-    lines = [p.format() for p in report.errors + report.warnings]
+    """The report for a terminal: one line per problem, by return, errors first."""
+    lines = [p.format() for p in report.by_file()]
     if report.missing_networks:
         lines.append(
             f"No return from {_plural(len(report.missing_networks), 'network')}: "
@@ -147,7 +162,10 @@ def to_markdown(report: Report, *, title: str, written: bool) -> str:
         out.append("No return workbooks were found.")
     out += ["", "## Networks with no return", ""]
     out += [f"- {name}" for name in report.missing_networks] or ["Every network sent a return."]
-    for heading, problems in (("Errors", report.errors), ("Warnings", report.warnings)):
+    ordered = report.by_file()
+    errors = [p for p in ordered if p.severity is Severity.ERROR]
+    warnings = [p for p in ordered if p.severity is Severity.WARNING]
+    for heading, problems in (("Errors", errors), ("Warnings", warnings)):
         out += ["", f"## {heading} ({len(problems)})", ""]
         if not problems:
             out.append("None.")

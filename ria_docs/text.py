@@ -132,11 +132,11 @@ def did_you_mean(value: str, candidates: dict[str, str] | list[str]) -> str | No
     return f'did you mean "{guess}"?' if guess else None
 
 
-def join_names(names: list[str], limit: int = 12) -> str:
-    """``"A", "B" or "C"`` for messages listing what is allowed."""
-    quoted = [f'"{n}"' for n in names[:limit]]
-    if len(names) > limit:
-        quoted.append(f"... ({len(names) - limit} more)")
+def join_names(names: list[str], limit: int = 12, word: str = "or") -> str:
+    """``"A", "B" or "C"`` for messages; past ``limit``, ``"A", "B" and 7 more``."""
+    quoted = [f'"{n}"' for n in names]
+    if len(quoted) > limit:
+        return ", ".join(quoted[:limit]) + f" and {len(quoted) - limit} more"
     if len(quoted) == 1:
         return quoted[0]
-    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return ", ".join(quoted[:-1]) + f" {word} " + quoted[-1]

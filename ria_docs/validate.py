@@ -31,6 +31,25 @@ THEME_LABEL = re.compile(r"^\s*([A-Za-z0-9]{1,3})\s*(?:[:.)\-–—]\s*(.*))?$",
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y")
 
 
+def _month_year(text: str) -> tuple[int, int] | None:
+    text = re.sub(r"\bsept\b", "sep", " ".join(text.split()).lower())
+    for fmt in ("%B %Y", "%b %Y", "%B %y", "%b %y", "%m/%Y", "%Y-%m"):
+        try:
+            when = dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return when.year, when.month
+    return None
+
+
+def same_period(typed: str, expected: str) -> bool:
+    """"Dec 2019" and "December 2019" are one period; other periods compare as text."""
+    typed_month, expected_month = _month_year(typed), _month_year(expected)
+    if typed_month and expected_month:
+        return typed_month == expected_month
+    return loose_key(typed) == loose_key(expected)
+
+
 @dataclass
 class ThemeEntry:
     """What one return says about one theme."""
@@ -57,7 +76,10 @@ class NetworkReturn:
 
     file: str
     network: str | None  # None when the About sheet names no known network
+    about_sheet: str = "About"
+    network_cell: str | None = None
     date_submitted: dt.date | None = None
+    date_cell: str | None = None
     completed_by: str | None = None
     email: str | None = None
     template_version: str | None = None
@@ -164,7 +186,7 @@ class _Validator:
             period = cell.text.one_line
             if isinstance(cell.value, (dt.date, dt.datetime)):
                 period = cell.value.strftime("%B %Y")  # Excel turned "December 2019" into a date
-            if loose_key(period) != loose_key(self.region.period):
+            if not same_period(period, self.region.period):
                 self.error(
                     "wrong-period",
                     f'this return is for "{period}", but this round is "{self.region.period}"',
@@ -172,10 +194,13 @@ class _Validator:
                     hint="check it is this round's return; if it is, correct the Period",
                 )
         # Carry on without a network, so every other problem is found in this run too.
-        result = NetworkReturn(self.file, network)
+        result = NetworkReturn(
+            self.file, network, about_sheet=sheet, network_cell=about["network"].ref if "network" in about else None
+        )
         cell = about.get("date_submitted")
         if cell is not None:
             result.date_submitted = self.date(cell, sheet)
+            result.date_cell = cell.ref
         for key in ("completed_by", "email", "template_version"):
             if key in about:
                 setattr(result, key, about[key].text.one_line)
@@ -218,7 +243,7 @@ class _Validator:
 
     # -- Work programme ------------------------------------------------------
     def theme_code(self, cell: CellText, sheet: str) -> str | None:
-        text = cell.text.one_line
+        text = re.sub(r"^\s*theme\s+", "", cell.text.one_line, flags=re.I)  # "Theme C" is C
         codes = {t.code.lower(): t.code for t in self.region.themes}
         match = THEME_LABEL.match(text)
         if match and match.group(1).lower() in codes:
@@ -238,7 +263,7 @@ class _Validator:
         self.error(
             "unknown-theme", f'"{text}" is not a theme of the {self.region.plan_year} plan', sheet, cell.ref,
             hint=did_you_mean(text, {t.label: t.label for t in self.region.themes})
-            or "use a theme code such as " + join_names([t.code for t in self.region.themes], 6),
+            or "use a theme code: " + join_names([t.code for t in self.region.themes], 30),
         )
         return None
 
@@ -410,7 +435,7 @@ def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> Net
     account = report.account(raw.file)
     account.network = result.network
     account.completed_by = result.completed_by
-    account.date_submitted = result.date_submitted.isoformat() if result.date_submitted else None
+    account.date_submitted = f"{result.date_submitted:%d/%m/%Y}" if result.date_submitted else None
     validator.contribution(result)
     validator.work_programme(result)
     validator.la_support(result)
@@ -429,7 +454,7 @@ def select_returns(returns: list[NetworkReturn], report: Report) -> list[Network
         if len(candidates) == 1:
             chosen.append(candidates[0])
             continue
-        files = join_names([c.file for c in candidates])
+        files = join_names([c.file for c in candidates], word="and")
         dated = sorted((c for c in candidates if c.date_submitted), key=lambda c: c.date_submitted)
         if len(dated) == len(candidates) and dated[-1].date_submitted != dated[-2].date_submitted:
             winner = dated[-1]
@@ -443,7 +468,8 @@ def select_returns(returns: list[NetworkReturn], report: Report) -> list[Network
                     "superseded-return",
                     f"{network} sent more than one return ({files}); the later one, {winner.file} "
                     f"({winner.date_submitted:%d/%m/%Y}), is used and this one is not",
-                    file=loser.file, hint="remove the older return from the folder to silence this",
+                    file=loser.file, sheet=loser.about_sheet, cell=loser.date_cell,
+                    hint="remove the older return from the folder to silence this",
                 )
             chosen.append(winner)
         else:
@@ -452,7 +478,8 @@ def select_returns(returns: list[NetworkReturn], report: Report) -> list[Network
                     "duplicate-return",
                     f"{network} sent more than one return ({files}) and their Date submitted "
                     "does not say which is later",
-                    file=candidate.file, sheet="About",
+                    file=candidate.file, sheet=candidate.about_sheet,
+                    cell=candidate.date_cell or candidate.network_cell,
                     hint="remove the older return, or give each its Date submitted",
                 )
     return chosen

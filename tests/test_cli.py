@@ -155,3 +155,26 @@ def test_a_missing_templates_folder_is_named(runner, tmp_path, monkeypatch):
         f"Error: {tmp_path / 'nope' / 'ria-plan.docx'}: no such template. "
         "The templates folder must hold ria-plan.docx and regional-update.docx.\n"
     )
+
+
+def test_report_lists_problems_by_return_and_the_summary_counts_unused_cells(runner, cycle, add_return, write_sheets):
+    write_sheets("b.xlsx", {"About": [["Network", "Commissioning Leads"], ["Period", "June 2024"]],
+                            "Notes": [["scribble"]]})
+    add_return("a.xlsx", about("2nd Tier Safeguarding"), {"LA support": [{"LA": "Kent", "Support needed": "x"}]})
+    result = runner.invoke(main, ["check", str(cycle)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        'a.xlsx, LA support!A2: error: "Kent" is not an LA of Testshire '
+        '(use an LA name from region.toml: "Derby", "Derbyshire", "Leicester", "Leicestershire" or "Rutland")',
+        'b.xlsx, sheet Notes: warning: sheet "Notes" is not one ria-docs reads, so 1 cell(s) are not used: A1',
+        "No return from 1 network: Virtual School Heads",
+        # the Notes cell, and the two cells of the row with the unknown LA
+        "2 returns read: 1 error, 1 warning; 3 non-empty cells not used (see above).",
+    ]
+
+
+def test_skip_invalid_says_which_returns_were_left_out(runner, cycle, add_return, tmp_path):
+    add_return("bad.xlsx", about(), {"Work programme": [{"Theme": "A", "Activity": "x", "RAG": "Yellow"}]})
+    result = runner.invoke(main, ["merge", str(cycle), "-o", str(tmp_path / "out"), "--skip-invalid"])
+    assert result.exit_code == 0
+    assert "Left out 1 return(s) with errors: bad.xlsx" in result.stdout.splitlines()

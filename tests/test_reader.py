@@ -36,9 +36,9 @@ def test_extra_sheets_and_columns_are_ignored_with_their_cells_named(write_sheet
     })
     raw, report = read(path)
     assert messages(report) == [
-        'r.xlsx, sheet Contribution: warning: column B ("Notes") is not a column of this sheet; '
-        "ignored 3 cell(s): B1, B2, B3",
-        'r.xlsx, sheet Scratch: warning: sheet "Scratch" is not one ria-docs reads; ignored 1 cell(s): A1',
+        'r.xlsx, sheet Contribution: warning: column B ("Notes") is not a column of this sheet, '
+        "so 3 cell(s) are not used: B1, B2, B3",
+        'r.xlsx, sheet Scratch: warning: sheet "Scratch" is not one ria-docs reads, so 1 cell(s) are not used: A1',
     ]
     assert report.account("r.xlsx").ignored == ["Contribution!B1", "Contribution!B2", "Contribution!B3", "Scratch!A1"]
     assert [r["contribution"].text.text for r in raw.sheets["contribution"].rows] == ["Bullet"]
@@ -48,7 +48,7 @@ def test_cells_under_no_header_are_reported(write_sheets):
     path = write_sheets("r.xlsx", {"About": ABOUT, "Contribution": [["Contribution"], ["Bullet", None, "stray"]]})
     _, report = read(path)
     assert messages(report) == [
-        "r.xlsx, sheet Contribution: warning: column C has no header in row 1; ignored 1 cell(s): C2 "
+        "r.xlsx, sheet Contribution: warning: column C has no header in row 1, so 1 cell(s) are not used: C2 "
         "(give the column a header or move the text into a column that has one)"
     ]
 
@@ -120,13 +120,13 @@ def test_about_reads_labels_and_reports_unknown_ones(write_sheets):
     raw, report = read(path)
     assert raw.about["network"].text.text == "Commissioning Leads"
     assert messages(report) == [
-        'r.xlsx, sheet About: warning: "Favourite colour" is not an About label ria-docs knows; '
-        "ignored 2 cell(s): A4, B4 (the labels are: Network, Period, Completed by, Email, Date submitted, "
+        'r.xlsx, sheet About: warning: "Favourite colour" is not an About label ria-docs knows, '
+        "so 2 cell(s) are not used: A4, B4 (the labels are: Network, Period, Completed by, Email, Date submitted, "
         "Chair, Chair LA, Director link, Director link LA, Template version)",
-        'r.xlsx, sheet About: warning: "Network" is given twice; the first, in row 2, is used; '
-        "ignored 2 cell(s): A5, B5",
-        "r.xlsx, sheet About: warning: only a label in column A and its value in column B are read; "
-        "ignored 1 cell(s): C3",
+        'r.xlsx, sheet About: warning: "Network" is given twice; the first, in row 2, is used, '
+        "so 2 cell(s) are not used: A5, B5",
+        "r.xlsx, sheet About: warning: only a label in column A and its value in column B are read, "
+        "so 1 cell(s) are not used: C3",
     ]
 
 
@@ -185,3 +185,14 @@ def test_xlsm_is_read_like_xlsx(cycle, add_return):
     raw, report = read(xlsm)
     assert report.problems == []
     assert raw.sheets["contribution"].rows[0]["contribution"].text.text == "From a macro workbook"
+
+
+def test_a_renamed_sheet_says_its_cells_are_not_used_and_how_to_use_them(write_sheets):
+    path = write_sheets("r.xlsx", {"About": ABOUT, "Work Programme 2019-20": [["Theme", "Activity"], ["A", "x"]]})
+    _, report = read(path)
+    assert messages(report) == [
+        'r.xlsx, sheet Work Programme 2019-20: warning: sheet "Work Programme 2019-20" is not one ria-docs reads, '
+        'so 4 cell(s) are not used: A1, B1, A2, B2 (did you mean "Work programme"? Rename the sheet so its cells '
+        "are used)"
+    ]
+    assert report.ignored_count == 4

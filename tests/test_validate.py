@@ -194,7 +194,8 @@ def test_two_returns_from_one_network_the_later_wins(add_return, check):
     add_return("new.xlsx", about(**{"Date submitted": dt.date(2024, 6, 3)}), {"Contribution": [{"Contribution": "New"}]})
     result = check()
     assert only(result.report) == [
-        'old.xlsx: warning: Commissioning Leads sent more than one return ("new.xlsx" or "old.xlsx"); the later one, '
+        'old.xlsx, About!B3: warning: Commissioning Leads sent more than one return ("new.xlsx" and "old.xlsx"); '
+        'the later one, '
         "new.xlsx (03/06/2024), is used and this one is not (remove the older return from the folder to silence this)"
     ]
     network = next(n for n in result.plan.networks if n.name == "Commissioning Leads")
@@ -242,3 +243,28 @@ def test_rows_under_an_unknown_theme_are_still_checked(add_return, check):
     ]})
     assert [(p.kind, p.cell) for p in check().report.errors] == [
         ("unknown-theme", "A2"), ("bad-rag", "D3"), ("bad-tick", "J3")]
+
+
+@pytest.mark.parametrize("typed", ["Dec 2019", "december 2019", "12/2019", "2019-12"])
+def test_a_period_written_another_way_is_the_same_period(typed):
+    from ria_docs.validate import same_period
+
+    assert same_period(typed, "December 2019")
+    assert not same_period(typed, "November 2019")
+
+
+def test_theme_written_as_theme_and_a_code(add_return, check):
+    add_return("r.xlsx", about(), {"Work programme": [{"Theme": "Theme B", "Activity": "x"}]})
+    result = check()
+    assert only(result.report) == []
+    assert result.plan.themes[1].activities[0].bullets == ["x"]
+
+
+def test_duplicate_returns_without_dates_point_at_the_network_cell(add_return, check):
+    add_return("one.xlsx", about())
+    add_return("two.xlsx", about())
+    assert only(check().report)[0] == (
+        'one.xlsx, About!B1: error: Commissioning Leads sent more than one return ("one.xlsx" and "two.xlsx") '
+        "and their Date submitted does not say which is later "
+        "(remove the older return, or give each its Date submitted)"
+    )
