@@ -101,7 +101,8 @@ def plan_context(plan: Plan) -> dict:
                 "label": theme.label,
                 # Merged cells hold one paragraph; a line break keeps the lines.
                 "outcome": "\n".join(theme.outcome),
-                "lead": "\n".join(theme.lead_responsibility),
+                # No return gave lead text: region.toml still says which network leads.
+                "lead": "\n".join(theme.lead_responsibility) or theme.lead_network,
                 "lead_network": theme.lead_network,
                 # A theme with no activity still gets its row, like an LA with no support.
                 "activities": [_activity(a) for a in theme.activities] or [dict(EMPTY_ACTIVITY)],

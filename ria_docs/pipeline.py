@@ -6,6 +6,7 @@ Stages: read (reader) -> validate -> merge -> context -> render.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,15 +137,17 @@ def load_plan(path: Path) -> Plan:
 def render_documents(plan: Plan, templates: Path | None = None) -> dict[str, bytes]:
     region = plan.region
     author = f"{region.region} RIA"
+    dates = [r.date_submitted for r in plan.returns if r.date_submitted]
+    when = dt.datetime.fromisoformat(max(dates)) if dates else None
     plan_ctx, update_ctx = plan_context(plan), update_context(plan)
     return {
         PLAN_DOCX: render_docx(
             template_path(PLAN_DOCX, templates), plan_ctx,
-            title=plan_ctx["title"], subject=f"RIA plan {region.plan_year}", author=author,
+            title=plan_ctx["title"], subject=f"RIA plan {region.plan_year}", author=author, when=when,
         ),
         UPDATE_DOCX: render_docx(
             template_path(UPDATE_DOCX, templates), update_ctx,
-            title=update_ctx["title"], subject=f"Regional update {region.period}", author=author,
+            title=update_ctx["title"], subject=f"Regional update {region.period}", author=author, when=when,
         ),
     }
 

@@ -8,6 +8,7 @@ parse: a document either renders whole or fails with a clear error.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import os
@@ -74,13 +75,33 @@ def _template_error(template: Path, exc: Exception) -> TemplateError:
 
 
 def _fill_empty_cells(document) -> None:
-    """A table cell must hold a paragraph; an empty list in a cell leaves none."""
-    from docx.oxml import OxmlElement
+    """A table cell must hold a paragraph; an empty list in a cell leaves none.
 
+    The paragraph added has no spacing and a small mark, so an empty cell is
+    never what makes its row taller than the text beside it.
+    """
+    from docx.oxml import parse_xml
+
+    empty = f'<w:p xmlns:w="{W_NS}"><w:pPr><w:spacing w:before="0" w:after="0"/><w:rPr><w:sz w:val="12"/></w:rPr></w:pPr></w:p>'
     body = document.element.body
     for cell in body.iter(f"{{{W_NS}}}tc"):
         if cell.find(f"{{{W_NS}}}p") is None and cell.find(f"{{{W_NS}}}tbl") is None:
-            cell.append(OxmlElement("w:p"))
+            cell.append(parse_xml(empty))
+
+
+def _set_properties(document, *, title: str, subject: str, author: str, when: dt.datetime | None) -> None:
+    """The document's own properties, none carried over from the template."""
+    props = document.core_properties
+    props.title, props.subject, props.author, props.last_modified_by = title, subject, author, author
+    props.comments, props.keywords, props.category = "", "", ""
+    props.revision = 1
+    if when is not None:  # the newest return's date: fixed by the inputs, unlike "now"
+        props.created = props.modified = when
+    else:
+        core = props._element
+        for tag in ("created", "modified", "lastPrinted"):
+            for node in core.findall(f"{{*}}{tag}"):
+                core.remove(node)
 
 
 def verify_docx(data: bytes, name: str) -> None:
@@ -101,7 +122,9 @@ def verify_docx(data: bytes, name: str) -> None:
         raise TemplateError(f"{name}: the rendered document does not open cleanly ({exc}); nothing was written.") from None
 
 
-def render_docx(template: Path, context: dict, *, title: str, subject: str, author: str) -> bytes:
+def render_docx(
+    template: Path, context: dict, *, title: str, subject: str, author: str, when: dt.datetime | None = None
+) -> bytes:
     import jinja2
 
     cls = _strict_template_class()
@@ -119,9 +142,7 @@ def render_docx(template: Path, context: dict, *, title: str, subject: str, auth
         raise _template_error(template, exc) from None
     document = tpl.docx
     _fill_empty_cells(document)
-    props = document.core_properties
-    props.title, props.subject, props.author = title, subject, author
-    props.last_modified_by = author
+    _set_properties(document, title=title, subject=subject, author=author, when=when)
     buffer = io.BytesIO()
     document.save(buffer)
     data = normalise_zip(buffer.getvalue())

@@ -346,6 +346,11 @@ def build_update(path: Path) -> None:
 
 
 def _save(doc, path: Path) -> None:
+    # python-docx's stock thumbnail would show in file browsers as a preview.
+    package_rels = doc.part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rel_id)
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = "", "ria-docs", "ria-docs"
     props.comments = "Template for ria-docs: edit the styles and the text in Word, but keep the template tags (in double braces and brace-percent pairs) as they are."

@@ -33,6 +33,7 @@ def test_a_theme_with_no_activity_still_gets_one_empty_row(add_return, check):
     assert [len(t["activities"]) for t in themes] == [1, 1]
     assert themes[0]["outcome"] == "Only an outcome"
     assert themes[0]["activities"][0]["bullets"] == []
+    assert themes[0]["lead"] == "Commissioning Leads"  # no lead text given: region.toml's lead network
 
 
 def test_multi_line_outcome_becomes_line_breaks_in_one_cell(add_return, check):

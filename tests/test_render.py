@@ -190,6 +190,10 @@ def test_document_properties_name_the_document(example_outputs):
     props = docx.Document(example_outputs / "ria-plan.docx").core_properties
     assert props.title == "East Midlands Regional Improvement and Innovation Alliance Plan 2019/20"
     assert props.author == "East Midlands RIA"
+    assert props.comments == ""  # not the template's note to its editors
+    assert props.created.date().isoformat() == "2019-12-09"  # the newest return, not "now"
+    with zipfile.ZipFile(example_outputs / "ria-plan.docx") as package:
+        assert "docProps/thumbnail.jpeg" not in package.namelist()
     with zipfile.ZipFile(example_outputs / "ria-plan.docx") as package:
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
