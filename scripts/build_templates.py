@@ -204,13 +204,18 @@ def _footer(section, text: str) -> None:
         run.font.size = Pt(8)
 
 
-def build_plan(path: Path) -> None:
+def _new_document():
+    """A portrait A4 document with the house styles, a footer and the title."""
     doc = Document()
     _styles(doc)
     _portrait(doc.sections[0])
     _footer(doc.sections[0], "{{ title }}")
-
     doc.add_paragraph("{{ title }}", style="Title")
+    return doc
+
+
+def build_plan(path: Path) -> None:
+    doc = _new_document()
     doc.add_heading("Section A:\tRegional overview", level=1)
     doc.add_paragraph("{%p for paragraph in overview %}")
     doc.add_paragraph("{{ paragraph }}")
@@ -324,11 +329,7 @@ def build_plan(path: Path) -> None:
 
 
 def build_update(path: Path) -> None:
-    doc = Document()
-    _styles(doc)
-    _portrait(doc.sections[0])
-    _footer(doc.sections[0], "{{ title }}")
-    doc.add_paragraph("{{ title }}", style="Title")
+    doc = _new_document()
     doc.add_heading("The {{ region }} Regional Update", level=1)
     doc.add_paragraph("{%p for section in sections %}")
     doc.add_heading("{{ section.heading }}", level=2)
