@@ -68,6 +68,8 @@ SHEETS: dict[str, SheetSpec] = {
     )
 }
 
+SHEETS_BY_KEY = {loose_key(spec.name): spec for spec in SHEETS.values()}
+
 ABOUT_LABELS = {
     "network": "Network",
     "period": "Period",
@@ -226,9 +228,9 @@ class _ReturnReader:
             if key == "about" and "about" not in by_key:
                 by_key["about"] = ws
                 self._read_about(ws, rows, raw)
-            elif key in {loose_key(name) for name in SHEETS} and key not in by_key:
+            elif key in SHEETS_BY_KEY and key not in by_key:
                 by_key[key] = ws
-                spec = next(s for s in SHEETS.values() if loose_key(s.name) == key)
+                spec = SHEETS_BY_KEY[key]
                 data = self._read_table(ws, rows, spec)
                 if data is not None:
                     raw.sheets[spec.name.lower()] = data
@@ -238,7 +240,7 @@ class _ReturnReader:
                 guess = did_you_mean(ws.title, known)
                 hint = f"{guess} Rename the sheet so its cells are used" if guess else None
                 if key in by_key:
-                    message = f'a second sheet called "{ws.title}" is not read'
+                    message, hint = f'a second sheet called "{ws.title}" is not read', "move its rows into the first one"
                 else:
                     message = f'sheet "{ws.title}" is not one ria-docs reads'
                 if refs:
