@@ -189,11 +189,11 @@ def load_region(path: Path) -> RegionConfig:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise RegionError(f"{path}: is not UTF-8 text; save it as UTF-8 in your editor.")
+        raise RegionError(f"{path}: is not UTF-8 text; save it as UTF-8 in your editor.") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RegionError(f"{path}: is not valid TOML: {exc}. Check quotes and brackets on that line.")
+        raise RegionError(f"{path}: is not valid TOML: {exc}. Check quotes and brackets on that line.") from None
     locator = _Locator(text)
     try:
         region = RegionConfig.model_validate(data)
@@ -204,7 +204,7 @@ def load_region(path: Path) -> RegionConfig:
             message = _PYDANTIC_MESSAGES.get(error["type"], error["msg"])
             hint = _unknown_key_hint(loc) if error["type"] == "extra_forbidden" else ""
             problems.append(f"{_where(loc, data, locator)} {message}{hint}")
-        raise RegionError(f"{path}: has {len(problems)} problem(s):", problems)
+        raise RegionError(f"{path}: has {len(problems)} problem(s):", problems) from None
     problems = _consistency_problems(region, data, locator)
     if problems:
         raise RegionError(f"{path}: has {len(problems)} problem(s):", problems)
