@@ -151,35 +151,56 @@ def render_docx(
 
 
 def write_outputs(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write all files or none: each goes to a temporary file first, and all
-    are renamed into place only once every one has been written."""
+    """Write all files or none.
+
+    Each file goes to a temporary file first. Only when all are written are
+    the old outputs moved aside and the new ones renamed into place; if any
+    rename fails (a file open in Word, say), the old outputs are put back.
+    """
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the outputs folder ({exc.strerror}).") from None
-    staged: list[tuple[Path, Path]] = []
+    tag = f"{os.getpid()}.tmp"
+    staged: list[tuple[Path, Path]] = []  # (temporary, final)
+    moved_aside: list[tuple[Path, Path]] = []  # (final, backup)
+    placed: list[Path] = []
     try:
         for name, data in files.items():
-            final = out_dir / name
-            temp = out_dir / f".{name}.{os.getpid()}.tmp"
+            final, temp = out_dir / name, out_dir / f".{name}.new.{tag}"
             try:
                 temp.write_bytes(data)
             except OSError as exc:
                 raise OutputError(f"{final}: cannot be written ({exc.strerror}); nothing was changed.") from None
             staged.append((temp, final))
-        written = []
+        for _temp, final in staged:
+            if final.exists():
+                backup = out_dir / f".{final.name}.old.{tag}"
+                try:
+                    os.replace(final, backup)
+                except OSError as exc:
+                    raise OutputError(
+                        f"{final}: cannot be replaced ({exc.strerror}); is it open in Word or Excel? "
+                        "Close it and run the command again. Nothing was changed."
+                    ) from None
+                moved_aside.append((final, backup))
         for temp, final in staged:
             try:
                 os.replace(temp, final)
             except OSError as exc:
-                raise OutputError(
-                    f"{final}: cannot be replaced ({exc.strerror}); is it open in Word or Excel? "
-                    "Close it and run the command again."
-                ) from None
-            written.append(final)
-        return written
+                raise OutputError(f"{final}: cannot be written ({exc.strerror}). Nothing was changed.") from None
+            placed.append(final)
+        return placed
+    except OutputError:
+        for final in placed:
+            final.unlink(missing_ok=True)
+        for final, backup in moved_aside:
+            os.replace(backup, final)
+        moved_aside.clear()
+        raise
     finally:
         for temp, _final in staged:
-            if temp.exists():
-                temp.unlink()
+            temp.unlink(missing_ok=True)
+        for _final, backup in moved_aside:
+            backup.unlink(missing_ok=True)
