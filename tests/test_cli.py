@@ -178,3 +178,17 @@ def test_skip_invalid_says_which_returns_were_left_out(runner, cycle, add_return
     result = runner.invoke(main, ["merge", str(cycle), "-o", str(tmp_path / "out"), "--skip-invalid"])
     assert result.exit_code == 0
     assert "Left out 1 return(s) with errors: bad.xlsx" in result.stdout.splitlines()
+
+
+def test_a_spreadsheet_in_another_format_is_listed_with_why_it_was_left_out(runner, cycle, add_return, tmp_path):
+    (cycle / "vsh.xls").write_bytes(b"old format")
+    add_return("commissioning.xlsx", about())
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["merge", str(cycle), "-o", str(out), "--skip-invalid"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == (
+        "vsh.xls: error: is a .xls file, which ria-docs does not read "
+        "(open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx))"
+    )
+    report = (out / "merge-report.md").read_text(encoding="utf-8")
+    assert "| vsh.xls |  |  |  | 0 | 0 | 0 | no: 1 error(s); left out (--skip-invalid) |" in report
