@@ -3,8 +3,8 @@
     python examples/build.py
 
 The returns are data a chair would type, kept as Python in examples/source/ so
-they are reviewable and can never drift from the workbook layout: the project's
-own writer (ria_docs.workbook) writes them.
+they are reviewable. Each is written the way a chair fills one: the blank
+workbook `ria-docs returns` issues, filled in by label and header name.
   examples/source/east_midlands.py -> inputs/returns/*.xlsx
   examples/source/eastern.py       -> examples/eastern/*.xlsx
 """
@@ -17,11 +17,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from ria_docs.region import load_region  # noqa: E402
 from ria_docs.workbook import build_return, save_workbook  # noqa: E402
 
-CYCLES = {
-    "east_midlands": ROOT / "inputs" / "returns",
-    "eastern": ROOT / "examples" / "eastern",
+CYCLES = {  # source -> (cycle folder with region.toml, folder for the returns)
+    "east_midlands": (ROOT / "inputs", ROOT / "inputs" / "returns"),
+    "eastern": (ROOT / "examples" / "eastern", ROOT / "examples" / "eastern"),
 }
 
 
@@ -33,20 +34,23 @@ def load_source(name: str):
     return module.RETURNS
 
 
-def build(name: str, target: Path) -> list[Path]:
+def build(name: str, target: Path | None = None) -> list[Path]:
+    cycle, default_target = CYCLES[name]
+    target = target or default_target
+    region = load_region(cycle / "region.toml")
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for entry in load_source(name):
         path = target / entry["file"]
-        workbook = build_return(entry["about"], entry["sheets"])
+        workbook = build_return(region, entry["about"], entry["sheets"])
         save_workbook(workbook, path, when=entry["about"].get("Date submitted"))
         written.append(path)
     return written
 
 
 def main() -> None:
-    for name, target in CYCLES.items():
-        for path in build(name, target):
+    for name in CYCLES:
+        for path in build(name):
             print(f"wrote {path.relative_to(ROOT)}")
 
 

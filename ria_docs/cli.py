@@ -99,6 +99,43 @@ def check(inputs: Path):
 
 
 @main.command()
+@click.argument("inputs", type=FOLDER, default="inputs")
+@click.option("-o", "--outputs", "out_dir", type=FOLDER, default="returns-to-send", show_default=True,
+              help="Folder to write the workbooks into.")
+@click.option("--network", "networks", multiple=True, metavar="NAME",
+              help="Only this network (repeat for several) [default: every network in region.toml].")
+@click.option("--from", "from_plan", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Pre-fill from last round's plan.json: themes the network leads, its contribution, "
+                   "its LA support and About details.")
+@click.option("--force", is_flag=True, help="Replace workbooks that already exist.")
+def returns(inputs: Path, out_dir: Path, networks: tuple[str, ...], from_plan: Path | None, force: bool):
+    """Write one return workbook per network, for the chairs to fill.
+
+    Uses INPUTS/region.toml (this round's period, LAs, themes and roster).
+    Each workbook opens on its Instructions; headers are protected and the
+    columns with fixed values have dropdowns.
+
+    \b
+    Examples:
+      ria-docs returns inputs -o returns-to-send
+      ria-docs returns 2020-03 --from 2019-12/outputs/plan.json --network "CSE Leads"
+    """
+    from .exceptions import RiaDocsError, UsageError
+    from .returns import issue_returns
+
+    try:
+        issued = issue_returns(inputs, out_dir, networks=list(networks), from_plan=from_plan, force=force)
+    except UsageError as exc:
+        _fail(str(exc), 2)
+    except RiaDocsError as exc:
+        _fail(str(exc))
+    for note in issued.notes:
+        click.echo(f"Note: {note}")
+    for path in issued.written:
+        click.echo(f"Wrote {path}")
+
+
+@main.command()
 @click.argument("plan_json", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--outputs", type=FOLDER, default="outputs", show_default=True,
               help="Folder to write ria-plan.docx and regional-update.docx into.")

@@ -49,3 +49,7 @@ class ReturnsInvalid(RiaDocsError):
     def __init__(self, report):
         super().__init__("one or more returns have errors; nothing was written")
         self.report = report
+
+
+class UsageError(RiaDocsError):
+    """The command's arguments name something that does not exist (exit code 2)."""

@@ -22,6 +22,10 @@ from .report import Report
 from .text import CleanText, loose_key, clean_text, did_you_mean
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+# Sheets of the issued workbook that hold the team's text, not the chair's:
+# skipped while protected (as issued); read like any extra sheet otherwise.
+INSTRUCTIONS_SHEET = "Instructions"
+LISTS_SHEET = "Lists"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # encrypted .xlsx and legacy .xls
 
 
@@ -69,6 +73,7 @@ SHEETS: dict[str, SheetSpec] = {
 }
 
 SHEETS_BY_KEY = {loose_key(spec.name): spec for spec in SHEETS.values()}
+LAYOUT_SHEETS = {loose_key(INSTRUCTIONS_SHEET), loose_key(LISTS_SHEET)}
 
 ABOUT_LABELS = {
     "network": "Network",
@@ -222,9 +227,11 @@ class _ReturnReader:
         raw = RawReturn(self.file)
         by_key: dict[str, object] = {}
         for ws in workbook.worksheets:
+            key = loose_key(ws.title)
+            if key in LAYOUT_SHEETS and ws.protection.sheet:
+                continue
             rows = _non_empty_rows(ws)
             self.account.cells_read += sum(len(r) for r in rows.values())
-            key = loose_key(ws.title)
             if key == "about" and "about" not in by_key:
                 by_key["about"] = ws
                 self._read_about(ws, rows, raw)

@@ -1,8 +1,9 @@
-"""Writing return workbooks in the layout the reader expects.
+"""Return workbooks as chairs receive them: layout, dropdowns, protection.
 
 The layout comes from :mod:`ria_docs.reader` (sheet names, headers, About
-labels), so what this writes always reads back.  Values are written by header
-name, as a chair fills them.
+labels), so what this writes always reads back.  :func:`blank_return` makes
+the workbook for one network; :func:`set_about` and :func:`fill_sheet` write
+values by label and header name, as a chair fills them.
 """
 
 from __future__ import annotations
@@ -12,66 +13,338 @@ import io
 from pathlib import Path
 
 from .ooxml import normalise_zip
-from .reader import ABOUT_LABELS, SHEETS
+from .reader import ABOUT_LABELS, INSTRUCTIONS_SHEET, LISTS_SHEET, SHEETS
+from .region import RegionConfig
 
-TEMPLATE_VERSION = "1"
-COLUMN_WIDTHS = {  # characters; long text columns wide, tick columns narrow
-    "Contribution": 90, "Theme": 24, "Outcome": 36, "Activity": 60, "RAG": 9, "Regional group task": 11,
-    "Seminar/workshop": 11, "Project work": 11, "Lead responsibility": 36, "RIA lead": 9, "SDSA": 9,
-    "Commentary": 36, "LA": 18, "Support needed": 40, "Support actions": 30, "Strengths and offers": 40,
-    "Offer actions": 30, "Section": 34, "Bullet": 70, "Sub-bullet": 60,
+TEMPLATE_VERSION = "2"
+LAST_ROW = 2000  # dropdowns and input messages reach this far down
+HEADER_FILL = "D9E2F3"
+LOCKED_FILL = "F2F2F2"
+
+COLUMN_WIDTHS = {  # characters: long text wide, tick columns narrow
+    "Contribution": 100, "Theme": 30, "Outcome": 36, "Activity": 60, "RAG": 10, "Regional group task": 11,
+    "Seminar/workshop": 11, "Project work": 10, "Lead responsibility": 34, "RIA lead": 9, "SDSA": 9,
+    "Commentary": 36, "LA": 20, "Support needed": 42, "Support actions": 32, "Strengths and offers": 42,
+    "Offer actions": 32, "Section": 40, "Bullet": 80, "Sub-bullet": 60,
 }
+RAG_CHOICES = ["Red", "Amber", "Green", "Blue"]
+TICK_CHOICES = ["Yes", "No"]
+TICK_HEADERS = ("Regional group task", "Seminar/workshop", "Project work", "RIA lead", "SDSA")
+
+# What each column is for, shown when a chair selects a cell (Excel allows
+# 32 characters of title and 255 of message).
+COLUMN_HELP = {
+    "Contribution": "One bullet per row: what this network contributes to the RIA plan and other priorities.",
+    "Theme": "Pick the theme from the list (or type its letter). Leave blank to mean the same theme as the row above.",
+    "Outcome": "The outcome the theme aims for. Give it once, on the theme's first row.",
+    "Activity": "One activity per row. Alt+Enter inside the cell starts a new bullet of the same activity.",
+    "RAG": "Red, Amber or Green; Blue when complete. Leave blank if not yet rated.",
+    "Regional group task": "Yes if this is a task for a regional group; otherwise leave blank.",
+    "Seminar/workshop": "Yes if this activity is a seminar or workshop; otherwise leave blank.",
+    "Project work": "Yes if this activity is project work; otherwise leave blank.",
+    "Lead responsibility": "Who leads the theme's work, e.g. the group and named lead. Give it once per theme.",
+    "RIA lead": "Yes if the RIA lead supports this activity; otherwise leave blank.",
+    "SDSA": "Yes if the SDSA supports this activity; otherwise leave blank.",
+    "Commentary": "Anything the regional team should know. Kept in the plan's data, not printed.",
+    "LA": "Pick the local authority. Leave blank to mean the same LA as the row above.",
+    "Support needed": "Support the LA needs or has asked for, and the outcome to achieve. One bullet per row.",
+    "Support actions": "Actions agreed for that support. One bullet per row.",
+    "Strengths and offers": "The LA's areas of strength and offers of help to others. One bullet per row.",
+    "Offer actions": "Actions for those offers. One bullet per row.",
+    "Section": "Pick the heading of the regional update. Leave blank to mean the same as the row above.",
+    "Bullet": "One bullet of news per row, under the Section.",
+    "Sub-bullet": "A bullet nested under the Bullet above it (leave Bullet blank on this row).",
+}
+ABOUT_HELP = {
+    "Network": "Filled in by the regional team.",
+    "Period": "The return round, filled in by the regional team.",
+    "Completed by": "Your name.",
+    "Email": "Where the regional team can reach you about this return.",
+    "Date submitted": "The date you send it back, like 02/12/2019.",
+    "Chair": "The network's chair or lead, as Section D of the plan shows it.",
+    "Chair LA": "The chair's local authority.",
+    "Director link": "The network's link Director of Children's Services.",
+    "Director link LA": "The director's local authority.",
+    "Template version": "The workbook layout's version: please leave it.",
+}
+LOCKED_ABOUT = ("Network", "Period", "Template version")
 
 
-def _set_text(cell, value) -> None:
+def _styles():
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    return {
+        "header_font": Font(bold=True),
+        "header_fill": PatternFill("solid", fgColor=HEADER_FILL),
+        "locked_fill": PatternFill("solid", fgColor=LOCKED_FILL),
+        "wrap": Alignment(wrap_text=True, vertical="top"),
+        "unlocked": Protection(locked=False),
+        "locked": Protection(locked=True),
+    }
+
+
+def _fit_rows(ws, first_row: int = 1) -> None:
+    """Row heights for wrapped text.
+
+    Excel and LibreOffice keep a row one line high until someone edits it, so
+    the height is estimated from the text and the column widths.
+    """
+    import math
+
+    from openpyxl.utils import get_column_letter
+
+    lines_by_row: dict[int, int] = {}
+    for (row, column), cell in ws._cells.items():
+        if row < first_row or not isinstance(cell.value, str):
+            continue
+        width = ws.column_dimensions[get_column_letter(column)].width or 10
+        per_line = max(int(width * 1.15), 1)  # characters a line holds, near enough
+        lines = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.value.split("\n"))
+        lines_by_row[row] = max(lines_by_row.get(row, 1), lines)
+    for row, lines in lines_by_row.items():
+        if lines > 1 and ws.row_dimensions[row].height is None:
+            ws.row_dimensions[row].height = 15 * lines
+
+
+def _print_setup(ws, landscape: bool) -> None:
+    """One page wide when printed, header row on every page."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _protect(ws) -> None:
+    """Protect the sheet (headers), leaving chairs free to add, delete and size rows."""
+    protection = ws.protection
+    protection.sheet = True
+    for allowed in ("insertRows", "deleteRows", "formatRows", "formatColumns", "formatCells", "sort", "autoFilter"):
+        setattr(protection, allowed, False)  # False: not protected, so allowed
+
+
+def _validation(header: str, formula: str | None):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    validation = DataValidation(
+        type="list" if formula else None,
+        formula1=formula,
+        allow_blank=True,
+        showInputMessage=True,
+        promptTitle=header[:32],
+        prompt=COLUMN_HELP[header][:255],
+    )
+    if formula:
+        # A warning, not a stop: chairs may type "A" or "R", which the merge accepts.
+        validation.showErrorMessage = True
+        validation.errorStyle = "warning"
+        validation.errorTitle = f"Not in the {header} list"[:32]
+        validation.error = "This value is not in the list. Keep it only if you are sure; the merge checks it."
+    return validation
+
+
+def _instructions(workbook, region: RegionConfig, network: str) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws = workbook.create_sheet(INSTRUCTIONS_SHEET, 0)
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 100
+    wrap = Alignment(wrap_text=True, vertical="top")
+    lines: list[tuple[str, str, str]] = [  # (style, column A, column B)
+        ("title", f"{network}: return for {region.period}", ""),
+        ("text", "What it is for", f"This return tells the {region.region} regional team what the {network} network "
+                 f"is doing. It feeds the RIA plan {region.plan_year} and the regional update for {region.period}."),
+        ("text", "Who fills it", "The network's chair, or someone for them, in Excel or LibreOffice. Save it as .xlsx "
+                 "and email it back to the regional team."),
+        ("text", "How", "Fill the white cells; grey cells are filled by the regional team. Do not rename the sheets "
+                 "or their headers. Add as many rows as you need. Selecting a cell shows what goes in it."),
+        ("text", "Blank means same as above", "A blank Theme, LA or Section cell means the same as the row above, so "
+                 "you only type a theme, LA or section once for a run of rows. Merged cells work the same way."),
+        ("text", "Bullets", "Each row is one bullet. Alt+Enter inside a cell (Ctrl+Option+Enter on a Mac) starts a "
+                 "new bullet in the same place."),
+        ("head", "Sheet", "What to put there"),
+        ("text", "About", "Who completed the return and when; the network's chair and link director. "
+                 "Network and Period are filled in for you."),
+        ("text", "Contribution", "This network's contribution to the RIA plan and other priorities (Section D)."),
+        ("text", "Work programme", "The joint work programme (Section C): for each theme your network works on, "
+                 "the outcome, one row per activity, its RAG status and ticks, and who leads it."),
+        ("text", "LA support", "Brokered support for local authorities (Section B): support needed and actions, "
+                 "strengths and offers of help and actions."),
+        ("text", "Update", "News for the regional update: a section heading, then bullets and sub-bullets."),
+        ("head", "Allowed values", ""),
+        ("text", "RAG", "Red, Amber, Green, or Blue when complete (R, A, G, B also work). Blank if not yet rated."),
+        ("text", "Tick columns", "Yes (or Y, X, ✓) to tick; blank or No to leave unticked."),
+        ("text", "Theme", "A theme's letter (A) or its name, as in the list: "
+                 + "; ".join(t.label for t in region.themes) if region.themes else "No themes this round."),
+        ("text", "LA", "One of: " + ", ".join(region.las)),
+        ("text", "Section", "One of: " + "; ".join(region.update_sections) if region.update_sections
+                 else "No update sections this round."),
+        ("text", "Period", f"This round is {region.period}."),
+    ]
+    for row, (style, left, right) in enumerate(lines, start=1):
+        a, b = ws.cell(row=row, column=1, value=left), ws.cell(row=row, column=2, value=right or None)
+        a.alignment = b.alignment = wrap
+        if style == "title":
+            a.font = Font(bold=True, size=14)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+            ws.row_dimensions[row].height = 24
+        elif style == "head":
+            a.font = b.font = Font(bold=True)
+            a.fill = b.fill = _styles()["header_fill"]
+        else:
+            a.font = Font(bold=True)
+    _fit_rows(ws)
+    _print_setup(ws, landscape=False)
+    _protect(ws)
+
+
+def _lists(workbook, region: RegionConfig) -> dict[str, str]:
+    """The hidden sheet holding dropdown lists too long for Excel's 255-character limit."""
+    ws = workbook.create_sheet(LISTS_SHEET)
+    columns = {"Theme": [t.label for t in region.themes], "LA": list(region.las), "Section": list(region.update_sections)}
+    formulas = {}
+    for number, (header, values) in enumerate(columns.items(), start=1):
+        ws.cell(row=1, column=number, value=header)
+        for row, value in enumerate(values, start=2):
+            ws.cell(row=row, column=number, value=value).data_type = "s"
+        if values:
+            letter = ws.cell(row=1, column=number).column_letter
+            formulas[header] = f"{LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
+    ws.sheet_state = "hidden"
+    _protect(ws)
+    return formulas
+
+
+def _about(workbook, region: RegionConfig, network: str) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    styles = _styles()
+    ws = workbook.create_sheet("About")
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 50
+    config = region.network(network)
+    prefilled = {
+        "Network": network, "Period": region.period, "Template version": TEMPLATE_VERSION,
+        "Chair": config.chair, "Chair LA": config.chair_la,
+        "Director link": config.director, "Director link LA": config.director_la,
+    }
+    for row, label in enumerate(ABOUT_LABELS.values(), start=1):
+        ws.cell(row=row, column=1, value=label).font = styles["header_font"]
+        cell = ws.cell(row=row, column=2)
+        _write(cell, prefilled.get(label))
+        cell.alignment = styles["wrap"]
+        if label in LOCKED_ABOUT:
+            cell.fill = styles["locked_fill"]
+        else:
+            cell.protection = styles["unlocked"]
+        if label == "Date submitted":
+            cell.number_format = "dd/mm/yyyy"
+            validation = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
+            validation.errorStyle, validation.showErrorMessage = "warning", True
+            validation.errorTitle, validation.error = "Not a date", "Type the date like 02/12/2019."
+        else:
+            validation = DataValidation(allow_blank=True)
+        validation.showInputMessage, validation.promptTitle, validation.prompt = True, label, ABOUT_HELP[label]
+        validation.add(cell.coordinate)
+        ws.add_data_validation(validation)
+    _print_setup(ws, landscape=False)
+    _protect(ws)
+
+
+def _data_sheet(workbook, name: str, formulas: dict[str, str]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    styles = _styles()
+    spec = SHEETS[name.lower()]
+    ws = workbook.create_sheet(spec.name)
+    for number, header in enumerate(spec.headers.values(), start=1):
+        letter = get_column_letter(number)
+        cell = ws.cell(row=1, column=number, value=header)
+        cell.font, cell.fill, cell.alignment = styles["header_font"], styles["header_fill"], styles["wrap"]
+        column = ws.column_dimensions[letter]
+        column.width = COLUMN_WIDTHS.get(header, 20)
+        # Column style: every cell a chair types in below the header is unlocked and wraps.
+        column.protection, column.alignment = styles["unlocked"], styles["wrap"]
+        if header == "RAG":
+            formula = '"' + ",".join(RAG_CHOICES) + '"'
+        elif header in TICK_HEADERS:
+            formula = '"' + ",".join(TICK_CHOICES) + '"'
+        else:
+            formula = formulas.get(header)
+        validation = _validation(header, formula)
+        validation.add(f"{letter}2:{letter}{LAST_ROW}")
+        ws.add_data_validation(validation)
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 30  # room for two-line headers
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    _print_setup(ws, landscape=True)
+    _protect(ws)
+
+
+def blank_return(region: RegionConfig, network: str):
+    """The workbook a network chair receives: Instructions, About pre-filled, the
+    four data sheets with dropdowns and input messages, headers protected."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _instructions(workbook, region, network)
+    _about(workbook, region, network)
+    formulas = _lists(workbook, region)
+    for name in ("Contribution", "Work programme", "LA support", "Update"):
+        _data_sheet(workbook, name, formulas)
+    lists_at = workbook.sheetnames.index(LISTS_SHEET)
+    workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames) - 1 - lists_at)  # hidden, last
+    workbook.active = 0  # opens on the Instructions
+    return workbook
+
+
+def _write(cell, value) -> None:
     """Write a value; text is always text, never a formula, whatever it starts with."""
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
+    elif isinstance(value, (dt.date, dt.datetime)):
+        cell.number_format = "dd/mm/yyyy"
 
 
-def build_return(about: dict[str, object], sheets: dict[str, list[dict[str, object]]]):
-    """An openpyxl workbook: About (label -> value), then the named sheets' rows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+def set_about(workbook, values: dict[str, object]) -> None:
+    """Fill About values by label, as a chair would."""
+    ws = workbook["About"]
+    rows = {str(ws.cell(row=r, column=1).value).lower(): r for r in range(1, ws.max_row + 1)}
+    for label, value in values.items():
+        row = rows.get(label.lower())
+        if row is None:
+            raise ValueError(f"the About sheet has no label {label!r}")
+        _write(ws.cell(row=row, column=2), value)
 
-    known_labels = {label.lower(): label for label in ABOUT_LABELS.values()}
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = "About"
-    rows = dict(about)
-    rows.setdefault("Template version", TEMPLATE_VERSION)
-    for row, (label, value) in enumerate(rows.items(), start=1):
-        if label.lower() not in known_labels:
-            raise ValueError(f"unknown About label {label!r}")
-        ws.cell(row=row, column=1, value=known_labels[label.lower()]).font = Font(bold=True)
-        cell = ws.cell(row=row, column=2)
-        _set_text(cell, value)
-        if isinstance(value, (dt.date, dt.datetime)):
-            cell.number_format = "dd/mm/yyyy"
-    ws.column_dimensions["A"].width = 20
-    ws.column_dimensions["B"].width = 50
 
-    for name, data in sheets.items():
-        spec = SHEETS[name.lower()]
-        headers = list(spec.headers.values())
-        ws = workbook.create_sheet(spec.name)
-        for column, header in enumerate(headers, start=1):
-            cell = ws.cell(row=1, column=column, value=header)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            ws.column_dimensions[cell.column_letter].width = COLUMN_WIDTHS.get(header, 20)
-        ws.freeze_panes = "A2"
-        lookup = {h.lower(): i for i, h in enumerate(headers, start=1)}
-        for row, record in enumerate(data, start=2):
-            for header, value in record.items():
-                if header.lower() not in lookup:
-                    raise ValueError(f"sheet {spec.name!r} has no header {header!r}")
-                if value in (None, ""):
-                    continue
-                cell = ws.cell(row=row, column=lookup[header.lower()])
-                _set_text(cell, value)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+def fill_sheet(workbook, sheet: str, records: list[dict[str, object]]) -> None:
+    """Append rows under the sheet's headers, each value put by header name."""
+    styles = _styles()
+    ws = workbook[SHEETS[sheet.lower()].name]
+    columns = {str(c.value).lower(): c.column for c in ws[1] if c.value}
+    row = max((r for (r, _c), cell in ws._cells.items() if cell.value is not None), default=1) + 1
+    for record in records:
+        for header, value in record.items():
+            if header.lower() not in columns:
+                raise ValueError(f"sheet {ws.title!r} has no header {header!r}")
+            if value in (None, ""):
+                continue
+            cell = ws.cell(row=row, column=columns[header.lower()])
+            _write(cell, value)
+            cell.protection, cell.alignment = styles["unlocked"], styles["wrap"]
+        row += 1
+    _fit_rows(ws, first_row=2)
+
+
+def build_return(region: RegionConfig, about: dict[str, object], sheets: dict[str, list[dict[str, object]]]):
+    """A filled return: the blank workbook for About's network, filled by label and header."""
+    network = region.resolve_network(str(about.get("Network", ""))) or region.networks[0].name
+    workbook = blank_return(region, network)
+    set_about(workbook, about)
+    for name, records in sheets.items():
+        fill_sheet(workbook, name, records)
     return workbook
 
 

@@ -73,9 +73,13 @@ def cycle(tmp_path) -> Path:
 def add_return(cycle):
     """add_return("name.xlsx", about(...), {"Work programme": [...]}) writes a return."""
 
+    from ria_docs.region import load_region
+
+    region = load_region(cycle / "region.toml")
+
     def write(name: str, about_values: dict, sheets: dict | None = None, *, folder: Path | None = None):
         path = (folder or cycle) / name
-        workbook = build_return(about_values, sheets or {})
+        workbook = build_return(region, about_values, sheets or {})
         save_workbook(workbook, path, when=dt.date(2024, 6, 1))
         return path
 

@@ -71,11 +71,14 @@ def test_identical_activities_merge_once_and_different_marks_stay_twice(add_retu
 
 def test_about_overrides_the_roster(add_return, check):
     add_return("commissioning.xlsx", about(**{"Chair": "New Chair", "Chair LA": "Derby", "Director link LA": "Rutland"}))
-    add_return("safeguarding.xlsx", about("2nd Tier Safeguarding Leads", **{"Chair LA": "Leicester"}))
+    # Issued returns come with the roster filled in; a chair who clears a name
+    # leaves the roster's person, and one who changes only an LA keeps the name.
+    add_return("safeguarding.xlsx", about("2nd Tier Safeguarding Leads", **{
+        "Chair": None, "Chair LA": "Leicester", "Director link": None, "Director link LA": None}))
     networks = {n.name: n for n in check().plan.networks}
     commissioning, safeguarding = networks["Commissioning Leads"], networks["2nd Tier Safeguarding Leads"]
     assert commissioning.chair.display() == "New Chair (Derby)"
-    assert commissioning.chair.source.cell == "B3"
+    assert commissioning.chair.source.cell == "B6"
     assert commissioning.director is None  # an LA alone cannot make a director
     assert safeguarding.chair.display() == "Helen Blackman (Leicester)"
     assert safeguarding.director.display() == "Andy Smith (Derby)"

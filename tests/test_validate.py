@@ -194,7 +194,7 @@ def test_two_returns_from_one_network_the_later_wins(add_return, check):
     add_return("new.xlsx", about(**{"Date submitted": dt.date(2024, 6, 3)}), {"Contribution": [{"Contribution": "New"}]})
     result = check()
     assert only(result.report) == [
-        'old.xlsx, About!B3: warning: Commissioning Leads sent more than one return ("new.xlsx" and "old.xlsx"); '
+        'old.xlsx, About!B5: warning: Commissioning Leads sent more than one return ("new.xlsx" and "old.xlsx"); '
         'the later one, '
         "new.xlsx (03/06/2024), is used and this one is not (remove the older return from the folder to silence this)"
     ]
@@ -211,7 +211,7 @@ def test_two_returns_from_one_network_without_dates_are_errors(add_return, check
 def test_a_date_submitted_that_is_not_a_date(add_return, check):
     add_return("r.xlsx", about(**{"Date submitted": "last Tuesday"}))
     assert only(check().report) == [
-        'r.xlsx, About!B3: error: "last Tuesday" is not a date (type the date the return was sent, like 02/12/2019)'
+        'r.xlsx, About!B5: error: "last Tuesday" is not a date (type the date the return was sent, like 02/12/2019)'
     ]
 
 

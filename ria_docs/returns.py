@@ -1,0 +1,181 @@
+"""Issuing return workbooks to network chairs (``ria-docs returns``).
+
+One workbook per network, blank or pre-filled from last round's plan.json so
+chairs update rather than retype.  Pre-filled content is exactly what reads
+back into the same plan: merging untouched returns reproduces it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .exceptions import OutputError, UsageError
+from .model import Plan
+from .region import RegionConfig, load_region
+from .text import did_you_mean
+from .workbook import blank_return, fill_sheet, save_workbook, set_about
+
+# Characters some file system refuses, and names Windows reserves.
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def safe_name(text: str, limit: int = 80) -> str:
+    """A file-name part that is safe on Windows, macOS and Linux."""
+    name = _UNSAFE.sub("-", text)
+    name = re.sub(r"\s+", " ", name)
+    name = re.sub(r"-{2,}", "-", name).strip(" .-")
+    name = name[:limit].rstrip(" .-")
+    if not name or name.lower() in _RESERVED:
+        name = f"network-{name}" if name else "network"
+    return name
+
+
+def return_file_name(network: str, period: str) -> str:
+    return f"{safe_name(network)} - {safe_name(period)}.xlsx"
+
+
+@dataclass
+class Issued:
+    written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a pre-fill could not carry over
+
+
+def _chosen_networks(region: RegionConfig, names: list[str]) -> list[str]:
+    if not names:
+        return [n.name for n in region.networks]
+    chosen, unknown = [], []
+    for name in names:
+        found = region.resolve_network(name)
+        if found is None:
+            hint = did_you_mean(name, region.network_spellings())
+            unknown.append(f'"{name}" is not a network in region.toml' + (f" ({hint})" if hint else ""))
+        elif found not in chosen:
+            chosen.append(found)
+    if unknown:
+        raise UsageError("; ".join(unknown) + ".")
+    return chosen
+
+
+def prefill(plan: Plan, region: RegionConfig, network: str, notes: list[str]) -> tuple[dict, dict]:
+    """About values and sheet rows for one network, from last round's plan.
+
+    The network gets the activities of the themes it now leads (with RAG and
+    ticks), its contribution, the LA support rows it sent, and its About
+    details. Update bullets are news of one round and start empty.
+    """
+    about: dict[str, object] = {}
+    sheets: dict[str, list[dict]] = {}
+    previous = next((n for n in plan.networks if n.name == network), None)
+    if previous is not None:
+        for label, person in (("Chair", previous.chair), ("Director link", previous.director)):
+            about[label] = person.name if person else None
+            about[f"{label} LA"] = person.la if person else None
+        if previous.contribution:
+            sheets["Contribution"] = [{"Contribution": t.text} for t in previous.contribution]
+    last = next((r for r in plan.returns if r.network == network), None)
+    if last is not None:
+        about["Completed by"], about["Email"] = last.completed_by, last.email
+
+    led = {t.code for t in region.themes if t.lead == network}
+    rows = []
+    for theme in plan.themes:
+        if theme.code not in led:
+            continue
+        first = {
+            "Theme": region.theme(theme.code).label,
+            "Outcome": "\n".join(theme.outcome) or None,
+            "Lead responsibility": "\n".join(theme.lead_responsibility) or None,
+        }
+        activities = theme.activities or [None]
+        for index, activity in enumerate(activities):
+            row = dict(first) if index == 0 else {}
+            if activity is not None:
+                ticks = activity.ticks
+                row |= {
+                    "Activity": "\n".join(activity.bullets),
+                    "RAG": activity.rag.value if activity.rag else None,
+                    "Regional group task": "Yes" if ticks.regional_group_task else None,
+                    "Seminar/workshop": "Yes" if ticks.seminar_workshop else None,
+                    "Project work": "Yes" if ticks.project_work else None,
+                    "RIA lead": "Yes" if ticks.ria_lead else None,
+                    "SDSA": "Yes" if ticks.sdsa else None,
+                    "Commentary": "\n".join(activity.commentary) or None,
+                }
+            rows.append(row)
+    if rows:
+        sheets["Work programme"] = rows
+
+    files = {r.file for r in plan.returns if r.network == network}
+    columns = {"support_needed": "Support needed", "support_actions": "Support actions",
+               "strengths_and_offers": "Strengths and offers", "offer_actions": "Offer actions"}
+    la_rows = []
+    for support in plan.la_support:
+        mine = {key: [t.text for t in getattr(support, key) if t.source and t.source.file in files] for key in columns}
+        depth = max(map(len, mine.values()))
+        if depth and support.la not in region.las:
+            notes.append(f"{network}: LA support for {support.la} is not pre-filled; it is no longer in region.toml")
+            continue
+        for index in range(depth):
+            row = {"LA": support.la} if index == 0 else {}
+            row |= {columns[key]: values[index] for key, values in mine.items() if index < len(values)}
+            la_rows.append(row)
+    if la_rows:
+        sheets["LA support"] = la_rows
+    return about, sheets
+
+
+def issue_returns(
+    inputs: Path,
+    out_dir: Path,
+    *,
+    networks: list[str] | None = None,
+    from_plan: Path | None = None,
+    force: bool = False,
+) -> Issued:
+    """Write one return workbook per network (or per named network) into ``out_dir``."""
+    from .pipeline import REGION_TOML, load_plan
+
+    region = load_region(Path(inputs) / REGION_TOML)
+    chosen = _chosen_networks(region, list(networks or []))
+    plan = load_plan(from_plan) if from_plan else None
+    result = Issued()
+    if plan is not None:
+        dropped = [t.code for t in plan.themes if t.activities and t.code not in {x.code for x in region.themes}]
+        if dropped:
+            result.notes.append(
+                f"themes {', '.join(dropped)} of {from_plan} are not in region.toml; their activities are not pre-filled"
+            )
+    out_dir = Path(out_dir)
+    targets: dict[str, Path] = {}
+    for name in chosen:  # two names may differ only in characters a file name cannot hold
+        path, number = out_dir / return_file_name(name, region.period), 1
+        while path in targets.values():
+            number += 1
+            path = out_dir / f"{return_file_name(name, region.period)[:-5]} ({number}).xlsx"
+        targets[name] = path
+    existing = [str(p) for p in targets.values() if p.exists()]
+    if existing and not force:
+        raise OutputError(
+            f"{len(existing)} return(s) already exist: {', '.join(existing)}. "
+            "Use --force to replace them, or choose another folder with -o."
+        )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create the folder ({exc.strerror}).") from None
+    for name, path in targets.items():
+        workbook = blank_return(region, name)
+        if plan is not None:
+            about, sheets = prefill(plan, region, name, result.notes)
+            set_about(workbook, about)
+            for sheet, rows in sheets.items():
+                fill_sheet(workbook, sheet, rows)
+        try:
+            save_workbook(workbook, path)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot be written ({exc.strerror}).") from None
+        result.written.append(path)
+    return result

@@ -1,0 +1,230 @@
+"""Issuing return workbooks: layout, dropdowns, protection, names, pre-fill, round trip."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from ria_docs.cli import main
+from ria_docs.exceptions import OutputError, UsageError
+from ria_docs.pipeline import merge_folder
+from ria_docs.returns import issue_returns, return_file_name, safe_name
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory):
+    """Blank returns for every network of the example region."""
+    out = tmp_path_factory.mktemp("issued")
+    result = issue_returns(ROOT / "inputs", out)
+    return out, result
+
+
+def test_one_workbook_per_network_named_from_network_and_period(issued):
+    out, result = issued
+    assert len(result.written) == 20
+    assert out / "Commissioning Leads - December 2019.xlsx" in result.written
+    assert out / "IRO Managers-CPC Chairs - December 2019.xlsx" in result.written  # "/" is not in a file name
+
+
+def test_sheets_in_order_with_instructions_first_and_lists_hidden(issued):
+    workbook = openpyxl.load_workbook(issued[0] / "Commissioning Leads - December 2019.xlsx")
+    assert workbook.sheetnames == ["Instructions", "About", "Contribution", "Work programme", "LA support", "Update", "Lists"]
+    assert workbook["Lists"].sheet_state == "hidden"
+    assert workbook.active.title == "Instructions"
+    text = " ".join(str(c.value) for row in workbook["Instructions"].iter_rows() for c in row if c.value)
+    assert "December 2019" in text and "Blank means same as above" in text and "Red, Amber, Green" in text
+
+
+def test_about_is_prefilled_from_the_roster_and_its_fixed_cells_locked(issued):
+    ws = openpyxl.load_workbook(issued[0] / "Commissioning Leads - December 2019.xlsx")["About"]
+    values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, 11)}
+    assert values == {
+        "Network": "Commissioning Leads", "Period": "December 2019", "Completed by": None, "Email": None,
+        "Date submitted": None, "Chair": "Sally Savage", "Chair LA": "Lincolnshire",
+        "Director link": "Colin Pettigrew", "Director link LA": "Nottinghamshire", "Template version": "2",
+    }
+    locked = {ws.cell(row=r, column=1).value for r in range(1, 11) if ws.cell(row=r, column=2).protection.locked}
+    assert locked == {"Network", "Period", "Template version"}
+    assert ws.protection.sheet
+
+
+def _validations(ws) -> dict[str, tuple[str | None, str | None]]:
+    return {str(v.sqref): (v.type, v.formula1) for v in ws.data_validations.dataValidation}
+
+
+def test_dropdowns_cover_the_vocabulary_columns(issued):
+    workbook = openpyxl.load_workbook(issued[0] / "Commissioning Leads - December 2019.xlsx")
+    work = _validations(workbook["Work programme"])
+    assert work["A2:A2000"] == ("list", "Lists!$A$2:$A$14")  # 13 themes, from the hidden sheet
+    assert work["D2:D2000"] == ("list", '"Red,Amber,Green,Blue"')
+    for column in "EFGIJ":  # the five tick columns
+        assert work[f"{column}2:{column}2000"] == ("list", '"Yes,No"')
+    assert work["C2:C2000"] == (None, None)  # free text, with an input message
+    assert _validations(workbook["LA support"])["A2:A2000"] == ("list", "Lists!$B$2:$B$10")
+    assert _validations(workbook["Update"])["A2:A2000"] == ("list", "Lists!$C$2:$C$6")
+    lists = workbook["Lists"]
+    assert [c.value for c in lists["A"]][1:3] == ["A: Increasing Placement Sufficiency", "B: Improving Practice Methodology"]
+    prompts = {str(v.sqref): v.prompt for v in workbook["Work programme"].data_validations.dataValidation}
+    assert prompts["D2:D2000"].startswith("Red, Amber or Green")
+    assert all(len(p) <= 255 for p in prompts.values())
+
+
+def test_headers_are_protected_and_the_rows_below_are_not(issued):
+    ws = openpyxl.load_workbook(issued[0] / "Commissioning Leads - December 2019.xlsx")["Work programme"]
+    protection = ws.protection
+    assert protection.sheet
+    assert [cell.protection.locked for cell in ws[1]] == [True] * 11
+    assert all(ws.column_dimensions[c].protection.locked is False for c in "ABCDEFGHIJK")
+    # chairs can still add, delete and size rows
+    assert (protection.insertRows, protection.deleteRows, protection.formatRows) == (False, False, False)
+    assert ws.freeze_panes == "A2"
+
+
+def test_an_issued_blank_return_reads_back_clean(issued, tmp_path):
+    cycle = tmp_path / "cycle"
+    (cycle / "returns").mkdir(parents=True)
+    shutil.copy(ROOT / "inputs" / "region.toml", cycle)
+    shutil.copy(issued[0] / "Commissioning Leads - December 2019.xlsx", cycle / "returns")
+    result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
+    assert result.written
+    assert result.check.report.problems == []  # Instructions and Lists are not "extra sheets"
+
+
+def test_round_trip_untouched_prefilled_returns_give_the_same_plan(example_outputs, tmp_path):
+    previous = json.loads((example_outputs / "plan.json").read_text(encoding="utf-8"))
+    cycle = tmp_path / "march"
+    cycle.mkdir()
+    region = (ROOT / "inputs" / "region.toml").read_text(encoding="utf-8")
+    (cycle / "region.toml").write_text(region.replace('period = "December 2019"', 'period = "March 2020"'), encoding="utf-8")
+    issued = issue_returns(cycle, cycle / "returns", from_plan=example_outputs / "plan.json")
+    assert issued.notes == []
+    result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
+    assert result.written, [p.format() for p in result.check.report.problems]
+    again = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+
+    def items(plan: dict) -> dict:
+        """The plan without sources and what only names the round."""
+        def strip(value):
+            if isinstance(value, dict):
+                return {k: strip(v) for k, v in value.items()
+                        if k not in ("source", "return_file") and not k.endswith("_source")}
+            if isinstance(value, list):
+                return [strip(v) for v in value]
+            return value
+
+        plan = strip(plan)
+        del plan["returns"], plan["region"]["period"]
+        return plan
+
+    assert items(again) == items(previous)
+    assert again["region"]["period"] == "March 2020"
+    # the content really is there, not an empty plan on both sides
+    assert sum(len(t["activities"]) for t in again["themes"]) == 37
+
+
+def test_prefill_gives_a_network_the_themes_it_leads_and_its_own_rows(example_outputs, tmp_path):
+    issue_returns(ROOT / "inputs", tmp_path, networks=["Commissioning Leads", "Improvement & Data Leads"],
+                  from_plan=example_outputs / "plan.json")
+    commissioning = openpyxl.load_workbook(tmp_path / "Commissioning Leads - December 2019.xlsx")
+    rows = list(commissioning["Work programme"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == ["A: Increasing Placement Sufficiency", None, None, None]
+    assert rows[0][4] == "Yes" and rows[0][5] is None  # ticks carried over
+    about = commissioning["About"]
+    assert (about["B3"].value, about["B4"].value) == ("Sally Savage", "sally.savage@example.org.uk")
+    assert about["B5"].value is None  # Date submitted is this round's
+    assert commissioning["LA support"].max_row == 1 and commissioning["Update"].max_row == 1
+    data = openpyxl.load_workbook(tmp_path / "Improvement & Data Leads - December 2019.xlsx")["LA support"]
+    first = next(data.iter_rows(min_row=2, values_only=True))
+    assert first[:2] == ("Leicester", "Permanence Strategy")
+
+
+@pytest.mark.parametrize("network, expected", [
+    ("../x", "x"),
+    ("A/B: C?", "A-B- C"),
+    ("CON", "network-CON"),
+    ("   ", "network"),
+    ("IRO Managers/CPC Chairs", "IRO Managers-CPC Chairs"),
+])
+def test_file_names_are_safe_everywhere(network, expected):
+    assert safe_name(network) == expected
+
+
+def test_hostile_network_names_stay_inside_the_folder(tmp_path):
+    cycle = tmp_path / "cycle"
+    cycle.mkdir()
+    (cycle / "region.toml").write_text(
+        'region = "R"\nplan_year = "1"\nperiod = "June 2024"\nlas = ["A"]\n'
+        '[[network]]\nname = "../x"\n[[network]]\nname = "A/B: C?"\n[[network]]\nname = "A|B: C?"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    written = issue_returns(cycle, out).written
+    assert [p.name for p in written] == [
+        "x - June 2024.xlsx", "A-B- C - June 2024.xlsx", "A-B- C - June 2024 (2).xlsx"]
+    assert all(p.parent == out and p.exists() for p in written)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cycle", "out"]
+
+
+def test_existing_returns_are_not_overwritten_without_force(tmp_path):
+    out = tmp_path / "out"
+    issue_returns(ROOT / "inputs", out, networks=["CSE Leads"])
+    target = out / return_file_name("CSE Leads", "December 2019")
+    target.write_bytes(b"a chair's work")
+    with pytest.raises(OutputError, match=r"1 return\(s\) already exist: .*CSE Leads - December 2019.xlsx. Use --force"):
+        issue_returns(ROOT / "inputs", out, networks=["CSE Leads", "Regional Adoption"])
+    assert target.read_bytes() == b"a chair's work"
+    assert not (out / "Regional Adoption - December 2019.xlsx").exists()  # nothing written at all
+    issue_returns(ROOT / "inputs", out, networks=["CSE Leads"], force=True)
+    assert target.read_bytes() != b"a chair's work"
+
+
+def test_unknown_network_is_a_usage_error_with_a_suggestion(tmp_path):
+    with pytest.raises(UsageError, match=r'"CSE Lead" is not a network in region.toml \(did you mean "CSE Leads"\?\)'):
+        issue_returns(ROOT / "inputs", tmp_path, networks=["CSE Lead"])
+    result = CliRunner().invoke(main, ["returns", str(ROOT / "inputs"), "-o", str(tmp_path), "--network", "CSE Lead"])
+    assert result.exit_code == 2
+    assert result.stderr == ('Error: "CSE Lead" is not a network in region.toml (did you mean "CSE Leads"?).\n')
+
+
+def test_cli_names_each_workbook_it_writes(tmp_path):
+    result = CliRunner().invoke(main, ["returns", str(ROOT / "inputs"), "-o", str(tmp_path),
+                                       "--network", "cse leads", "--network", "Regional Adoption"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"Wrote {tmp_path / 'CSE Leads - December 2019.xlsx'}\n"
+        f"Wrote {tmp_path / 'Regional Adoption - December 2019.xlsx'}\n"
+    )
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path, cycle, add_return):
+    from conftest import about
+
+    path = add_return("r.xlsx", about(), {"Contribution": [
+        {"Contribution": "=HYPERLINK(\"http://x\")"}, {"Contribution": "+44 1234"},
+        {"Contribution": "-5 places"}, {"Contribution": "@risk"}]})
+    ws = openpyxl.load_workbook(path)["Contribution"]
+    assert [(c.value, c.data_type) for c in ws["A"][1:]] == [
+        ('=HYPERLINK("http://x")', "s"), ("+44 1234", "s"), ("-5 places", "s"), ("@risk", "s")]
+    result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
+    network = next(n for n in result.plan.networks if n.name == "Commissioning Leads")
+    assert [t.text for t in network.contribution][0] == '=HYPERLINK("http://x")'
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_issued_workbooks_open_in_libreoffice_calc(issued, tmp_path):
+    source = issued[0] / "Commissioning Leads - December 2019.xlsx"
+    subprocess.run(
+        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=240,
+    )
+    pdf = tmp_path / "Commissioning Leads - December 2019.pdf"
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
