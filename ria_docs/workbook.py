@@ -18,6 +18,7 @@ from .region import RegionConfig
 
 TEMPLATE_VERSION = "2"
 LAST_ROW = 2000  # dropdowns and input messages reach this far down
+FONT = "Calibri"  # the workbook's default; bold cells must name it too
 HEADER_FILL = "D9E2F3"
 LOCKED_FILL = "F2F2F2"
 
@@ -74,7 +75,7 @@ def _styles():
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
     return {
-        "header_font": Font(bold=True),
+        "header_font": Font(name=FONT, bold=True),
         "header_fill": PatternFill("solid", fgColor=HEADER_FILL),
         "locked_fill": PatternFill("solid", fgColor=LOCKED_FILL),
         "wrap": Alignment(wrap_text=True, vertical="top"),
@@ -184,14 +185,14 @@ def _instructions(workbook, region: RegionConfig, network: str) -> None:
         a, b = ws.cell(row=row, column=1, value=left), ws.cell(row=row, column=2, value=right or None)
         a.alignment = b.alignment = wrap
         if style == "title":
-            a.font = Font(bold=True, size=14)
+            a.font = Font(name=FONT, bold=True, size=14)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
             ws.row_dimensions[row].height = 24
         elif style == "head":
-            a.font = b.font = Font(bold=True)
+            a.font = b.font = Font(name=FONT, bold=True)
             a.fill = b.fill = _styles()["header_fill"]
         else:
-            a.font = Font(bold=True)
+            a.font = Font(name=FONT, bold=True)
     _fit_rows(ws)
     _print_setup(ws, landscape=False)
     _protect(ws)

@@ -1,0 +1,49 @@
+"""Render the README's pictures of a return workbook, through LibreOffice.
+
+    python scripts/readme_images.py
+
+Needs LibreOffice (soffice) and poppler (pdftoppm). Issues the Commissioning
+Leads return pre-filled from a merge of inputs/, prints it to PDF as Calc
+would, and crops the Instructions and Work programme pages into docs/images/.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from ria_docs.pipeline import merge_folder  # noqa: E402
+from ria_docs.returns import issue_returns  # noqa: E402
+
+IMAGES = ROOT / "docs" / "images"
+# (page, crop x, y, width, height at 100 dpi, file)
+CROPS = [(1, 40, 40, 760, 480, "return-instructions.png"), (4, 60, 60, 1020, 180, "return-work-programme.png")]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        merge_folder(ROOT / "inputs", work / "out", templates=ROOT / "templates")
+        [path] = issue_returns(ROOT / "inputs", work / "returns", networks=["Commissioning Leads"],
+                               from_plan=work / "out" / "plan.json").written
+        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(path)],
+                       check=True, capture_output=True)
+        pdf = work / f"{path.stem}.pdf"
+        if not pdf.exists():
+            sys.exit("LibreOffice did not convert the workbook")
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        for page, x, y, width, height, name in CROPS:
+            prefix = work / name.removesuffix(".png")
+            subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", "-f", str(page), "-l", str(page),
+                            "-x", str(x), "-y", str(y), "-W", str(width), "-H", str(height), str(pdf), str(prefix)],
+                           check=True)
+            (IMAGES / name).write_bytes(prefix.with_suffix(".png").read_bytes())
+            print(f"wrote docs/images/{name}")
+
+
+if __name__ == "__main__":
+    main()
