@@ -125,11 +125,11 @@ def test_unknown_option_is_a_usage_error_with_exit_2(runner):
     assert "No such option" in result.stderr and "--frobnicate" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["merge", "check", "render"])
+@pytest.mark.parametrize("command", ["merge", "check", "render", "returns"])
 def test_every_command_has_help_with_an_example(runner, command):
     result = runner.invoke(main, [command, "--help"])
     assert result.exit_code == 0
-    assert "Example:" in result.output and f"ria-docs {command}" in result.output
+    assert ("Example:" in result.output or "Examples:" in result.output) and f"ria-docs {command}" in result.output
 
 
 def test_python_dash_m_runs_the_cli():
