@@ -14,7 +14,7 @@ from pathlib import Path
 from .exceptions import OutputError, UsageError
 from .model import Plan
 from .region import RegionConfig, load_region
-from .text import did_you_mean
+from .text import did_you_mean, join_names
 from .workbook import blank_return, fill_sheet, save_workbook, set_about
 
 # Characters some file system refuses, and names Windows reserves.
@@ -50,8 +50,9 @@ def _chosen_networks(region: RegionConfig, names: list[str]) -> list[str]:
     for name in names:
         found = region.resolve_network(name)
         if found is None:
-            hint = did_you_mean(name, region.network_spellings())
-            unknown.append(f'"{name}" is not a network in region.toml' + (f" ({hint})" if hint else ""))
+            hint = did_you_mean(name, region.network_spellings()) or "the networks are: " + join_names(
+                [n.name for n in region.networks], 30, word="and")
+            unknown.append(f'"{name}" is not a network in region.toml ({hint})')
         elif found not in chosen:
             chosen.append(found)
     if unknown:
@@ -62,35 +63,41 @@ def _chosen_networks(region: RegionConfig, names: list[str]) -> list[str]:
 def prefill(plan: Plan, region: RegionConfig, network: str, notes: list[str]) -> tuple[dict, dict]:
     """About values and sheet rows for one network, from last round's plan.
 
-    The network gets the activities of the themes it now leads (with RAG and
-    ticks), its contribution, the LA support rows it sent, and its About
-    details. Update bullets are news of one round and start empty.
+    What last round said for this network: its own activities (with RAG and
+    ticks) in every theme, plus the outcome and lead text of the themes it now
+    leads; its contribution; the LA support rows it sent; its About details.
+    Update bullets are news of one round and start empty. Names in the plan
+    are matched through region.toml's aliases, so a renamed network keeps its
+    content.
     """
+    def mine(name: str | None) -> bool:
+        return bool(name) and (region.resolve_network(name) or name) == network
+
     about: dict[str, object] = {}
     sheets: dict[str, list[dict]] = {}
-    previous = next((n for n in plan.networks if n.name == network), None)
+    previous = next((n for n in plan.networks if mine(n.name)), None)
     if previous is not None:
         for label, person in (("Chair", previous.chair), ("Director link", previous.director)):
             about[label] = person.name if person else None
             about[f"{label} LA"] = person.la if person else None
         if previous.contribution:
             sheets["Contribution"] = [{"Contribution": t.text} for t in previous.contribution]
-    last = next((r for r in plan.returns if r.network == network), None)
+    last = next((r for r in plan.returns if mine(r.network)), None)
     if last is not None:
         about["Completed by"], about["Email"] = last.completed_by, last.email
 
+    codes = {t.code for t in region.themes}
     led = {t.code for t in region.themes if t.lead == network}
     rows = []
     for theme in plan.themes:
-        if theme.code not in led:
+        activities = [a for a in theme.activities if mine(a.network)]
+        if theme.code not in codes or (theme.code not in led and not activities):
             continue
-        first = {
-            "Theme": region.theme(theme.code).label,
-            "Outcome": "\n".join(theme.outcome) or None,
-            "Lead responsibility": "\n".join(theme.lead_responsibility) or None,
-        }
-        activities = theme.activities or [None]
-        for index, activity in enumerate(activities):
+        first: dict[str, object] = {"Theme": region.theme(theme.code).label}
+        if theme.code in led:
+            first["Outcome"] = "\n".join(theme.outcome) or None
+            first["Lead responsibility"] = "\n".join(theme.lead_responsibility) or None
+        for index, activity in enumerate(activities or [None]):
             row = dict(first) if index == 0 else {}
             if activity is not None:
                 ticks = activity.ticks
@@ -108,19 +115,19 @@ def prefill(plan: Plan, region: RegionConfig, network: str, notes: list[str]) ->
     if rows:
         sheets["Work programme"] = rows
 
-    files = {r.file for r in plan.returns if r.network == network}
+    files = {r.file for r in plan.returns if mine(r.network)}
     columns = {"support_needed": "Support needed", "support_actions": "Support actions",
                "strengths_and_offers": "Strengths and offers", "offer_actions": "Offer actions"}
     la_rows = []
     for support in plan.la_support:
-        mine = {key: [t.text for t in getattr(support, key) if t.source and t.source.file in files] for key in columns}
-        depth = max(map(len, mine.values()))
+        sent = {key: [t.text for t in getattr(support, key) if t.source and t.source.file in files] for key in columns}
+        depth = max(map(len, sent.values()))
         if depth and support.la not in region.las:
             notes.append(f"{network}: LA support for {support.la} is not pre-filled; it is no longer in region.toml")
             continue
         for index in range(depth):
             row = {"LA": support.la} if index == 0 else {}
-            row |= {columns[key]: values[index] for key, values in mine.items() if index < len(values)}
+            row |= {columns[key]: values[index] for key, values in sent.items() if index < len(values)}
             la_rows.append(row)
     if la_rows:
         sheets["LA support"] = la_rows
@@ -142,6 +149,16 @@ def issue_returns(
     chosen = _chosen_networks(region, list(networks or []))
     plan = load_plan(from_plan) if from_plan else None
     result = Issued()
+    if plan is not None and plan.region.period == region.period:
+        result.notes.append(
+            f"{from_plan} is from {plan.region.period}, the period region.toml still gives; "
+            "change period in region.toml for the new round"
+        )
+    if Path(out_dir).resolve().is_relative_to(Path(inputs).resolve()):
+        result.notes.append(
+            f"{out_dir} is inside the inputs folder {inputs}: the merge reads every workbook there, so move the "
+            "issued returns out before merging, or issue them elsewhere with -o"
+        )
     if plan is not None:
         dropped = [t.code for t in plan.themes if t.activities and t.code not in {x.code for x in region.themes}]
         if dropped:
@@ -156,11 +173,12 @@ def issue_returns(
             number += 1
             path = out_dir / f"{return_file_name(name, region.period)[:-5]} ({number}).xlsx"
         targets[name] = path
-    existing = [str(p) for p in targets.values() if p.exists()]
+    existing = [p.name for p in targets.values() if p.exists()]
     if existing and not force:
+        shown = ", ".join(existing[:3]) + (f" and {len(existing) - 3} more" if len(existing) > 3 else "")
         raise OutputError(
-            f"{len(existing)} return(s) already exist: {', '.join(existing)}. "
-            "Use --force to replace them, or choose another folder with -o."
+            f"{len(existing)} return(s) already exist in {out_dir}: {shown}. "
+            "Nothing was written. Use --force to replace them, or choose another folder with -o."
         )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

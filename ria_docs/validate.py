@@ -204,6 +204,13 @@ class _Validator:
         for key in ("completed_by", "email", "template_version"):
             if key in about:
                 setattr(result, key, about[key].text.one_line)
+        if "completed_by" not in about and "date_submitted" not in about:
+            # An issued workbook sent back (or dropped in the folder) untouched.
+            self.warning(
+                "unfilled-return", "has no Completed by or Date submitted: was it filled in, or is it a blank "
+                "return as issued?", sheet, missing_at("date_submitted"),
+                hint="fill in Completed by and Date submitted, or take the file out of the folder",
+            )
         for person, la in (("chair", "chair_la"), ("director", "director_la")):
             if person in about:
                 la_text = about[la].text.one_line if la in about else None

@@ -138,7 +138,7 @@ def _validation(header: str, formula: str | None):
         # A warning, not a stop: chairs may type "A" or "R", which the merge accepts.
         validation.showErrorMessage = True
         validation.errorStyle = "warning"
-        validation.errorTitle = f"Not in the {header} list"[:32]
+        validation.errorTitle = "Not in the list"
         validation.error = "This value is not in the list. Keep it only if you are sure; the merge checks it."
     return validation
 
@@ -274,6 +274,11 @@ def _data_sheet(workbook, name: str, formulas: dict[str, str]) -> None:
         validation = _validation(header, formula)
         validation.add(f"{letter}2:{letter}{LAST_ROW}")
         ws.add_data_validation(validation)
+    # Every column beyond the headers is unlocked too: Excel and LibreOffice
+    # refuse to delete a row that holds any locked cell.
+    rest = ws.column_dimensions[get_column_letter(len(spec.headers) + 1)]
+    rest.min, rest.max = len(spec.headers) + 1, 16384
+    rest.protection = styles["unlocked"]
     ws.freeze_panes = "A2"
     ws.row_dimensions[1].height = 30  # room for two-line headers
     ws.print_title_rows = "1:1"
@@ -286,6 +291,7 @@ def blank_return(region: RegionConfig, network: str):
     """The workbook a network chair receives: Instructions, About pre-filled, the
     four data sheets with dropdowns and input messages, headers protected."""
     from openpyxl import Workbook
+    from openpyxl.workbook.protection import WorkbookProtection
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -297,6 +303,8 @@ def blank_return(region: RegionConfig, network: str):
     lists_at = workbook.sheetnames.index(LISTS_SHEET)
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames) - 1 - lists_at)  # hidden, last
     workbook.active = 0  # opens on the Instructions
+    # Sheets cannot be renamed, moved or unhidden by accident (no password).
+    workbook.security = WorkbookProtection(lockStructure=True)
     return workbook
 
 

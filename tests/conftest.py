@@ -55,7 +55,7 @@ lead = "2nd Tier Safeguarding Leads"
 
 
 def about(network: str = "Commissioning Leads", period: str = "June 2024", **more) -> dict:
-    values = {"Network": network, "Period": period}
+    values = {"Network": network, "Period": period, "Completed by": "A Chair"}
     values.update(more)
     return values
 

@@ -158,7 +158,7 @@ def test_a_missing_templates_folder_is_named(runner, tmp_path, monkeypatch):
 
 
 def test_report_lists_problems_by_return_and_the_summary_counts_unused_cells(runner, cycle, add_return, write_sheets):
-    write_sheets("b.xlsx", {"About": [["Network", "Commissioning Leads"], ["Period", "June 2024"]],
+    write_sheets("b.xlsx", {"About": [["Network", "Commissioning Leads"], ["Period", "June 2024"], ["Completed by", "Me"]],
                             "Notes": [["scribble"]]})
     add_return("a.xlsx", about("2nd Tier Safeguarding"), {"LA support": [{"LA": "Kent", "Support needed": "x"}]})
     result = runner.invoke(main, ["check", str(cycle)])

@@ -88,14 +88,19 @@ def test_headers_are_protected_and_the_rows_below_are_not(issued):
     assert ws.freeze_panes == "A2"
 
 
-def test_an_issued_blank_return_reads_back_clean(issued, tmp_path):
+def test_an_issued_blank_return_reads_back_and_is_flagged_as_unfilled(issued, tmp_path):
     cycle = tmp_path / "cycle"
     (cycle / "returns").mkdir(parents=True)
     shutil.copy(ROOT / "inputs" / "region.toml", cycle)
     shutil.copy(issued[0] / "Commissioning Leads - December 2019.xlsx", cycle / "returns")
     result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
     assert result.written
-    assert result.check.report.problems == []  # Instructions and Lists are not "extra sheets"
+    # Instructions and Lists are not "extra sheets"; the only remark is that nobody filled it in.
+    assert [p.format() for p in result.check.report.problems] == [
+        "returns/Commissioning Leads - December 2019.xlsx, About!B5: warning: has no Completed by or Date "
+        "submitted: was it filled in, or is it a blank return as issued? (fill in Completed by and Date "
+        "submitted, or take the file out of the folder)"
+    ]
 
 
 def test_round_trip_untouched_prefilled_returns_give_the_same_plan(example_outputs, tmp_path):
@@ -104,8 +109,9 @@ def test_round_trip_untouched_prefilled_returns_give_the_same_plan(example_outpu
     cycle.mkdir()
     region = (ROOT / "inputs" / "region.toml").read_text(encoding="utf-8")
     (cycle / "region.toml").write_text(region.replace('period = "December 2019"', 'period = "March 2020"'), encoding="utf-8")
-    issued = issue_returns(cycle, cycle / "returns", from_plan=example_outputs / "plan.json")
+    issued = issue_returns(cycle, tmp_path / "sent", from_plan=example_outputs / "plan.json")
     assert issued.notes == []
+    shutil.copytree(tmp_path / "sent", cycle / "returns")  # every chair sends theirs back untouched
     result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
     assert result.written, [p.format() for p in result.check.report.problems]
     again = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
@@ -178,7 +184,8 @@ def test_existing_returns_are_not_overwritten_without_force(tmp_path):
     issue_returns(ROOT / "inputs", out, networks=["CSE Leads"])
     target = out / return_file_name("CSE Leads", "December 2019")
     target.write_bytes(b"a chair's work")
-    with pytest.raises(OutputError, match=r"1 return\(s\) already exist: .*CSE Leads - December 2019.xlsx. Use --force"):
+    with pytest.raises(OutputError, match=r"1 return\(s\) already exist in .*out: CSE Leads - December 2019.xlsx. "
+                                          r"Nothing was written. Use --force"):
         issue_returns(ROOT / "inputs", out, networks=["CSE Leads", "Regional Adoption"])
     assert target.read_bytes() == b"a chair's work"
     assert not (out / "Regional Adoption - December 2019.xlsx").exists()  # nothing written at all
@@ -228,3 +235,71 @@ def test_issued_workbooks_open_in_libreoffice_calc(issued, tmp_path):
     )
     pdf = tmp_path / "Commissioning Leads - December 2019.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_columns_beyond_the_headers_are_unlocked_so_whole_rows_can_be_deleted(issued):
+    workbook = openpyxl.load_workbook(issued[0] / "Commissioning Leads - December 2019.xlsx")
+    ws = workbook["Work programme"]
+    rest = ws.column_dimensions["L"]
+    assert (rest.min, rest.max, rest.protection.locked) == (12, 16384, False)
+    assert workbook.security.lockStructure  # sheets cannot be renamed or unhidden by accident
+
+
+def _plan_with_a_contribution_to_another_networks_theme(cycle, add_return, tmp_path):
+    from conftest import about
+
+    add_return("commissioning.xlsx", about(**{"Email": "c@example.org.uk"}), {"Work programme": [
+        {"Theme": "A", "Outcome": "More placements", "Lead responsibility": "Sally", "Activity": "Commission", "RAG": "Green"}]})
+    add_return("safeguarding.xlsx", about("2nd Tier Safeguarding Leads"), {"Work programme": [
+        {"Theme": "A", "Activity": "Safeguarding's part", "RAG": "Red", "SDSA": "Yes"},
+        {"Theme": "B", "Outcome": "Learn", "Activity": "Site visits"}]})
+    result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
+    assert result.written
+    return tmp_path / "out" / "plan.json"
+
+
+def _work_rows(path):
+    ws = openpyxl.load_workbook(path)["Work programme"]
+    return [tuple(v for v in row[:4]) for row in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def test_prefill_keeps_each_activity_with_the_network_that_reported_it(cycle, add_return, tmp_path):
+    plan = _plan_with_a_contribution_to_another_networks_theme(cycle, add_return, tmp_path)
+    issue_returns(cycle, tmp_path / "sent", from_plan=plan)
+    assert _work_rows(tmp_path / "sent" / "Commissioning Leads - June 2024.xlsx") == [
+        ("A: Increasing Placement Sufficiency", "More placements", "Commission", "Green")]
+    assert _work_rows(tmp_path / "sent" / "2nd Tier Safeguarding Leads - June 2024.xlsx") == [
+        ("A: Increasing Placement Sufficiency", None, "Safeguarding's part", "Red"),  # not the lead: no outcome
+        ("B: Improving Practice Methodology", "Learn", "Site visits", None),
+    ]
+    assert _work_rows(tmp_path / "sent" / "Virtual School Heads - June 2024.xlsx") == []
+
+
+def test_a_renamed_network_keeps_its_prefill_through_its_alias(cycle, add_return, tmp_path):
+    plan = _plan_with_a_contribution_to_another_networks_theme(cycle, add_return, tmp_path)
+    region = (cycle / "region.toml").read_text(encoding="utf-8").replace(
+        'name = "Commissioning Leads"', 'name = "Commissioning & Sufficiency Leads"\naliases = ["Commissioning Leads"]')
+    (cycle / "region.toml").write_text(region.replace('period = "June 2024"', 'period = "July 2024"'), encoding="utf-8")
+    issue_returns(cycle, tmp_path / "sent", from_plan=plan)
+    path = tmp_path / "sent" / "Commissioning & Sufficiency Leads - July 2024.xlsx"
+    assert _work_rows(path)[0][2] == "Commission"
+    assert openpyxl.load_workbook(path)["About"]["B4"].value == "c@example.org.uk"
+
+
+def test_notes_for_a_forgotten_period_change_and_returns_issued_into_the_inputs(cycle, add_return, tmp_path):
+    plan = _plan_with_a_contribution_to_another_networks_theme(cycle, add_return, tmp_path)
+    notes = issue_returns(cycle, cycle / "to-send", from_plan=plan).notes
+    assert notes == [
+        f"{plan} is from June 2024, the period region.toml still gives; change period in region.toml for the new round",
+        f"{cycle / 'to-send'} is inside the inputs folder {cycle}: the merge reads every workbook there, so move "
+        "the issued returns out before merging, or issue them elsewhere with -o",
+    ]
+
+
+def test_an_unknown_network_with_no_near_miss_lists_the_networks(tmp_path, cycle):
+    with pytest.raises(UsageError) as caught:
+        issue_returns(cycle, tmp_path, networks=["Xyz"])
+    assert str(caught.value) == (
+        '"Xyz" is not a network in region.toml (the networks are: "2nd Tier Safeguarding Leads", '
+        '"Commissioning Leads" and "Virtual School Heads").'
+    )

@@ -217,7 +217,7 @@ def test_a_date_submitted_that_is_not_a_date(add_return, check):
 
 def test_no_value_above_points_at_the_carried_column_whatever_the_sheet_is_called(write_sheets, check):
     write_sheets("r.xlsx", {
-        "About": [["Network", "Commissioning Leads"], ["Period", "June 2024"]],
+        "About": [["Network", "Commissioning Leads"], ["Period", "June 2024"], ["Completed by", "Me"]],
         "LA SUPPORT ": [["Support needed", "LA"], ["Help", None], ["More", "Rutland"]],
     })
     result = check()
