@@ -77,23 +77,33 @@ def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: boo
 
 @main.command()
 @click.argument("inputs", type=FOLDER, default="inputs")
-def check(inputs: Path):
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json for programs (every problem with file, sheet and cell).")
+def check(inputs: Path, output_format: str):
     """Validate every return in INPUTS and report problems; write nothing.
 
-    Exit 0 when there are no errors (warnings allowed), 1 when there are.
+    One line per problem (file, sheet!cell, what is wrong, how to fix it),
+    then one line per return and the networks with no return. Exit 0 when
+    there are no errors (warnings allowed), 1 when there are, 2 for a
+    mistake in the command itself.
 
     \b
-    Example:
+    Examples:
       ria-docs check inputs
+      ria-docs check inputs --format json > report.json
     """
     from .exceptions import RiaDocsError
     from .pipeline import check_folder
+    from .report import to_json
 
     try:
         result = check_folder(inputs)
     except RiaDocsError as exc:
         _fail(str(exc))
-    _show_report(result.report)
+    if output_format == "json":
+        click.echo(to_json(result.report))
+    else:
+        _show_report(result.report)
     if result.report.errors:
         raise SystemExit(1)
 

@@ -53,3 +53,11 @@ class ReturnsInvalid(RiaDocsError):
 
 class UsageError(RiaDocsError):
     """The command's arguments name something that does not exist (exit code 2)."""
+
+
+class UnreadableFile(RiaDocsError):
+    """A return file that cannot be read at all; reported as a problem of that file."""
+
+    def __init__(self, kind: str, message: str, hint: str):
+        super().__init__(message)
+        self.kind, self.message, self.hint = kind, message, hint

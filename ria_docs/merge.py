@@ -58,6 +58,15 @@ def _network(config, ret: NetworkReturn | None) -> Network:
     )
 
 
+def _set_aside(report: Report, file: str, refs: list[str]) -> None:
+    """Cells read but not in the plan after all: listed as ignored, not used."""
+    account = report.account(file)
+    for ref in refs:
+        if ref in account.cells_used:
+            account.cells_used.remove(ref)
+        account.ignored.append(ref)
+
+
 def _theme_text(theme, entries, key: str, label: str, report: Report) -> tuple[list[str], Source | None]:
     """Outcome or lead text: the lead network's, else the first given; others warned."""
     given = [(ret, entry) for ret, entry in entries if getattr(entry, key)]
@@ -70,6 +79,7 @@ def _theme_text(theme, entries, key: str, label: str, report: Report) -> tuple[l
         if entry is winner or loose_key(" ".join(getattr(entry, key))) == loose_key(" ".join(text)):
             continue
         source = getattr(entry, f"{key}_source")
+        _set_aside(report, ret.file, [f"{source.sheet}!{source.cell}"])
         why = "the lead network's" if lead else "the first network's"
         report.warning(
             "conflicting-theme-text",
@@ -95,6 +105,7 @@ def _activities(theme, entries, report: Report):
             same_marks = twin.rag == activity.rag and twin.ticks == activity.ticks
             if same_marks:
                 message = f"this activity of theme {theme.code} repeats {twin.source}; it is shown once"
+                _set_aside(report, activity.source.file, [f"{activity.source.sheet}!{c}" for c in activity.cells])
             else:
                 message = (
                     f"this activity of theme {theme.code} repeats {twin.source} with a different "
@@ -158,6 +169,7 @@ def merge_returns(region: RegionConfig, returns: list[NetworkReturn], report: Re
             email=ret.email,
             date_submitted=ret.date_submitted.isoformat() if ret.date_submitted else None,
             template_version=ret.template_version,
+            cells_used=list(report.account(ret.file).cells_used),
         )
         for ret in returns
     ]

@@ -64,6 +64,7 @@ class Activity(_Model):
     commentary: list[str] = []
     network: str
     source: Source  # the Activity cell
+    cells: list[str] = []  # every cell of its row that went into it ("A7", "D7", ...)
 
 
 class Theme(_Model):
@@ -131,6 +132,7 @@ class ReturnUsed(_Model):
     email: str | None = None
     date_submitted: str | None = None  # ISO date
     template_version: str | None = None
+    cells_used: list[str] = []  # "Sheet!C7" of every cell that reached this plan
 
 
 class Plan(_Model):

@@ -16,7 +16,7 @@ from .context import plan_context, update_context
 from .exceptions import InputsError, PlanFileError
 from .merge import merge_returns
 from .model import Plan
-from .reader import EXCEL_SUFFIXES, read_return
+from .reader import RETURN_SUFFIXES, read_return
 from .region import RegionConfig, load_region
 from .render import PLAN_DOCX, UPDATE_DOCX, render_docx, template_path, write_outputs
 from .report import Report, to_markdown
@@ -25,8 +25,8 @@ from .validate import NetworkReturn, select_returns, validate_return
 REGION_TOML = "region.toml"
 PLAN_JSON = "plan.json"
 MERGE_REPORT = "merge-report.md"
-# Spreadsheets ria-docs cannot read: reported, so a chair's return is not missed.
-OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".csv", ".numbers")
+# Files a chair may send that ria-docs cannot read: reported, so a return is not missed.
+OTHER_SPREADSHEETS = (".csv", ".numbers", ".txt")
 
 
 @dataclass
@@ -58,7 +58,7 @@ def find_return_files(inputs: Path) -> list[Path]:
         relative = path.relative_to(inputs)
         if any(part.startswith(".") for part in relative.parts) or path.name.startswith("~$"):
             continue
-        if path.is_file() and path.suffix.lower() in EXCEL_SUFFIXES + OTHER_SPREADSHEETS:
+        if path.is_file() and path.suffix.lower() in RETURN_SUFFIXES + OTHER_SPREADSHEETS:
             found.append(path)
     return found
 
@@ -76,8 +76,8 @@ def check_folder(inputs: Path, *, skip_invalid: bool = False) -> CheckResult:
         if path.suffix.lower() in OTHER_SPREADSHEETS:
             report.account(file)  # listed among the returns, left out below for its error
             report.error(
-                "not-xlsx", f"is a {path.suffix} file, which ria-docs does not read", file=file,
-                hint="open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)",
+                "not-a-workbook", f"is a {path.suffix} file, not a workbook with the return's sheets", file=file,
+                hint="use the return workbook; if the data is in this file, paste it into one and save it as .xlsx",
             )
             continue
         raw = read_return(path, file, report)

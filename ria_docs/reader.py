@@ -10,23 +10,22 @@ Meaning (networks, themes, RAG words...) is checked by :mod:`ria_docs.validate`.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
-import zipfile
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
+from .exceptions import UnreadableFile
 from .report import Report
+from .spreadsheet import Sheet, read_sheets
 from .text import CleanText, loose_key, clean_text, did_you_mean
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+LONG_CELL = 2000  # characters; longer is read, with a warning
 # Sheets of the issued workbook that hold the team's text, not the chair's:
 # skipped while protected (as issued); read like any extra sheet otherwise.
 INSTRUCTIONS_SHEET = "Instructions"
 LISTS_SHEET = "Lists"
-OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # encrypted .xlsx and legacy .xls
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ class CellText:
     ref: str  # "D7"
     row: int
     text: CleanText
-    value: object  # the value as openpyxl gave it (bool, date, number or str)
+    value: object  # the value as the spreadsheet gave it (bool, date, number or str)
 
 
 @dataclass
@@ -127,8 +126,7 @@ def _display(cell) -> str:
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     if isinstance(value, (int, float)):
-        fmt = cell.number_format or ""
-        if "%" in fmt:
+        if "%" in cell.number_format:
             return f"{value * 100:g}%"
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
@@ -136,20 +134,8 @@ def _display(cell) -> str:
     return str(value)
 
 
-def _non_empty_rows(ws) -> dict[int, dict[int, object]]:
-    """Row -> column -> cell, for cells holding something.
-
-    Reads openpyxl's cell store directly instead of iterating the sheet's
-    dimensions, because one formatted cell at row 1,048,576 would otherwise
-    mean iterating a million empty rows.
-    """
-    rows: dict[int, dict[int, object]] = defaultdict(dict)
-    for (row, column), cell in ws._cells.items():
-        value = cell.value
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        rows[row][column] = cell
-    return rows
+def _refs(cells) -> list[str]:
+    return [cell.coordinate for cell in cells]
 
 
 class _ReturnReader:
@@ -163,13 +149,19 @@ class _ReturnReader:
     def _cell(self, sheet: str, cell) -> CellText:
         value = cell.value
         text = clean_text(value if isinstance(value, str) else _display(cell))
-        ref = f"{get_column_letter(cell.column)}{cell.row}"
+        ref = cell.coordinate
         if text.removed:
             self.report.warning(
                 "removed-characters",
                 f"removed characters that cannot go into a Word document: {', '.join(text.removed)}",
                 file=self.file, sheet=sheet, cell=ref,
                 hint="check the text still reads as intended",
+            )
+        if len(text.text) > LONG_CELL:
+            self.report.warning(
+                "long-cell", f"holds {len(text.text):,} characters, far more than a bullet in a table cell",
+                file=self.file, sheet=sheet, cell=ref,
+                hint="check it is meant to be one cell; split it over several rows if it is several points",
             )
         return CellText(ref, cell.row, text, value)
 
@@ -183,79 +175,46 @@ class _ReturnReader:
 
     # -- the whole file ----------------------------------------------------
     def read(self) -> RawReturn | None:
-        workbook = self._open()
-        if workbook is None:
-            return None
         try:
-            return self._read_workbook(workbook)
-        finally:
-            workbook.close()
-
-    def _open(self):
-        import openpyxl  # deferred: keeps `ria-docs --help` quick
-
-        try:
-            head = self.path.open("rb").read(8)
-        except OSError as exc:
-            self.report.error("unreadable-file", f"cannot be opened: {exc.strerror}", file=self.file)
+            _kind, sheets = read_sheets(self.path)
+        except UnreadableFile as problem:
+            self.report.error(problem.kind, problem.message, file=self.file, hint=problem.hint)
             return None
-        if head == OLE_MAGIC:
-            self.report.error(
-                "not-xlsx",
-                "is password-protected or an old .xls workbook, which ria-docs cannot read",
-                file=self.file,
-                hint="open it in Excel, remove any password, and save it as an Excel Workbook (.xlsx)",
-            )
-            return None
-        try:
-            with warnings.catch_warnings():
-                # openpyxl warns about data validation and unknown extensions
-                # that chairs' workbooks carry; they do not affect the data.
-                warnings.simplefilter("ignore")
-                return openpyxl.load_workbook(self.path, data_only=True, rich_text=False)
-        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError):
-            reason = "the file is empty" if self.path.stat().st_size == 0 else "it is not a valid .xlsx file"
-            self.report.error(
-                "not-xlsx",
-                f"cannot be read as an Excel workbook: {reason}",
-                file=self.file,
-                hint="open it in Excel and save it as an Excel Workbook (.xlsx)",
-            )
-            return None
+        return self._read_workbook(sheets)
 
-    def _read_workbook(self, workbook) -> RawReturn | None:
+    def _read_workbook(self, sheets: list[Sheet]) -> RawReturn | None:
         raw = RawReturn(self.file)
-        by_key: dict[str, object] = {}
-        for ws in workbook.worksheets:
-            key = loose_key(ws.title)
-            if key in LAYOUT_SHEETS and ws.protection.sheet:
-                continue
-            rows = _non_empty_rows(ws)
-            self.account.cells_read += sum(len(r) for r in rows.values())
-            if key == "about" and "about" not in by_key:
-                by_key["about"] = ws
-                self._read_about(ws, rows, raw)
-            elif key in SHEETS_BY_KEY and key not in by_key:
-                by_key[key] = ws
+        seen: set[str] = set()
+        for sheet in sheets:
+            key = loose_key(sheet.title)
+            if key in LAYOUT_SHEETS and sheet.protected is not False:
+                continue  # the team's Instructions and dropdown lists, as issued
+            self.account.cells_read += sum(len(r) for r in sheet.rows.values())
+            self._formulas(sheet)
+            if key == "about" and key not in seen:
+                seen.add(key)
+                self._read_about(sheet, raw)
+            elif key in SHEETS_BY_KEY and key not in seen:
+                seen.add(key)
                 spec = SHEETS_BY_KEY[key]
-                data = self._read_table(ws, rows, spec)
+                data = self._read_table(sheet, spec)
                 if data is not None:
                     raw.sheets[spec.name.lower()] = data
             else:
-                refs = [f"{get_column_letter(c)}{r}" for r in sorted(rows) for c in sorted(rows[r])]
+                refs = [c.coordinate for r in sorted(sheet.rows) for c in _row(sheet, r)]
                 known = ["About", *(s.name for s in SHEETS.values())]
-                guess = did_you_mean(ws.title, known)
+                guess = did_you_mean(sheet.title, known)
                 hint = f"{guess} Rename the sheet so its cells are used" if guess else None
-                if key in by_key:
-                    message, hint = f'a second sheet called "{ws.title}" is not read', "move its rows into the first one"
+                if key in seen:
+                    message, hint = f'a second sheet called "{sheet.title}" is not read', "move its rows into the first one"
                 else:
-                    message = f'sheet "{ws.title}" is not one ria-docs reads'
+                    message = f'sheet "{sheet.title}" is not one ria-docs reads'
                 if refs:
-                    self._ignore(ws.title, refs, message, hint)
+                    self._ignore(sheet.title, refs, message, hint)
                 elif hint:
-                    self.report.warning("extra-sheet", message, file=self.file, sheet=ws.title, hint=hint)
-        if "about" not in by_key:
-            names = ", ".join(f'"{ws.title}"' for ws in workbook.worksheets)
+                    self.report.warning("extra-sheet", message, file=self.file, sheet=sheet.title, hint=hint)
+        if "about" not in seen:
+            names = ", ".join(f'"{sheet.title}"' for sheet in sheets)
             self.report.error(
                 "not-a-return",
                 f"has no About sheet, so it is not a network return (its sheets: {names})",
@@ -265,68 +224,78 @@ class _ReturnReader:
             return None
         return raw
 
-    def _warn_hidden(self, ws, rows) -> None:
-        hidden = [r for r in sorted(rows) if ws.row_dimensions[r].hidden]
-        if hidden:
-            listed = ", ".join(str(r) for r in hidden[:10])
+    def _formulas(self, sheet: Sheet) -> None:
+        for ref, formula in sheet.formulas_without_values:
+            self.report.error(
+                "formula-without-value",
+                f"holds a formula ({formula[:60]}) whose result was never saved, so its value cannot be read",
+                file=self.file, sheet=sheet.title, cell=ref,
+                hint="open the file in Excel, save it, and send it again (or type the value instead)",
+            )
+
+    def _warn_hidden(self, sheet: Sheet) -> None:
+        if sheet.hidden_rows:
+            listed = ", ".join(str(r) for r in sheet.hidden_rows[:10])
             self.report.warning(
                 "hidden-rows",
                 f"row(s) {listed} are hidden in Excel but were read like the others",
-                file=self.file, sheet=ws.title,
+                file=self.file, sheet=sheet.title,
                 hint="delete hidden rows that should not be in the plan",
             )
-        if ws.sheet_state != "visible":
+        if sheet.hidden:
             self.report.warning(
-                "hidden-sheet", "this sheet is hidden in Excel but was read", file=self.file, sheet=ws.title,
+                "hidden-sheet", "this sheet is hidden in Excel but was read", file=self.file, sheet=sheet.title,
             )
 
     # -- About -------------------------------------------------------------
-    def _read_about(self, ws, rows, raw: RawReturn) -> None:
-        raw.about_title = ws.title
-        self._warn_hidden(ws, rows)
+    def _read_about(self, sheet: Sheet, raw: RawReturn) -> None:
+        raw.about_title = sheet.title
+        self._warn_hidden(sheet)
         labels = {loose_key(text): key for key, text in ABOUT_LABELS.items()}
         outside: list[str] = []  # cells beside a label's value, or with no label
-        for row in sorted(rows):
-            cells = rows[row]
+        for row in sorted(sheet.rows):
+            cells = sheet.rows[row]
             label_cell = cells.get(1)
-            label = self._cell(ws.title, label_cell).text.one_line if label_cell else ""
+            label = self._cell(sheet.title, label_cell).text.one_line if label_cell else ""
             key = labels.get(loose_key(label))
             if key is None and row == 1 and label_cell is not None:
-                continue  # a header row such as "Question | Answer"
+                self.account.layout += len(cells)  # a header row such as "Question | Answer"
+                continue
             if key is None and label_cell is not None:
-                refs = [cell.coordinate for _, cell in sorted(cells.items())]
                 self._ignore(
-                    ws.title, refs, f'"{label}" is not an About label ria-docs knows',
+                    sheet.title, _refs(_row(sheet, row)), f'"{label}" is not an About label ria-docs knows',
                     did_you_mean(label, list(ABOUT_LABELS.values()))
                     or "the labels are: " + ", ".join(ABOUT_LABELS.values()),
                 )
                 continue
-            outside.extend(cell.coordinate for column, cell in sorted(cells.items()) if column > 2 or key is None)
-            if key is not None:
-                raw.about_label_rows.setdefault(key, row)
+            outside.extend(cell.coordinate for cell in _row(sheet, row) if cell.column > 2 or key is None)
+            if key is None:
+                continue
+            self.account.layout += 1  # the label
+            raw.about_label_rows.setdefault(key, row)
             value = cells.get(2)
-            if key is None or value is None:
+            if value is None:
                 continue
             if key in raw.about:
                 self._ignore(
-                    ws.title, [label_cell.coordinate, value.coordinate],
+                    sheet.title, [value.coordinate],
                     f'"{ABOUT_LABELS[key]}" is given twice; the first, in row {raw.about[key].row}, is used',
                 )
             else:
-                raw.about[key] = self._cell(ws.title, value)
+                raw.about[key] = self._cell(sheet.title, value)
         if outside:
-            self._ignore(ws.title, outside, "only a label in column A and its value in column B are read")
+            self._ignore(sheet.title, outside, "only a label in column A and its value in column B are read")
 
     # -- the table sheets --------------------------------------------------
-    def _read_table(self, ws, rows, spec: SheetSpec) -> SheetData | None:
-        self._warn_hidden(ws, rows)
-        header_cells = rows.get(1, {})
+    def _read_table(self, sheet: Sheet, spec: SheetSpec) -> SheetData | None:
+        self._warn_hidden(sheet)
+        header_cells = sheet.rows.get(1, {})
         wanted = {loose_key(text): key for key, text in spec.headers.items()}
         columns: dict[int, str] = {}
         found: dict[str, str] = {}
         extra_columns: list[int] = []
         for column, cell in sorted(header_cells.items()):
-            text = self._cell(ws.title, cell).text.one_line
+            text = self._cell(sheet.title, cell).text.one_line
             key = wanted.get(loose_key(text))
             if key is None:
                 extra_columns.append(column)
@@ -334,55 +303,55 @@ class _ReturnReader:
                 self.report.error(
                     "duplicate-header",
                     f'two columns are headed "{spec.headers[key]}" ({found[key]}1 and {cell.column_letter}1)',
-                    file=self.file, sheet=ws.title, cell=cell.coordinate,
+                    file=self.file, sheet=sheet.title, cell=cell.coordinate,
                     hint="rename or delete one of them",
                 )
                 extra_columns.append(column)
             else:
                 columns[column] = key
                 found[key] = cell.column_letter
+        self.account.layout += len(columns)
         missing = [spec.headers[k] for k in spec.required if k not in found]
-        data_rows = [r for r in sorted(rows) if r > 1]
+        data_rows = [r for r in sorted(sheet.rows) if r > 1]
         if missing:
-            seen = ", ".join(f'"{self._cell(ws.title, c).text.one_line}"' for _, c in sorted(header_cells.items()))
+            seen = ", ".join(f'"{self._cell(sheet.title, c).text.one_line}"' for _, c in sorted(header_cells.items()))
             self.report.error(
                 "missing-header",
-                f"row 1 has no {' or '.join(repr(m).replace(chr(39), chr(34)) for m in missing)} header"
+                f"row 1 has no {' or '.join(chr(34) + m + chr(34) for m in missing)} header"
                 + (f" (found: {seen})" if seen else " (row 1 is empty)"),
-                file=self.file, sheet=ws.title,
+                file=self.file, sheet=sheet.title,
                 hint="headers must be in row 1: " + ", ".join(spec.headers.values()),
             )
-            if data_rows:
-                self.account.ignored.extend(
-                    f"{ws.title}!{get_column_letter(c)}{r}" for r in data_rows for c in sorted(rows[r])
-                )
+            self.account.ignored.extend(f"{sheet.title}!{c.coordinate}" for r in data_rows for c in _row(sheet, r))
+            self.account.ignored.extend(f"{sheet.title}!{header_cells[c].coordinate}" for c in extra_columns)
             return None
-        if extra_columns:
-            for column in extra_columns:
-                header = header_cells[column]
-                refs = [f"{get_column_letter(column)}{r}" for r in data_rows if column in rows[r]]
-                text = self._cell(ws.title, header).text.one_line
-                guess = did_you_mean(text, list(spec.headers.values()))
-                hint = f"{guess} Rename the header so its cells are used" if guess else None
-                self._ignore(
-                    ws.title, [header.coordinate, *refs],
-                    f'column {header.column_letter} ("{text}") is not a column of this sheet',
-                    hint,
-                )
-        headerless = sorted(
-            {c for r in data_rows for c in rows[r] if c not in columns and c not in extra_columns}
-        )
+        for column in extra_columns:
+            header = header_cells[column]
+            refs = [sheet.rows[r][column].coordinate for r in data_rows if column in sheet.rows[r]]
+            text = self._cell(sheet.title, header).text.one_line
+            guess = did_you_mean(text, list(spec.headers.values()))
+            hint = f"{guess} Rename the header so its cells are used" if guess else None
+            self._ignore(
+                sheet.title, [header.coordinate, *refs],
+                f'column {header.column_letter} ("{text}") is not a column of this sheet', hint,
+            )
+        headerless = sorted({c for r in data_rows for c in sheet.rows[r] if c not in columns and c not in extra_columns})
         for column in headerless:
-            refs = [f"{get_column_letter(column)}{r}" for r in data_rows if column in rows[r]]
-            self._ignore(ws.title, refs, f"column {get_column_letter(column)} has no header in row 1",
+            refs = [sheet.rows[r][column].coordinate for r in data_rows if column in sheet.rows[r]]
+            self._ignore(sheet.title, refs, f"column {get_column_letter(column)} has no header in row 1",
                          "give the column a header or move the text into a column that has one")
-        data = SheetData(ws.title, columns=found)
+        data = SheetData(sheet.title, columns=found)
         for r in data_rows:
-            row = {columns[c]: self._cell(ws.title, cell) for c, cell in rows[r].items() if c in columns}
+            row = {columns[c]: self._cell(sheet.title, cell) for c, cell in sheet.rows[r].items() if c in columns}
             row = {k: v for k, v in row.items() if v.text.text}
             if row:
                 data.rows.append(row)
         return data
+
+
+def _row(sheet: Sheet, row: int):
+    """The non-empty cells of one row, left to right."""
+    return [cell for _, cell in sorted(sheet.rows[row].items())]
 
 
 def read_return(path: Path, file: str, report: Report) -> RawReturn | None:

@@ -55,6 +55,8 @@ class ReturnAccount:
     date_submitted: str | None = None
     completed_by: str | None = None
     cells_read: int = 0  # non-empty cells, headers included
+    layout: int = 0  # of those, headers and About labels
+    cells_used: list[str] = field(default_factory=list)  # "Sheet!C4" of cells that reached the plan
     items: int = 0  # items that reached the model
     ignored: list[str] = field(default_factory=list)  # "Sheet!C4" of cells not used
     used: bool = True  # False when excluded (invalid, or superseded by a later return)
@@ -125,9 +127,27 @@ def summary_line(report: Report) -> str:
     return line + "."
 
 
+def return_status(report: Report, account: ReturnAccount) -> str:
+    """"ok", "1 warning", "2 errors, 1 warning", or why it is not used."""
+    errors = sum(p.file == account.file for p in report.errors)
+    warnings = sum(p.file == account.file for p in report.warnings)
+    counts = [_plural(n, w) for n, w in ((errors, "error"), (warnings, "warning")) if n]
+    status = ", ".join(counts) or "ok"
+    if not account.used and not errors and account.excluded_because:
+        status = f"not used: {account.excluded_because}"
+    return status
+
+
 def to_text(report: Report) -> str:
-    """The report for a terminal: one line per problem, by return, errors first."""
+    """The report for a terminal: one line per problem, by return, errors
+    first; then one line per return; then who has not returned."""
     lines = [p.format() for p in report.by_file()]
+    if report.returns:
+        lines.append("Returns:")
+        width = max(len(return_status(report, a)) for a in report.returns)
+        for account in report.returns:
+            network = f" ({account.network})" if account.network else ""
+            lines.append(f"  {return_status(report, account):<{width}}  {account.file}{network}")
     if report.missing_networks:
         lines.append(
             f"No return from {_plural(len(report.missing_networks), 'network')}: "
@@ -181,3 +201,32 @@ def to_markdown(report: Report, *, title: str, written: bool) -> str:
         for r in ignored:
             out.append(f"- {_cell(r.file)}: {', '.join(r.ignored)}")
     return "\n".join(out) + "\n"
+
+
+def to_json(report: Report) -> str:
+    """The report for programs: every problem, every return, who has not returned."""
+    import json
+
+    return json.dumps(
+        {
+            "ok": not report.errors,
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+            "returns": [
+                {
+                    "file": a.file, "network": a.network, "status": return_status(report, a), "used": a.used,
+                    "date_submitted": a.date_submitted, "completed_by": a.completed_by,
+                    "cells_read": a.cells_read, "items": a.items, "cells_ignored": a.ignored,
+                }
+                for a in report.returns
+            ],
+            "missing_networks": report.missing_networks,
+            "problems": [
+                {"severity": p.severity.value, "kind": p.kind, "file": p.file, "sheet": p.sheet, "cell": p.cell,
+                 "message": p.message, "hint": p.hint}
+                for p in report.by_file()
+            ],
+        },
+        indent=2,
+        ensure_ascii=False,
+    )

@@ -120,6 +120,10 @@ class _Validator:
     def warning(self, kind: str, message: str, sheet: str | None = None, cell: str | None = None, hint: str | None = None):
         self.report.warning(kind, message, file=self.file, sheet=sheet, cell=cell, hint=hint)
 
+    def use(self, sheet: str, *cells: CellText) -> None:
+        """Cells whose content goes into the plan."""
+        self.account.cells_used.extend(f"{sheet}!{c.ref}" for c in cells)
+
     def skipped(self, sheet: str, row: dict[str, CellText]) -> None:
         """Cells of a row that cannot be used because of an error reported above."""
         self.account.ignored.extend(f"{sheet}!{c.ref}" for c in row.values())
@@ -193,6 +197,7 @@ class _Validator:
                     sheet, cell.ref,
                     hint="check it is this round's return; if it is, correct the Period",
                 )
+        self.use(sheet, *about.values())
         # Carry on without a network, so every other problem is found in this run too.
         result = NetworkReturn(
             self.file, network, about_sheet=sheet, network_cell=about["network"].ref if "network" in about else None
@@ -245,6 +250,7 @@ class _Validator:
             return
         for row in sheet.rows:
             cell = row["contribution"]
+            self.use(sheet.title, cell)
             source = self.source(sheet.title, cell)
             result.contribution.extend(Text(text=line, source=source) for line in cell.text.lines)
 
@@ -312,6 +318,8 @@ class _Validator:
                 self.activity(row, None, result.network, sheet.title, headers)  # checked, not kept
                 continue
             entry = result.themes.setdefault(code, ThemeEntry(code))
+            if "theme" in row:
+                self.use(sheet.title, row["theme"])
             for key in ("outcome", "lead_responsibility"):
                 if key not in row:
                     continue
@@ -320,7 +328,10 @@ class _Validator:
                 if not current:
                     setattr(entry, key, cell.text.lines)
                     setattr(entry, f"{key}_source", self.source(sheet.title, cell))
-                elif loose_key(" ".join(current)) != loose_key(cell.text.text):
+                    self.use(sheet.title, cell)
+                elif loose_key(" ".join(current)) == loose_key(cell.text.text):
+                    self.use(sheet.title, cell)  # the same text again: nothing lost
+                else:
                     first = getattr(entry, f"{key}_source")
                     self.account.ignored.append(f"{sheet.title}!{cell.ref}")
                     self.warning(
@@ -352,6 +363,8 @@ class _Validator:
         if not ok or entry is None or network is None:
             return
         cell = row["activity"]
+        used = [row[k] for k in ("activity", "rag", *TICK_COLUMNS, "commentary") if k in row]
+        self.use(sheet, *used)
         entry.activities.append(Activity(
             bullets=cell.text.lines,
             rag=rag,
@@ -359,6 +372,7 @@ class _Validator:
             commentary=row["commentary"].text.lines if "commentary" in row else [],
             network=network,
             source=self.source(sheet, cell),
+            cells=[c.ref for c in used],
         ))
 
     # -- LA support ----------------------------------------------------------
@@ -382,6 +396,7 @@ class _Validator:
         for la, row in self.carried_down(sheet, "la", resolve, "the LA's name"):
             if la is None:
                 continue
+            self.use(sheet.title, *row.values())
             columns = result.la_support.setdefault(la, {})
             for key, cell in row.items():
                 if key == "la":
@@ -412,10 +427,13 @@ class _Validator:
         for found, row in self.carried_down(sheet, "section", resolve, "the section heading"):
             if found is None:
                 continue
+            if "section" in row:
+                self.use(sheet.title, row["section"])
             if found != section:
                 section, last = found, None  # sub-bullets never cross into another section
             if "bullet" in row:
                 cell = row["bullet"]
+                self.use(sheet.title, cell)
                 source = self.source(sheet.title, cell)
                 for line in cell.text.lines:
                     last = UpdateEntry(section, line, source)
@@ -428,6 +446,7 @@ class _Validator:
                         sheet.title, cell.ref, hint="put it in the Bullet column, or add the bullet it belongs under",
                     )
                     continue
+                self.use(sheet.title, cell)
                 source = self.source(sheet.title, cell)
                 last.sub_bullets.extend(Text(text=line, source=source) for line in cell.text.lines)
 

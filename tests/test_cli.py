@@ -167,6 +167,9 @@ def test_report_lists_problems_by_return_and_the_summary_counts_unused_cells(run
         'a.xlsx, LA support!A2: error: "Kent" is not an LA of Testshire '
         '(use an LA name from region.toml: "Derby", "Derbyshire", "Leicester", "Leicestershire" or "Rutland")',
         'b.xlsx, sheet Notes: warning: sheet "Notes" is not one ria-docs reads, so 1 cell(s) are not used: A1',
+        "Returns:",
+        "  1 error    a.xlsx (2nd Tier Safeguarding Leads)",
+        "  1 warning  b.xlsx (Commissioning Leads)",
         "No return from 1 network: Virtual School Heads",
         # the Notes cell, and the two cells of the row with the unknown LA
         "2 returns read: 1 error, 1 warning; 3 non-empty cells not used (see above).",
@@ -187,7 +190,7 @@ def test_a_spreadsheet_in_another_format_is_listed_with_why_it_was_left_out(runn
     result = runner.invoke(main, ["merge", str(cycle), "-o", str(out), "--skip-invalid"])
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == (
-        "vsh.xls: error: is a .xls file, which ria-docs does not read "
+        "vsh.xls: error: is not an Excel workbook: it holds plain text (a CSV file renamed?) "
         "(open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx))"
     )
     report = (out / "merge-report.md").read_text(encoding="utf-8")

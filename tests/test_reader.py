@@ -62,7 +62,7 @@ def test_a_missing_required_header_says_which_and_what_was_found(write_sheets):
         "Project work, Lead responsibility, RIA lead, SDSA, Commentary)"
     )
     assert "work programme" not in raw.sheets
-    assert report.account("r.xlsx").ignored == ["Work programme!A2", "Work programme!B2"]
+    assert report.account("r.xlsx").ignored == ["Work programme!A2", "Work programme!B2", "Work programme!B1"]
 
 
 def test_merged_cells_read_as_blank_below_their_first_cell(write_sheets):
@@ -124,7 +124,7 @@ def test_about_reads_labels_and_reports_unknown_ones(write_sheets):
         "so 2 cell(s) are not used: A4, B4 (the labels are: Network, Period, Completed by, Email, Date submitted, "
         "Chair, Chair LA, Director link, Director link LA, Template version)",
         'r.xlsx, sheet About: warning: "Network" is given twice; the first, in row 2, is used, '
-        "so 2 cell(s) are not used: A5, B5",
+        "so 1 cell(s) are not used: B5",
         "r.xlsx, sheet About: warning: only a label in column A and its value in column B are read, "
         "so 1 cell(s) are not used: C3",
     ]
@@ -151,12 +151,11 @@ def test_files_that_are_not_workbooks_say_how_to_fix_them(cycle):
     for path in (empty, csv, locked):
         assert read_return(path, path.name, report) is None
     assert messages(report) == [
-        "empty.xlsx: error: cannot be read as an Excel workbook: the file is empty "
-        "(open it in Excel and save it as an Excel Workbook (.xlsx))",
-        "renamed.xlsx: error: cannot be read as an Excel workbook: it is not a valid .xlsx file "
-        "(open it in Excel and save it as an Excel Workbook (.xlsx))",
-        "protected.xlsx: error: is password-protected or an old .xls workbook, which ria-docs cannot read "
-        "(open it in Excel, remove any password, and save it as an Excel Workbook (.xlsx))",
+        "empty.xlsx: error: is empty (0 bytes) (it was probably not saved; ask for it again)",
+        "renamed.xlsx: error: is not an Excel workbook: it holds plain text (a CSV file renamed?) "
+        "(open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx))",
+        "protected.xlsx: error: could not be read as a spreadsheet "
+        "(open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx))",
     ]
 
 
