@@ -146,7 +146,11 @@ def _openpyxl_sheets(path: Path) -> list[Sheet]:
         except UnreadableFile:
             raise
         except Exception as exc:  # openpyxl raises many types for malformed parts
-            if type(exc).__module__.startswith("defusedxml"):
+            causes, cause = [], exc
+            while cause is not None:  # openpyxl wraps the parser's error in a ValueError
+                causes.append(cause)
+                cause = cause.__cause__
+            if any(type(c).__module__.startswith("defusedxml") for c in causes):
                 raise UnreadableFile(
                     "xml-entities", "contains XML that ria-docs refuses to read (entity declarations)",
                     "open it in Excel and save it as a new .xlsx",

@@ -1,0 +1,248 @@
+"""Every kind of bad input a return can be: found in one run, said clearly, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, about, messages
+from ria_docs import spreadsheet
+from ria_docs.cli import main
+from ria_docs.pipeline import merge_folder
+from ria_docs.reader import read_return
+from ria_docs.report import Report
+
+FORMATS = ROOT / "tests" / "data" / "formats"
+
+
+def problems_of(path) -> list[str]:
+    report = Report()
+    read_return(path, path.name, report)
+    return messages(report)
+
+
+def test_random_bytes(cycle):
+    path = cycle / "noise.xlsx"
+    path.write_bytes(bytes(range(256)) * 4)
+    assert problems_of(path) == [
+        "noise.xlsx: error: is not an Excel workbook: its content is not a spreadsheet "
+        "(open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx))"
+    ]
+
+
+def test_a_truncated_workbook(cycle):
+    path = cycle / "cut.xlsx"
+    path.write_bytes((FORMATS / "return.xlsx").read_bytes()[:5000])
+    assert problems_of(path) == [
+        "cut.xlsx: error: is damaged: it is not a complete Excel file (perhaps cut short when sent) "
+        "(ask for it to be sent again)"
+    ]
+
+
+def test_a_password_protected_workbook(cycle):
+    path = cycle / "locked.xlsx"
+    shutil.copy(FORMATS / "password-protected.xlsx", path)
+    assert problems_of(path) == [
+        "locked.xlsx: error: is protected with a password, so it cannot be read (open it in Excel, remove the "
+        "password (File > Info > Protect Workbook), save it and send it again)"
+    ]
+
+
+@pytest.mark.parametrize("name", ["return.xls", "return.ods"])
+def test_legacy_xls_and_ods_are_read_like_xlsx(cycle, tmp_path, name):
+    shutil.copy(FORMATS / name, cycle / name)
+    result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
+    assert result.written and result.check.report.problems == []
+    [activity] = result.plan.themes[0].activities
+    assert (activity.bullets, activity.rag.value, activity.ticks.sdsa) == (["Joint purchasing", "Shared framework"], "Amber", True)
+    rutland = next(r for r in result.plan.la_support if r.la == "Rutland")
+    assert [t.text for t in rutland.support_needed] == ["Sufficiency strategy"]
+    assert result.plan.returns[0].date_submitted == "2024-06-03"
+
+
+def test_excel_lock_files_are_skipped_silently(cycle, add_return, check):
+    add_return("commissioning.xlsx", about())
+    (cycle / "~$commissioning.xlsx").write_bytes(b"\x0bAndy Smith" + b" " * 150)
+    report = check().report
+    assert [a.file for a in report.returns] == ["commissioning.xlsx"] and report.problems == []
+
+
+def test_a_missing_optional_sheet_is_fine_and_a_renamed_one_is_reported(write_sheets, check):
+    write_sheets("r.xlsx", {
+        "About": [["Network", "Commissioning Leads"], ["Period", "June 2024"], ["Completed by", "Me"]],
+        "LA suport": [["LA", "Support needed"], ["Derby", "Help"]],
+    })
+    assert messages(check().report) == [
+        'r.xlsx, sheet LA suport: warning: sheet "LA suport" is not one ria-docs reads, so 4 cell(s) are not used: '
+        'A1, B1, A2, B2 (did you mean "LA support"? Rename the sheet so its cells are used)'
+    ]
+
+
+def test_a_formula_with_no_saved_value_asks_for_a_save_in_excel(write_sheets, check):
+    write_sheets("r.xlsx", {
+        "About": [["Network", "Commissioning Leads"], ["Period", "June 2024"], ["Completed by", "Me"]],
+        "Contribution": [["Contribution"], ['=CONCAT("Joint ", "work")']],
+    })
+    assert messages(check().report) == [
+        'r.xlsx, Contribution!A2: error: holds a formula (=CONCAT("Joint ", "work")) whose result was never '
+        "saved, so its value cannot be read (open the file in Excel, save it, and send it again (or type the "
+        "value instead))"
+    ]
+
+
+def test_a_formula_with_a_saved_value_is_read_as_its_value(write_sheets, check):
+    path = write_sheets("r.xlsx", {
+        "About": [["Network", "Commissioning Leads"], ["Period", "June 2024"], ["Completed by", "Me"]],
+        "Contribution": [["Contribution"], ["=1+1"]],
+    })
+    # Excel saves a formula's result beside it (<f>1+1</f><v>2</v>); openpyxl saves none.
+    with zipfile.ZipFile(path) as package:
+        parts = {n: package.read(n) for n in package.namelist()}
+    [sheet] = [n for n, data in parts.items() if b"<f>1+1</f>" in data]
+    parts[sheet] = parts[sheet].replace(b"<f>1+1</f><v></v>", b"<f>1+1</f><v>2</v>")
+    assert b"<v>2</v>" in parts[sheet]
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    result = check()
+    assert result.report.problems == []
+    network = next(n for n in result.plan.networks if n.name == "Commissioning Leads")
+    assert [t.text for t in network.contribution] == ["2"]
+
+
+def test_a_very_long_cell_is_read_with_a_warning(add_return, check):
+    add_return("r.xlsx", about(), {"Contribution": [{"Contribution": "word " * 2000}]})
+    result = check()
+    assert messages(result.report) == [
+        "r.xlsx, Contribution!A2: warning: holds 9,999 characters, far more than a bullet in a table cell "
+        "(check it is meant to be one cell; split it over several rows if it is several points)"
+    ]
+    network = next(n for n in result.plan.networks if n.name == "Commissioning Leads")
+    assert len(network.contribution[0].text) == 9999
+
+
+def test_a_sheet_with_100000_rows_mostly_empty(write_sheets, check):
+    def far_down(workbook):
+        ws = workbook["Contribution"]
+        ws.cell(row=100_000, column=1, value="At the very bottom")
+        for row in range(3, 100_000, 1000):
+            ws.cell(row=row, column=2).number_format = "0.00"  # formatted, empty
+    write_sheets("r.xlsx", {
+        "About": [["Network", "Commissioning Leads"], ["Period", "June 2024"], ["Completed by", "Me"]],
+        "Contribution": [["Contribution"], ["At the top"]],
+    }, edit=far_down)
+    result = check()
+    assert result.report.problems == []
+    network = next(n for n in result.plan.networks if n.name == "Commissioning Leads")
+    assert [t.text for t in network.contribution] == ["At the top", "At the very bottom"]
+    assert network.contribution[1].source.cell == "A100000"
+
+
+def _bombed(source, target, part: str = "xl/workbook.xml") -> None:
+    """The workbook with an entity declaration (the start of a "billion laughs") in one part."""
+    with zipfile.ZipFile(source) as package:
+        xml = package.read(part)
+    doctype = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    head, declaration, rest = xml.partition(b"?>")
+    declared = head + declaration + doctype + rest if declaration else doctype + xml
+    _with_part(source, target, part, declared)
+
+
+def _with_part(source, target, name: str, data: bytes) -> None:
+    with zipfile.ZipFile(source) as package:
+        parts = {n: package.read(n) for n in package.namelist()}
+    parts[name] = data
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+        for part, content in parts.items():
+            package.writestr(part, content)
+
+
+def test_xml_entity_declarations_are_refused_before_parsing(cycle):
+    path = cycle / "bomb.xlsx"
+    _bombed(FORMATS / "return.xlsx", path)
+    assert problems_of(path) == [
+        "bomb.xlsx: error: contains XML entity declarations (xl/workbook.xml), which ria-docs refuses to "
+        "read because they can be used to attack the computer reading them (open it in Excel and save it as a "
+        "new .xlsx; if it came from outside, check it first)"
+    ]
+
+
+def test_behind_the_pre_check_sheets_are_parsed_with_defusedxml(cycle, monkeypatch):
+    """openpyxl reads worksheets through defusedxml (a dependency), which refuses entities too."""
+    import openpyxl.xml.functions
+
+    assert openpyxl.xml.functions.iterparse.__module__.startswith("defusedxml")
+    path = cycle / "bomb.xlsx"
+    _bombed(FORMATS / "return.xlsx", path, "xl/worksheets/sheet2.xml")
+    monkeypatch.setattr(spreadsheet, "_ENTITY", __import__("re").compile(rb"(?!)"))  # switch the pre-check off
+    assert problems_of(path) == [
+        "bomb.xlsx: error: contains XML that ria-docs refuses to read (entity declarations) "
+        "(open it in Excel and save it as a new .xlsx)"
+    ]
+
+
+def test_a_zip_that_inflates_past_the_limit_is_refused_unread(cycle, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_INFLATED_BYTES", 1024 * 1024)
+    path = cycle / "inflates.xlsx"
+    _with_part(FORMATS / "return.xlsx", path, "xl/media/padding.bin", b"\0" * (2 * 1024 * 1024))
+    [message] = problems_of(path)
+    assert message.startswith("inflates.xlsx: error: would unpack to 2.") and "which no return needs" in message
+
+
+def test_a_file_over_the_size_limit_names_its_size(cycle, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_FILE_BYTES", 10 * 1024)
+    path = cycle / "big.xlsx"
+    shutil.copy(FORMATS / "return.xlsx", path)
+    assert problems_of(path) == [
+        "big.xlsx: error: is 13 KB, more than the 10 KB ria-docs reads (check it is the right file; a return "
+        "is normally well under 1 MB (remove pictures or pasted data))"
+    ]
+
+
+def test_a_folder_with_one_of_each_bad_file_gives_one_readable_report(cycle, add_return, write_sheets):
+    (cycle / "returns").mkdir()
+    (cycle / "returns" / "empty.xlsx").write_bytes(b"")
+    (cycle / "returns" / "exported.xlsx").write_text("Network,Period\nCSE Leads,June 2024\n", encoding="utf-8")
+    (cycle / "returns" / "cut.xlsx").write_bytes((FORMATS / "return.xlsx").read_bytes()[:3000])
+    shutil.copy(FORMATS / "password-protected.xlsx", cycle / "returns" / "locked.xlsx")
+    (cycle / "returns" / "~$locked.xlsx").write_bytes(b"lock")
+    (cycle / "returns" / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    write_sheets("returns/budget.xlsx", {"Budget": [["Line", "Amount"], ["Travel", 100]]})
+    add_return("returns/bad-values.xlsx", about("2nd Tier Safeguarding"), {
+        "Work programme": [{"Theme": "Z", "Activity": "x"}, {"Theme": "A", "Activity": "y", "RAG": "Yellow"}],
+        "LA support": [{"LA": "Leics", "Support needed": "z"}],
+    })
+    add_return("returns/old-round.xlsx", about(period="March 2024"))
+    result = CliRunner().invoke(main, ["check", str(cycle)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    lines = result.stdout.splitlines()
+    errors = [line for line in lines if ": error: " in line]
+    assert [line.split(":")[0].split(",")[0] for line in errors] == [
+        "returns/bad-values.xlsx", "returns/bad-values.xlsx", "returns/bad-values.xlsx",
+        "returns/budget.xlsx", "returns/cut.xlsx", "returns/empty.xlsx", "returns/exported.xlsx",
+        "returns/locked.xlsx", "returns/notes.csv", "returns/old-round.xlsx",
+    ]
+    assert "  1 error, 1 warning  returns/budget.xlsx" in lines  # one line per file, with its state
+    assert lines[-1] == "8 returns read: 10 errors, 1 warning; 8 non-empty cells not used (see above)."
+    assert "~$locked.xlsx" not in result.output
+
+
+def test_json_report_for_programs(cycle, add_return):
+    add_return("r.xlsx", about(), {"Work programme": [{"Theme": "A", "Activity": "x", "RAG": "Yellow"}]})
+    result = CliRunner().invoke(main, ["check", str(cycle), "--format", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["errors"] == 1
+    assert report["problems"][0] == {
+        "severity": "error", "kind": "bad-rag", "file": "r.xlsx", "sheet": "Work programme", "cell": "D2",
+        "message": 'RAG "Yellow" is not a RAG status',
+        "hint": "use Red, Amber, Green or Blue (complete), or R, A, G, B; leave it blank if not yet rated",
+    }
+    assert report["returns"][0]["status"] == "1 error"
+    assert report["missing_networks"] == ["2nd Tier Safeguarding Leads", "Virtual School Heads"]
