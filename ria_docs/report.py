@@ -170,13 +170,15 @@ def to_markdown(report: Report, *, title: str, written: bool) -> str:
         out.append("Nothing written: fix the errors below and merge again. " + summary_line(report))
     out += ["", "## Returns read", ""]
     if report.returns:
-        out.append("| File | Network | Submitted | Completed by | Non-empty cells | Items merged | Cells ignored | Used |")
-        out.append("|---|---|---|---|---|---|---|---|")
+        out.append("| File | Network | Submitted | Completed by | State | Non-empty cells | Headers and labels "
+                   "| Cells used | Cells ignored | Items merged | Used |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|")
         for r in report.returns:
             used = "yes" if r.used else f"no: {r.excluded_because}"
             out.append(
                 f"| {_cell(r.file)} | {_cell(r.network)} | {_cell(r.date_submitted)} | {_cell(r.completed_by)} "
-                f"| {r.cells_read} | {r.items} | {len(r.ignored)} | {_cell(used)} |"
+                f"| {_cell(return_status(report, r))} | {r.cells_read} | {r.layout} | {len(r.cells_used)} "
+                f"| {len(r.ignored)} | {r.items} | {_cell(used)} |"
             )
     else:
         out.append("No return workbooks were found.")

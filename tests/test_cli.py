@@ -194,4 +194,4 @@ def test_a_spreadsheet_in_another_format_is_listed_with_why_it_was_left_out(runn
         "(open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx))"
     )
     report = (out / "merge-report.md").read_text(encoding="utf-8")
-    assert "| vsh.xls |  |  |  | 0 | 0 | 0 | no: 1 error(s); left out (--skip-invalid) |" in report
+    assert "| vsh.xls |  |  |  | 1 error | 0 | 0 | 0 | 0 | 0 | no: 1 error(s); left out (--skip-invalid) |" in report
