@@ -6,7 +6,6 @@ import json
 import shutil
 import zipfile
 
-import openpyxl
 import pytest
 from click.testing import CliRunner
 
