@@ -42,7 +42,8 @@ def main():
                    "[default: ./templates if there, else the installed copies].")
 @click.option("--skip-invalid", is_flag=True,
               help="Leave returns with errors out (named in the report) and write the documents anyway.")
-def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bool):
+@click.option("--pdf", is_flag=True, help="Also write PDFs of both documents (needs LibreOffice).")
+def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bool, pdf: bool):
     """Validate every return in INPUTS, merge them, and write the documents.
 
     INPUTS is the cycle folder holding region.toml and the return workbooks
@@ -58,7 +59,7 @@ def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: boo
     from .pipeline import merge_folder
 
     try:
-        result = merge_folder(inputs, outputs, templates=templates, skip_invalid=skip_invalid)
+        result = merge_folder(inputs, outputs, templates=templates, skip_invalid=skip_invalid, pdf=pdf)
     except RiaDocsError as exc:
         _fail(str(exc))
     _show_report(result.check.report)
@@ -151,7 +152,8 @@ def returns(inputs: Path, out_dir: Path, networks: tuple[str, ...], from_plan: P
               help="Folder to write ria-plan.docx and regional-update.docx into.")
 @click.option("--templates", type=FOLDER, default=None,
               help="Folder holding the templates [default: ./templates if there, else the installed copies].")
-def render(plan_json: Path, outputs: Path, templates: Path | None):
+@click.option("--pdf", is_flag=True, help="Also write PDFs of both documents (needs LibreOffice).")
+def render(plan_json: Path, outputs: Path, templates: Path | None, pdf: bool):
     """Re-render the documents from a saved PLAN_JSON, e.g. after editing a template.
 
     \b
@@ -162,8 +164,32 @@ def render(plan_json: Path, outputs: Path, templates: Path | None):
     from .pipeline import render_plan_file
 
     try:
-        written = render_plan_file(plan_json, outputs, templates=templates)
+        written = render_plan_file(plan_json, outputs, templates=templates, pdf=pdf)
     except RiaDocsError as exc:
         _fail(str(exc))
     for path in written:
         click.echo(f"Wrote {path}")
+
+
+@main.command()
+@click.argument("outputs", type=FOLDER, default="outputs")
+@click.option("--resolution", type=click.IntRange(30, 300), default=80, show_default=True, help="Dots per inch.")
+def preview(outputs: Path, resolution: int):
+    """Render each document in OUTPUTS to PNG pages in OUTPUTS/preview/, to look before circulating.
+
+    Needs LibreOffice and pdftoppm (poppler).
+
+    \b
+    Example:
+      ria-docs merge && ria-docs preview outputs
+    """
+    from .exceptions import RiaDocsError
+    from .pdf import preview as make_preview
+
+    try:
+        pages = make_preview(outputs, resolution)
+    except RiaDocsError as exc:
+        _fail(str(exc))
+    for document, images in pages.items():
+        click.echo(f"{document}: {len(images)} page(s): {images[0]} ... {images[-1].name}" if len(images) > 1
+                   else f"{document}: 1 page: {images[0]}")

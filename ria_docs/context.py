@@ -75,6 +75,21 @@ def _person(person) -> str:
     return person.display() if person else ""
 
 
+def _rag_summary(plan: Plan) -> list[dict]:
+    """Activities by RAG status, per theme, with a total row."""
+    rows = []
+    for theme in plan.themes:
+        counts = {rag: sum(a.rag is rag for a in theme.activities) for rag in Rag}
+        rows.append({
+            "label": theme.label,
+            "red": counts[Rag.RED], "amber": counts[Rag.AMBER], "green": counts[Rag.GREEN], "blue": counts[Rag.BLUE],
+            "not_rated": sum(a.rag is None for a in theme.activities),
+            "total": len(theme.activities),
+        })
+    total = {key: sum(row[key] for row in rows) for key in ("red", "amber", "green", "blue", "not_rated", "total")}
+    return rows + [{"label": "All themes", **total}]
+
+
 def plan_context(plan: Plan) -> dict:
     region = plan.region
     return {
@@ -84,6 +99,7 @@ def plan_context(plan: Plan) -> dict:
         "period": region.period,
         "overview": region.overview_paragraphs,
         "structure": _structure(plan),
+        "rag_summary": _rag_summary(plan),
         "las": [
             {
                 "name": row.la,

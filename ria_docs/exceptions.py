@@ -61,3 +61,7 @@ class UnreadableFile(RiaDocsError):
     def __init__(self, kind: str, message: str, hint: str):
         super().__init__(message)
         self.kind, self.message, self.hint = kind, message, hint
+
+
+class ToolMissing(RiaDocsError):
+    """An outside program a command needs (LibreOffice, pdftoppm) is not installed or failed."""

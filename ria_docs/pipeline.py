@@ -16,6 +16,7 @@ from .context import plan_context, update_context
 from .exceptions import InputsError, PlanFileError
 from .merge import merge_returns
 from .model import Plan
+from .pdf import require_soffice, to_pdf
 from .reader import RETURN_SUFFIXES, read_return
 from .region import RegionConfig, load_region
 from .render import PLAN_DOCX, UPDATE_DOCX, render_docx, template_path, write_outputs
@@ -97,15 +98,19 @@ def check_folder(inputs: Path, *, skip_invalid: bool = False) -> CheckResult:
 
 
 def merge_folder(
-    inputs: Path, outputs: Path, *, templates: Path | None = None, skip_invalid: bool = False
+    inputs: Path, outputs: Path, *, templates: Path | None = None, skip_invalid: bool = False, pdf: bool = False
 ) -> MergeResult:
     """The main job: check, merge, render, and write all outputs (or none)."""
+    if pdf:
+        require_soffice()  # before any work, so a missing LibreOffice costs nothing
     check = check_folder(inputs, skip_invalid=skip_invalid)
     result = MergeResult(check)
     if check.report.errors and not skip_invalid:
         return result
     plan = result.plan = check.plan
     files = render_documents(plan, templates)
+    if pdf:
+        files |= to_pdf(files)
     files[PLAN_JSON] = plan_json(plan)
     title = f"{check.region.region}, {check.region.period}"
     files[MERGE_REPORT] = to_markdown(check.report, title=title, written=True).encode("utf-8")
@@ -136,7 +141,7 @@ def load_plan(path: Path) -> Plan:
 
 def render_documents(plan: Plan, templates: Path | None = None) -> dict[str, bytes]:
     region = plan.region
-    author = f"{region.region} RIA"
+    author = region.author or f"{region.region} RIA"
     dates = [r.date_submitted for r in plan.returns if r.date_submitted]
     when = dt.datetime.fromisoformat(max(dates)) if dates else None
     plan_ctx, update_ctx = plan_context(plan), update_context(plan)
@@ -152,7 +157,12 @@ def render_documents(plan: Plan, templates: Path | None = None) -> dict[str, byt
     }
 
 
-def render_plan_file(plan_path: Path, outputs: Path, *, templates: Path | None = None) -> list[Path]:
+def render_plan_file(plan_path: Path, outputs: Path, *, templates: Path | None = None, pdf: bool = False) -> list[Path]:
     """Re-render the documents from a saved plan.json (after a template edit)."""
+    if pdf:
+        require_soffice()
     plan = load_plan(plan_path)
-    return write_outputs(Path(outputs), render_documents(plan, templates))
+    files = render_documents(plan, templates)
+    if pdf:
+        files |= to_pdf(files)
+    return write_outputs(Path(outputs), files)

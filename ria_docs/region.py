@@ -61,8 +61,10 @@ class RegionConfig(_Strict):
     update_sections: list[Name] = []
     networks: list[NetworkConfig] = Field(default=[], alias="network")
     themes: list[ThemeConfig] = Field(default=[], alias="theme")
-    # Extension: Section A's opening paragraphs, separated by blank lines.
+    # Extensions: Section A's opening paragraphs, separated by blank lines;
+    # the author the documents' properties name.
     overview: str | None = None
+    author: Name | None = None
 
     @property
     def overview_paragraphs(self) -> list[str]:
@@ -92,7 +94,7 @@ class RegionConfig(_Strict):
         return [n.name for n in self.networks].index(name)
 
 
-_KNOWN_TOP = {"region", "plan_year", "period", "las", "update_sections", "network", "theme", "overview"}
+_KNOWN_TOP = {"region", "plan_year", "period", "las", "update_sections", "network", "theme", "overview", "author"}
 _KNOWN_NETWORK = set(NetworkConfig.model_fields)
 _KNOWN_THEME = set(ThemeConfig.model_fields)
 

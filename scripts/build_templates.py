@@ -25,10 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from ria_docs.ooxml import normalise_zip  # noqa: E402
 
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 FONT = "Arial"
 DARK = "1F3864"  # navy: heading text and top header cells
 HEADER_FILL = "D9E2F3"  # pale blue header rows
 GROUP_FILL = "DEEAF6"
+RAG_FILLS = ["FF0000", "FFC000", "00B050", "00B0F0"]  # as ria_docs.context.RAG_FILLS
 A4_SHORT, A4_LONG = Cm(21.0), Cm(29.7)
 
 
@@ -98,6 +100,12 @@ def _styles(doc) -> None:
     table_heading = styles.add_style("Table Heading", 1)
     table_heading.base_style = table_text
     _set_font(table_heading, 9, True)
+    # Word's built-in contents style is called "toc 1"; the cached entries use it too.
+    toc = styles.add_style("TOC 1", 1)
+    toc.element.name_val = "toc 1"
+    toc.base_style = normal
+    _set_font(toc, 10)
+    _spacing(toc, 0, 3)
     table_bullet = styles.add_style("Table Bullet", 1)
     table_bullet.base_style = styles["List Bullet"]
     _set_font(table_bullet, 9)
@@ -196,12 +204,54 @@ def _portrait(section) -> None:
     section.top_margin = section.bottom_margin = Cm(2.0)
 
 
+def _field(paragraph, instruction: str, shown: str) -> None:
+    """A Word field (PAGE, NUMPAGES...) with the text shown until it is updated."""
+    from docx.oxml import parse_xml
+
+    paragraph._p.append(parse_xml(
+        f'<w:fldSimple {W_NS} w:instr=" {instruction} "><w:r><w:rPr><w:sz w:val="16"/></w:rPr>'
+        f"<w:t>{shown}</w:t></w:r></w:fldSimple>"
+    ))
+
+
 def _footer(section, text: str) -> None:
+    """The document's title and "Page N of M", small, at the foot of every page."""
     paragraph = section.footer.paragraphs[0]
-    paragraph.text = text
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for run in paragraph.runs:
-        run.font.size = Pt(8)
+    paragraph.add_run(f"{text}  |  Page ").font.size = Pt(8)
+    _field(paragraph, "PAGE", "1")
+    paragraph.add_run(" of ").font.size = Pt(8)
+    _field(paragraph, "NUMPAGES", "1")
+
+
+def _heading(doc, text: str, bookmark: str, number: int):
+    """A Heading 1 with a bookmark, for the contents list to link to."""
+    from docx.oxml import parse_xml
+
+    heading = doc.add_heading(text, level=1)
+    heading._p.insert(1, parse_xml(f'<w:bookmarkStart {W_NS} w:id="{number}" w:name="{bookmark}"/>'))
+    heading._p.append(parse_xml(f'<w:bookmarkEnd {W_NS} w:id="{number}"/>'))
+    return heading
+
+
+def _contents(doc, entries: list[tuple[str, str]]) -> None:
+    """A Word contents field: shown as links to the sections; Word's "Update
+    Field" adds page numbers (a document made without Word cannot know them)."""
+    from docx.oxml import parse_xml
+
+    doc.add_paragraph("Contents", style="TOC Heading")
+    for index, (text, bookmark) in enumerate(entries):
+        paragraph = doc.add_paragraph(style=doc.styles["toc 1"])
+        if index == 0:
+            paragraph._p.append(parse_xml(f'<w:r {W_NS}><w:fldChar w:fldCharType="begin"/></w:r>'))
+            paragraph._p.append(parse_xml(
+                f'<w:r {W_NS}><w:instrText xml:space="preserve"> TOC \\o "1-1" \\h \\z \\u </w:instrText></w:r>'))
+            paragraph._p.append(parse_xml(f'<w:r {W_NS}><w:fldChar w:fldCharType="separate"/></w:r>'))
+        paragraph._p.append(parse_xml(
+            f'<w:hyperlink {W_NS} w:anchor="{bookmark}" w:history="1"><w:r><w:t xml:space="preserve">'
+            f"{text.replace(chr(9), ' ')}</w:t></w:r></w:hyperlink>"))
+        if index == len(entries) - 1:
+            paragraph._p.append(parse_xml(f'<w:r {W_NS}><w:fldChar w:fldCharType="end"/></w:r>'))
 
 
 def _new_document():
@@ -214,9 +264,18 @@ def _new_document():
     return doc
 
 
+PLAN_SECTIONS = [
+    ("Section A:\tRegional overview", "_SectionA"),
+    ("Section B:\tBrokered support for LAs", "_SectionB"),
+    ("Section C:\tJoint work programme", "_SectionC"),
+    ("Section D:\tRegional networks", "_SectionD"),
+]
+
+
 def build_plan(path: Path) -> None:
     doc = _new_document()
-    doc.add_heading("Section A:\tRegional overview", level=1)
+    _contents(doc, PLAN_SECTIONS)
+    _heading(doc, "Section A:\tRegional overview", "_SectionA", 1)
     doc.add_paragraph("{%p for paragraph in overview %}")
     doc.add_paragraph("{{ paragraph }}")
     doc.add_paragraph("{%p endfor %}")
@@ -252,7 +311,7 @@ def build_plan(path: Path) -> None:
 
     # Section B
     _landscape_section(doc)
-    doc.add_heading("Section B:\tBrokered support for LAs", level=1)
+    _heading(doc, "Section B:\tBrokered support for LAs", "_SectionB", 2)
     widths = [3.2, 7.0, 4.6, 7.0, 4.6]
     las = _table(doc, widths, 4)
     _header_row(las.rows[0], [
@@ -269,7 +328,21 @@ def build_plan(path: Path) -> None:
 
     # Section C
     _landscape_section(doc)
-    doc.add_heading("Section C:\tJoint work programme", level=1)
+    _heading(doc, "Section C:\tJoint work programme", "_SectionC", 3)
+    doc.add_paragraph("RAG status of the activities, by theme (Blue: complete):", style="Table Text")
+    summary = _table(doc, [9.0, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8], 4)
+    _header_row(summary.rows[0], ["Theme", "Red", "Amber", "Green", "Blue", "Not rated", "Total"])
+    for cell, fill in zip(summary.rows[0].cells[1:5], RAG_FILLS):
+        cell._tc.get_or_add_tcPr().remove(cell._tc.tcPr.find(qn("w:shd")))
+        _shade(cell, fill)
+    _control_row(summary, 1, "{%tr for row in rag_summary %}")
+    _no_split(summary.rows[2])
+    cells = summary.rows[2].cells
+    _write(cells[0], "{{ row.label }}", "Table Text")
+    for cell, key in zip(cells[1:], ["red", "amber", "green", "blue", "not_rated", "total"]):
+        _write(cell, "{{ row." + key + " }}", "Table Text", WD_ALIGN_PARAGRAPH.CENTER)
+    _control_row(summary, 3, "{%tr endfor %}")
+    doc.add_paragraph("", style="Table Text")
     widths = [2.6, 3.6, 6.6, 1.5, 1.9, 2.1, 1.7, 3.6, 1.4, 1.4]
     work = _table(doc, widths, 7)
     head1, head2 = work.rows[0], work.rows[1]
@@ -311,7 +384,7 @@ def build_plan(path: Path) -> None:
 
     # Section D
     _landscape_section(doc)
-    doc.add_heading("Section D:\tRegional networks", level=1)
+    _heading(doc, "Section D:\tRegional networks", "_SectionD", 4)
     nets = _table(doc, [5.4, 5.0, 5.0, 11.0], 4)
     _header_row(nets.rows[0], ["Regional Network", "Chair or Lead", "Director Link", "Contribution to the RIA Plan and other priorities"])
     _control_row(nets, 1, "{%tr for network in networks %}")

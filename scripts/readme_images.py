@@ -1,10 +1,12 @@
-"""Render the README's pictures of a return workbook, through LibreOffice.
+"""Render the README's pictures, through LibreOffice.
 
     python scripts/readme_images.py
 
 Needs LibreOffice (soffice) and poppler (pdftoppm). Issues the Commissioning
 Leads return pre-filled from a merge of inputs/, prints it to PDF as Calc
-would, and crops the Instructions and Work programme pages into docs/images/.
+would, and crops the Instructions and Work programme pages into docs/images/;
+then takes pages of the documents from `ria-docs preview` of the two example
+merges (the first page of Sections B and C, and the Eastern update).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from ria_docs.pdf import preview  # noqa: E402
 from ria_docs.pipeline import merge_folder  # noqa: E402
 from ria_docs.returns import issue_returns  # noqa: E402
 
@@ -42,6 +45,13 @@ def main() -> None:
                             "-x", str(x), "-y", str(y), "-W", str(width), "-H", str(height), str(pdf), str(prefix)],
                            check=True)
             (IMAGES / name).write_bytes(prefix.with_suffix(".png").read_bytes())
+            print(f"wrote docs/images/{name}")
+        merge_folder(ROOT / "examples" / "eastern", work / "eastern", templates=ROOT / "templates")
+        plan_pages = preview(work / "out", resolution=70)["ria-plan.docx"]
+        update_pages = preview(work / "eastern", resolution=70)["regional-update.docx"]
+        for page, name in [(plan_pages[1], "plan-section-b.png"), (plan_pages[2], "plan-section-c.png"),
+                           (update_pages[0], "regional-update.png")]:
+            (IMAGES / name).write_bytes(page.read_bytes())
             print(f"wrote docs/images/{name}")
 
 

@@ -58,14 +58,17 @@ def cell_prop(tc, name: str) -> str | None:
     return node.get(_q(attr), "") if node.get(_q(attr)) is not None else ""
 
 
-def table_after(path: Path, heading_start: str):
-    """The first table after the paragraph starting with ``heading_start``."""
+def table_after(path: Path, heading_start: str, skip: int = 0):
+    """The first table (or, with ``skip``, a later one) after the heading starting with ``heading_start``."""
     seen = False
     for child in body(path):
-        if child.tag == _q("p") and paragraph_text(child).startswith(heading_start):
+        is_heading = child.tag == _q("p") and (paragraph_style(child) or "").startswith("Heading")
+        if is_heading and paragraph_text(child).startswith(heading_start):
             seen = True
         elif seen and child.tag == _q("tbl"):
-            return child
+            if not skip:
+                return child
+            skip -= 1
     raise AssertionError(f"no table after {heading_start!r}")
 
 
