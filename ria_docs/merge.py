@@ -19,7 +19,7 @@ from .model import (
 )
 from .region import RegionConfig
 from .report import Report
-from .text import loose_key
+from .text import same_text
 from .validate import NetworkReturn
 
 REGION_FILE = "region.toml"
@@ -32,20 +32,53 @@ def _roster_person(name: str | None, la: str | None) -> Person | None:
     return Person(name=name, la=la, source=Source(file=REGION_FILE))
 
 
-def _network(config, ret: NetworkReturn | None) -> Network:
+class _SetAside:
+    """Cells read but left out of the plan after all (a losing outcome, a merged
+    duplicate): collected during the merge, then moved from "used" to "ignored"
+    in one pass, however many there are."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self.refs: dict[str, list[str]] = {}
+
+    def add(self, file: str, refs: list[str]) -> None:
+        self.refs.setdefault(file, []).extend(refs)
+
+    def apply(self) -> None:
+        for file, refs in self.refs.items():
+            account = self.report.account(file)
+            gone = set(refs)
+            account.cells_used = [ref for ref in account.cells_used if ref not in gone]
+            account.ignored.extend(refs)
+
+
+def _network(config, ret: NetworkReturn | None, report: Report, aside: _SetAside) -> Network:
     chair = _roster_person(config.chair, config.chair_la)
     director = _roster_person(config.director, config.director_la)
     if ret is not None:
         # A name on the About sheet replaces the roster's person and LA; an LA
         # alone updates the roster person's LA.
-        if ret.chair is not None:
-            chair = ret.chair
-        elif ret.chair_la is not None and chair is not None:
-            chair = chair.model_copy(update={"la": ret.chair_la.text, "source": ret.chair_la.source})
-        if ret.director is not None:
-            director = ret.director
-        elif ret.director_la is not None and director is not None:
-            director = director.model_copy(update={"la": ret.director_la.text, "source": ret.director_la.source})
+        people = {"Chair": chair, "Director link": director}
+        for label, named, la in (("Chair", ret.chair, ret.chair_la), ("Director link", ret.director, ret.director_la)):
+            if named is not None:
+                people[label] = named
+            elif la is not None and people[label] is not None:
+                people[label] = people[label].model_copy(update={"la": la.text, "source": la.source})
+            elif la is not None:
+                aside.add(ret.file, [f"{la.source.sheet}!{la.source.cell}"])
+                report.warning(
+                    "la-without-person", f"{label} LA is given, but no {label} name, here or in region.toml, "
+                    "so it is not used", file=ret.file, sheet=la.source.sheet, cell=la.source.cell,
+                    hint=f"add the {label}'s name",
+                )
+        chair, director = people["Chair"], people["Director link"]
+        if ret.contribution and not config.show_in_section_d:
+            first = ret.contribution[0].source
+            report.warning(
+                "contribution-not-shown", f"{config.name} is not in Section D (show_in_section_d = false in "
+                "region.toml), so its contribution is kept in plan.json but shown in neither document",
+                file=ret.file, sheet=first.sheet, hint="show the network in Section D, or leave the sheet empty",
+            )
     return Network(
         name=config.name,
         structure_label=config.label,
@@ -58,16 +91,7 @@ def _network(config, ret: NetworkReturn | None) -> Network:
     )
 
 
-def _set_aside(report: Report, file: str, refs: list[str]) -> None:
-    """Cells read but not in the plan after all: listed as ignored, not used."""
-    account = report.account(file)
-    for ref in refs:
-        if ref in account.cells_used:
-            account.cells_used.remove(ref)
-        account.ignored.append(ref)
-
-
-def _theme_text(theme, entries, key: str, label: str, report: Report) -> tuple[list[str], Source | None]:
+def _theme_text(theme, entries, key: str, label: str, report: Report, aside: _SetAside):
     """Outcome or lead text: the lead network's, else the first given; others warned."""
     given = [(ret, entry) for ret, entry in entries if getattr(entry, key)]
     if not given:
@@ -76,10 +100,10 @@ def _theme_text(theme, entries, key: str, label: str, report: Report) -> tuple[l
     winner_ret, winner = (lead or given)[0]
     text = getattr(winner, key)
     for ret, entry in given:
-        if entry is winner or loose_key(" ".join(getattr(entry, key))) == loose_key(" ".join(text)):
+        if entry is winner or same_text(" ".join(getattr(entry, key)), " ".join(text)):
             continue
         source = getattr(entry, f"{key}_source")
-        _set_aside(report, ret.file, [f"{source.sheet}!{source.cell}"])
+        aside.add(ret.file, [f"{source.sheet}!{source.cell}"])
         why = "the lead network's" if lead else "the first network's"
         report.warning(
             "conflicting-theme-text",
@@ -91,25 +115,25 @@ def _theme_text(theme, entries, key: str, label: str, report: Report) -> tuple[l
     return text, getattr(winner, f"{key}_source")
 
 
-def _activities(theme, entries, report: Report):
+def _activities(theme, entries, report: Report, aside: _SetAside):
     kept = []
     seen: dict[str, object] = {}
     for _ret, entry in entries:
         for activity in entry.activities:
-            key = loose_key(" ".join(activity.bullets))
+            key = " ".join(" ".join(activity.bullets).split()).casefold()  # as text.same_text compares
             twin = seen.get(key)
             if twin is None:
                 seen[key] = activity
                 kept.append(activity)
                 continue
-            same_marks = twin.rag == activity.rag and twin.ticks == activity.ticks
-            if same_marks:
+            identical = (twin.rag, twin.ticks, twin.commentary) == (activity.rag, activity.ticks, activity.commentary)
+            if identical:
                 message = f"this activity of theme {theme.code} repeats {twin.source}; it is shown once"
-                _set_aside(report, activity.source.file, [f"{activity.source.sheet}!{c}" for c in activity.cells])
+                aside.add(activity.source.file, [f"{activity.source.sheet}!{c}" for c in activity.cells])
             else:
                 message = (
                     f"this activity of theme {theme.code} repeats {twin.source} with a different "
-                    "RAG or ticks; both are shown"
+                    "RAG, ticks or commentary; both are shown"
                 )
                 kept.append(activity)
             report.warning(
@@ -125,13 +149,14 @@ def merge_returns(region: RegionConfig, returns: list[NetworkReturn], report: Re
     returns = sorted(returns, key=lambda r: order[r.network])
     by_network = {r.network: r for r in returns}
 
-    networks = [_network(config, by_network.get(config.name)) for config in region.networks]
+    aside = _SetAside(report)
+    networks = [_network(config, by_network.get(config.name), report, aside) for config in region.networks]
 
     themes = []
     for config in region.themes:
         entries = [(ret, ret.themes[config.code]) for ret in returns if config.code in ret.themes]
-        outcome, outcome_source = _theme_text(config, entries, "outcome", "Outcome", report)
-        lead, lead_source = _theme_text(config, entries, "lead_responsibility", "Lead responsibility", report)
+        outcome, outcome_source = _theme_text(config, entries, "outcome", "Outcome", report, aside)
+        lead, lead_source = _theme_text(config, entries, "lead_responsibility", "Lead responsibility", report, aside)
         themes.append(Theme(
             code=config.code,
             title=config.title,
@@ -140,7 +165,7 @@ def merge_returns(region: RegionConfig, returns: list[NetworkReturn], report: Re
             outcome_source=outcome_source,
             lead_responsibility=lead,
             lead_responsibility_source=lead_source,
-            activities=_activities(config, entries, report),
+            activities=_activities(config, entries, report, aside),
         ))
 
     la_support = []
@@ -161,6 +186,7 @@ def merge_returns(region: RegionConfig, returns: list[NetworkReturn], report: Re
             )
         update.append(section)
 
+    aside.apply()
     used = [
         ReturnUsed(
             file=ret.file,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+import os
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -27,7 +28,7 @@ REGION_TOML = "region.toml"
 PLAN_JSON = "plan.json"
 MERGE_REPORT = "merge-report.md"
 # Files a chair may send that ria-docs cannot read: reported, so a return is not missed.
-OTHER_SPREADSHEETS = (".csv", ".numbers", ".txt")
+OTHER_SPREADSHEETS = (".csv", ".numbers")
 
 
 @dataclass
@@ -49,19 +50,34 @@ class MergeResult:
     written: list[Path] = field(default_factory=list)
 
 
-def find_return_files(inputs: Path) -> list[Path]:
+def find_return_files(inputs: Path, unreadable: list[str] | None = None) -> list[Path]:
     """Every workbook under the inputs folder, in a stable order.
 
-    Excel's "~$" lock files and hidden files and folders are skipped.
+    Excel's "~$" lock files and hidden files and folders are skipped; folders
+    that cannot be read are added to ``unreadable``.
     """
     found = []
-    for path in sorted(inputs.rglob("*"), key=lambda p: p.relative_to(inputs).as_posix().lower()):
-        relative = path.relative_to(inputs)
-        if any(part.startswith(".") for part in relative.parts) or path.name.startswith("~$"):
-            continue
-        if path.is_file() and path.suffix.lower() in RETURN_SUFFIXES + OTHER_SPREADSHEETS:
-            found.append(path)
-    return found
+
+    def skipped(error: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append(file_label(Path(error.filename), inputs))
+
+    for folder, subfolders, files in os.walk(inputs, onerror=skipped, followlinks=False):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in files:
+            path = Path(folder) / name
+            if name.startswith((".", "~$")) or path.suffix.lower() not in RETURN_SUFFIXES + OTHER_SPREADSHEETS:
+                continue
+            if path.is_file():
+                found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(inputs).as_posix().lower())
+
+
+def file_label(path: Path, inputs: Path) -> str:
+    """The path relative to the inputs folder, printable whatever bytes the name holds."""
+    relative = path.relative_to(inputs).as_posix() if path.is_relative_to(inputs) else str(path)
+    relative = relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(c if c.isprintable() else "?" for c in relative)
 
 
 def check_folder(inputs: Path, *, skip_invalid: bool = False) -> CheckResult:
@@ -72,8 +88,13 @@ def check_folder(inputs: Path, *, skip_invalid: bool = False) -> CheckResult:
     region = load_region(inputs / REGION_TOML)
     report = Report()
     valid = []
-    for path in find_return_files(inputs):
-        file = path.relative_to(inputs).as_posix()
+    unreadable: list[str] = []
+    files = find_return_files(inputs, unreadable)
+    for folder in unreadable:
+        report.error("unreadable-folder", "is a folder that cannot be read, so any returns in it are missed",
+                     file=folder, hint="check its permissions, or move the returns out of it")
+    for path in files:
+        file = file_label(path, inputs)
         if path.suffix.lower() in OTHER_SPREADSHEETS:
             report.account(file)  # listed among the returns, left out below for its error
             report.error(
@@ -90,6 +111,7 @@ def check_folder(inputs: Path, *, skip_invalid: bool = False) -> CheckResult:
         count = len(report.errors_in(account.file))
         if count and account.used:
             account.used = False
+            account.cells_used, account.items = [], 0  # none of it reaches the plan
             account.excluded_because = f"{count} error(s)" + ("; left out (--skip-invalid)" if skip_invalid else "")
     result = CheckResult(region, report, [r for r in chosen if not report.errors_in(r.file)])
     # Merge even when nothing will be written: its warnings belong in the report.

@@ -187,10 +187,11 @@ class _ReturnReader:
         seen: set[str] = set()
         for sheet in sheets:
             key = loose_key(sheet.title)
-            if key in LAYOUT_SHEETS and sheet.protected is not False:
-                continue  # the team's Instructions and dropdown lists, as issued
+            if key in LAYOUT_SHEETS and sheet.protected:
+                continue  # the team's Instructions and dropdown lists, as issued (and still protected)
             self.account.cells_read += sum(len(r) for r in sheet.rows.values())
             self._formulas(sheet)
+            self._errors(sheet)
             if key == "about" and key not in seen:
                 seen.add(key)
                 self._read_about(sheet, raw)
@@ -207,6 +208,10 @@ class _ReturnReader:
                 hint = f"{guess} Rename the sheet so its cells are used" if guess else None
                 if key in seen:
                     message, hint = f'a second sheet called "{sheet.title}" is not read', "move its rows into the first one"
+                elif key in LAYOUT_SHEETS:
+                    # Saved in a format that does not keep sheet protection: it may have been typed in.
+                    message = f'the issued "{sheet.title}" sheet is not read'
+                    hint = "nothing to do, unless something was typed there for the regional team"
                 else:
                     message = f'sheet "{sheet.title}" is not one ria-docs reads'
                 if refs:
@@ -232,6 +237,21 @@ class _ReturnReader:
                 file=self.file, sheet=sheet.title, cell=ref,
                 hint="open the file in Excel, save it, and send it again (or type the value instead)",
             )
+
+    def _errors(self, sheet: Sheet) -> None:
+        """Excel error values (#N/A, #DIV/0!) are a formula's failure, not a chair's text."""
+        for row in sorted(sheet.rows):
+            for column, cell in sorted(sheet.rows[row].items()):
+                if cell.error:
+                    self.account.ignored.append(f"{sheet.title}!{cell.coordinate}")
+                    self.report.warning(
+                        "excel-error", f"shows the Excel error {cell.value}, which is not used",
+                        file=self.file, sheet=sheet.title, cell=cell.coordinate,
+                        hint="fix the formula in Excel, or type the value instead",
+                    )
+                    del sheet.rows[row][column]
+            if not sheet.rows[row]:
+                del sheet.rows[row]
 
     def _warn_hidden(self, sheet: Sheet) -> None:
         if sheet.hidden_rows:

@@ -11,12 +11,20 @@ import tomllib
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from .exceptions import RegionError
-from .text import did_you_mean, find_match, normalise_key
+from .text import did_you_mean, find_match, forbidden_characters, loose_key
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+def _word_safe(text: str) -> str:
+    bad = forbidden_characters(text)
+    if bad:
+        raise ValueError(f"contains a character a Word document cannot hold ({', '.join(bad)})")
+    return text
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_word_safe)]
 
 
 class _Strict(BaseModel):
@@ -59,11 +67,11 @@ class RegionConfig(_Strict):
     period: Name
     las: list[Name] = Field(min_length=1)
     update_sections: list[Name] = []
-    networks: list[NetworkConfig] = Field(default=[], alias="network")
+    networks: list[NetworkConfig] = Field(min_length=1, alias="network")
     themes: list[ThemeConfig] = Field(default=[], alias="theme")
     # Extensions: Section A's opening paragraphs, separated by blank lines;
     # the author the documents' properties name.
-    overview: str | None = None
+    overview: Annotated[str, AfterValidator(_word_safe)] | None = None
     author: Name | None = None
 
     @property
@@ -190,6 +198,8 @@ def load_region(path: Path) -> RegionConfig:
         )
     try:
         text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise RegionError(f"{path}: cannot be read ({exc.strerror}).") from None
     except UnicodeDecodeError:
         raise RegionError(f"{path}: is not UTF-8 text; save it as UTF-8 in your editor.") from None
     try:
@@ -203,7 +213,9 @@ def load_region(path: Path) -> RegionConfig:
         problems = []
         for error in exc.errors():
             loc = tuple(error["loc"])
-            message = _PYDANTIC_MESSAGES.get(error["type"], error["msg"])
+            message = _PYDANTIC_MESSAGES.get(error["type"], error["msg"].removeprefix("Value error, "))
+            if loc == ("network",) and error["type"] == "missing":
+                message = "is missing: add at least one [[network]]"
             hint = _unknown_key_hint(loc) if error["type"] == "extra_forbidden" else ""
             problems.append(f"{_where(loc, data, locator)} {message}{hint}")
         raise RegionError(f"{path}: has {len(problems)} problem(s):", problems) from None
@@ -214,10 +226,11 @@ def load_region(path: Path) -> RegionConfig:
 
 
 def _duplicates(values: list[str]) -> list[str]:
+    """Values that match an earlier one the way returns are matched (loose_key)."""
     seen: dict[str, str] = {}
     dupes = []
     for value in values:
-        key = normalise_key(value)
+        key = loose_key(value)
         if key in seen and value not in dupes:
             dupes.append(value)
         seen[key] = value
@@ -235,21 +248,21 @@ def _consistency_problems(region: RegionConfig, data: dict, locator: _Locator) -
     for section in _duplicates(region.update_sections):
         problems.append(f'{at("update_sections")} lists "{section}" twice')
 
-    owner: dict[str, str] = {}
+    owner: dict[str, tuple[int, str]] = {}  # loose key -> (index, name) of the network it belongs to
     for i, network in enumerate(region.networks):
         for spelling in (network.name, *network.aliases):
-            key = normalise_key(spelling)
-            if key in owner and owner[key] != network.name:
-                problems.append(
-                    f'{at("network", i, "name")}: "{spelling}" is already a name or alias '
-                    f'of "{owner[key]}"; each spelling may belong to one network'
-                )
-            elif key in owner:
-                if spelling != network.name:
-                    problems.append(f'{at("network", i, "aliases")}: "{spelling}" repeats the name')
-                else:
+            key = loose_key(spelling)
+            if key in owner and owner[key][0] != i:
+                other = owner[key][1]
+                if other == network.name:
                     problems.append(f'{at("network", i, "name")}: "{spelling}" is listed twice')
-            owner[key] = network.name
+                else:
+                    key_name = "name" if spelling == network.name else "aliases"
+                    problems.append(
+                        f'{at("network", i, key_name)}: "{spelling}" is already a name or alias '
+                        f'of "{other}"; each spelling may belong to one network'
+                    )
+            owner.setdefault(key, (i, network.name))  # an alias that re-spells its own name is harmless
 
     spellings = region.network_spellings()
     for i, theme in enumerate(region.themes):

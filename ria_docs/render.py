@@ -162,6 +162,12 @@ def write_outputs(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the outputs folder ({exc.strerror}).") from None
+    folders = [name for name in files if (out_dir / name).is_dir()]
+    if folders:
+        raise OutputError(
+            f"{out_dir / folders[0]}: is a folder, where ria-docs writes a file of that name. "
+            "Rename or move the folder and run the command again. Nothing was changed."
+        )
     tag = f"{os.getpid()}.tmp"
     staged: list[tuple[Path, Path]] = []  # (temporary, final)
     moved_aside: list[tuple[Path, Path]] = []  # (final, backup)

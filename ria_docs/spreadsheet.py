@@ -10,9 +10,11 @@ Either way the reader gets the same :class:`Sheet` and :class:`Cell` objects.
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from .exceptions import UnreadableFile
+from .text import clean_text
 
 MAX_FILE_BYTES = 25 * 1024 * 1024  # a return is normally well under 1 MB
 MAX_INFLATED_BYTES = 250 * 1024 * 1024
@@ -37,6 +40,7 @@ class Cell:
     column: int
     value: object
     number_format: str = "General"
+    error: bool = False  # an Excel error value such as #N/A, not text a chair typed
 
     @property
     def column_letter(self) -> str:
@@ -62,7 +66,8 @@ def _size(size: int) -> str:
 
 
 def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    """Nothing a person could see: no value, spaces, or only characters the cleaner drops."""
+    return value is None or (isinstance(value, str) and not clean_text(value).text)
 
 
 def _precheck(path: Path) -> str:
@@ -118,7 +123,10 @@ def _precheck(path: Path) -> str:
                 return "xlsb"
             if "xl/workbook.xml" in names:
                 return "xlsx"
-    except zipfile.BadZipFile:
+    except UnreadableFile:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError):
+        # A cut-short file, flipped bytes, an encrypted or unusual zip: all "damaged" to a chair.
         raise UnreadableFile(
             "damaged-file", "is damaged: it is not a complete Excel file (perhaps cut short when sent)",
             "ask for it to be sent again",
@@ -127,6 +135,43 @@ def _precheck(path: Path) -> str:
         "not-a-workbook", "is a zip file but not an Excel workbook (a Word document or archive?)",
         "check it is the right file",
     )
+
+
+def _formulas_without_values(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Sheet name -> (cell, formula) of formulas whose result was never saved.
+
+    Read from the sheets' XML: Excel stores a result beside every formula
+    (<f>..</f><v>..</v>); files written by scripts often do not.
+    """
+    from lxml import etree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    found: dict[str, list[tuple[str, str]]] = {}
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
+        if not any(_FORMULA.search(package.read(n)) for n in names if n.startswith("xl/worksheets/")):
+            return found
+        targets = {
+            r.get("Id"): r.get("Target")
+            for r in etree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+        }
+        for sheet in etree.fromstring(package.read("xl/workbook.xml")).iter(f"{main}sheet"):
+            target = targets.get(sheet.get(f"{rel}id"), "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            if part not in names:
+                continue
+            data = package.read(part)
+            if not _FORMULA.search(data):
+                continue
+            for _, cell in etree.iterparse(io.BytesIO(data), tag=f"{main}c", resolve_entities=False):
+                formula, value = cell.find(f"{main}f"), cell.find(f"{main}v")
+                # An empty result is only real for a text formula (t="str").
+                if formula is not None and (value is None or (not value.text and cell.get("t") != "str")):
+                    shown = f"={formula.text}" if formula.text else "a shared formula"
+                    found.setdefault(sheet.get("name"), []).append((cell.get("r"), shown))
+                cell.clear()
+    return found
 
 
 def _openpyxl_sheets(path: Path) -> list[Sheet]:
@@ -138,11 +183,7 @@ def _openpyxl_sheets(path: Path) -> list[Sheet]:
         warnings.simplefilter("ignore")
         try:
             workbook = openpyxl.load_workbook(path, data_only=True, rich_text=False)
-            with zipfile.ZipFile(path) as package:
-                has_formulas = any(  # <f> is a formula; <formula1> (dropdowns) is not
-                    _FORMULA.search(package.read(n)) for n in package.namelist() if n.startswith("xl/worksheets/")
-                )
-            formulas = openpyxl.load_workbook(path, data_only=False) if has_formulas else None
+            formulas = _formulas_without_values(path)
         except UnreadableFile:
             raise
         except Exception as exc:  # openpyxl raises many types for malformed parts
@@ -162,25 +203,20 @@ def _openpyxl_sheets(path: Path) -> list[Sheet]:
     sheets = []
     try:
         for ws in workbook.worksheets:
-            sheet = Sheet(ws.title, hidden=ws.sheet_state != "visible", protected=bool(ws.protection.sheet))
+            sheet = Sheet(ws.title, hidden=ws.sheet_state != "visible", protected=bool(ws.protection.sheet),
+                          formulas_without_values=formulas.get(ws.title, []))
             rows: dict[int, dict[int, Cell]] = defaultdict(dict)
             # openpyxl's cell store, not the sheet's dimensions: one formatted
             # cell at row 1,048,576 would otherwise mean a million empty rows.
             for (row, column), cell in ws._cells.items():
                 if not _is_empty(cell.value):
-                    rows[row][column] = Cell(row, column, cell.value, cell.number_format or "General")
-            if formulas is not None:
-                for (row, column), cell in formulas[ws.title]._cells.items():
-                    saved = ws._cells.get((row, column))
-                    if isinstance(cell.value, str) and cell.value.startswith("=") and (saved is None or saved.value is None):
-                        sheet.formulas_without_values.append((cell.coordinate, cell.value))
+                    rows[row][column] = Cell(row, column, cell.value, cell.number_format or "General",
+                                             error=cell.data_type == "e")
             sheet.rows = dict(rows)
             sheet.hidden_rows = [r for r in sorted(rows) if ws.row_dimensions[r].hidden]
             sheets.append(sheet)
     finally:
         workbook.close()
-        if formulas is not None:
-            formulas.close()
     return sheets
 
 

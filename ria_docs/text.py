@@ -23,6 +23,8 @@ _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029\x85]")
 # Characters XML 1.0 forbids (tab and newline are handled before this), plus
 # the non-characters U+FFFE/U+FFFF that openpyxl lets through but cannot save.
 _FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Invisible characters that would make an empty-looking bullet.
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ def clean_text(value: str) -> CleanText:
     """Make one cell's text safe for XML and split it into clean lines."""
     text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ").replace("\xa0", " ")
+    text = _ZERO_WIDTH.sub("", text)
     removed = tuple(sorted({_describe(c) for c in _FORBIDDEN.findall(text)}))
     if removed:
         text = _FORBIDDEN.sub("", text)
@@ -63,10 +66,21 @@ def normalise_key(text: str) -> str:
 
 
 def loose_key(text: str) -> str:
-    """Key for matching names chairs type: case, spacing, punctuation, & vs and."""
-    text = text.lower().replace("&", " and ")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
+    """Key for matching names chairs type: case, spacing, punctuation, apostrophes,
+    & vs and. Letters of any script count ("Участие" stays itself)."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
+    text = re.sub(r"['’`]", "", text)
+    text = re.sub(r"[\W_]+", " ", text)
     return " ".join(text.split())
+
+
+def same_text(first: str, second: str) -> bool:
+    """Texts that differ only in case and spacing: the same outcome or activity.
+
+    Stricter than :func:`loose_key`, which is for names: "< 10%" and "> 10%"
+    are different activities.
+    """
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
 
 
 # Abbreviations English councils use for themselves, which no edit-distance
@@ -135,8 +149,15 @@ def did_you_mean(value: str, candidates: dict[str, str] | list[str]) -> str | No
 def join_names(names: list[str], limit: int = 12, word: str = "or") -> str:
     """``"A", "B" or "C"`` for messages; past ``limit``, ``"A", "B" and 7 more``."""
     quoted = [f'"{n}"' for n in names]
+    if not quoted:
+        return "(none)"
     if len(quoted) > limit:
         return ", ".join(quoted[:limit]) + f" and {len(quoted) - limit} more"
     if len(quoted) == 1:
         return quoted[0]
     return ", ".join(quoted[:-1]) + f" {word} " + quoted[-1]
+
+
+def forbidden_characters(text: str) -> list[str]:
+    """Characters in ``text`` that a Word document cannot hold, described."""
+    return sorted({_describe(c) for c in _FORBIDDEN.findall(text)})

@@ -15,7 +15,7 @@ from .model import Activity, Person, Rag, Source, Text, Ticks
 from .reader import SHEETS, CellText, RawReturn
 from .region import RegionConfig
 from .report import Report
-from .text import loose_key, did_you_mean, find_match, join_names
+from .text import did_you_mean, find_match, join_names, loose_key, same_text
 
 RAG_WORDS = {
     "r": Rag.RED, "red": Rag.RED,
@@ -227,6 +227,16 @@ class _Validator:
         return result
 
     def date(self, cell: CellText, sheet: str) -> dt.date | None:
+        when = self._parse_date(cell)
+        period = _month_year(self.region.period)
+        if when is not None and period is not None and abs(when.year - period[0]) > 1:
+            self.warning(
+                "unlikely-date", f"Date submitted {when:%d/%m/%Y} is far from this round ({self.region.period})",
+                sheet, cell.ref, hint="check the year: it decides which of two returns from one network is newer",
+            )
+        return when
+
+    def _parse_date(self, cell: CellText) -> dt.date | None:
         if isinstance(cell.value, dt.datetime):
             return cell.value.date()
         if isinstance(cell.value, dt.date):
@@ -238,7 +248,7 @@ class _Validator:
             except ValueError:
                 continue
         self.error(
-            "bad-date", f'"{text}" is not a date', sheet, cell.ref,
+            "bad-date", f'"{text}" is not a date', self.raw.about_title, cell.ref,
             hint=f"type the date the return was sent, like {dt.date(2019, 12, 2):%d/%m/%Y}",
         )
         return None
@@ -257,6 +267,10 @@ class _Validator:
     # -- Work programme ------------------------------------------------------
     def theme_code(self, cell: CellText, sheet: str) -> str | None:
         text = re.sub(r"^\s*theme\s+", "", cell.text.one_line, flags=re.I)  # "Theme C" is C
+        by_title = {t.title: t.code for t in self.region.themes} | {t.label: t.code for t in self.region.themes}
+        exact = find_match(text, by_title)  # first, so a title like "E-safety" is not read as theme E
+        if exact:
+            return exact
         codes = {t.code.lower(): t.code for t in self.region.themes}
         match = THEME_LABEL.match(text)
         if match and match.group(1).lower() in codes:
@@ -269,10 +283,10 @@ class _Validator:
                     sheet, cell.ref, hint=f"the row is filed under {code}: {expected}",
                 )
             return code
-        by_title = {t.title: t.code for t in self.region.themes} | {t.label: t.code for t in self.region.themes}
-        code = find_match(text, by_title)
-        if code:
-            return code
+        if not self.region.themes:
+            self.error("unknown-theme", f'"{text}" cannot be filed: region.toml has no themes this round',
+                       sheet, cell.ref, hint="leave the Work programme sheet empty, or add [[theme]] entries")
+            return None
         self.error(
             "unknown-theme", f'"{text}" is not a theme of the {self.region.plan_year} plan', sheet, cell.ref,
             hint=did_you_mean(text, {t.label: t.label for t in self.region.themes})
@@ -315,7 +329,7 @@ class _Validator:
 
         for code, row in self.carried_down(sheet, "theme", resolve, "the theme code (like A)"):
             if code is None:
-                self.activity(row, None, result.network, sheet.title, headers)  # checked, not kept
+                self.activity(row, None, result.network, sheet, headers)  # checked, not kept
                 continue
             entry = result.themes.setdefault(code, ThemeEntry(code))
             if "theme" in row:
@@ -329,7 +343,7 @@ class _Validator:
                     setattr(entry, key, cell.text.lines)
                     setattr(entry, f"{key}_source", self.source(sheet.title, cell))
                     self.use(sheet.title, cell)
-                elif loose_key(" ".join(current)) == loose_key(cell.text.text):
+                elif same_text(" ".join(current), " ".join(cell.text.lines)):
                     self.use(sheet.title, cell)  # the same text again: nothing lost
                 else:
                     first = getattr(entry, f"{key}_source")
@@ -339,17 +353,19 @@ class _Validator:
                         f"theme {code} already has a different {headers[key]} in {first.cell}; this one is ignored",
                         sheet.title, cell.ref, hint=f"give a theme's {headers[key]} once, on its first row",
                     )
-            self.activity(row, entry, result.network, sheet.title, headers)
+            self.activity(row, entry, result.network, sheet, headers)
 
-    def activity(self, row: dict[str, CellText], entry: ThemeEntry | None, network: str | None, sheet: str,
+    def activity(self, row: dict[str, CellText], entry: ThemeEntry | None, network: str | None, data,
                  headers) -> None:
+        sheet = data.title
         marks = {k: v for k, v in row.items() if k in ("rag", "commentary", *TICK_COLUMNS)}
         if "activity" not in row:
             if marks:
                 first = min(marks.values(), key=lambda c: c.ref)
                 self.error(
                     "missing-activity", "this row has a RAG, tick or commentary but no Activity",
-                    sheet, first.ref, hint=f"write the activity in C{first.row} or clear the row",
+                    sheet, first.ref,
+                    hint=f"write the activity in {data.columns['activity']}{first.row} or clear the row",
                 )
             return
         ok, rag = (True, None)
@@ -488,7 +504,7 @@ def select_returns(returns: list[NetworkReturn], report: Report) -> list[Network
                 if loser is winner:
                     continue
                 account = report.account(loser.file)
-                account.used = False
+                account.used, account.cells_used, account.items = False, [], 0
                 account.excluded_because = f"superseded by {winner.file}"
                 report.warning(
                     "superseded-return",

@@ -65,7 +65,7 @@ def test_identical_activities_merge_once_and_different_marks_stay_twice(add_retu
         "commissioning.xlsx, Work programme!C2: warning: this activity of theme A repeats safeguarding.xlsx, "
         "Work programme!C2; it is shown once (delete one of the two rows)",
         "commissioning.xlsx, Work programme!C3: warning: this activity of theme A repeats safeguarding.xlsx, "
-        "Work programme!C3 with a different RAG or ticks; both are shown (delete one of the two rows)",
+        "Work programme!C3 with a different RAG, ticks or commentary; both are shown (delete one of the two rows)",
     ]
 
 

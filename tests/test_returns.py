@@ -166,15 +166,18 @@ def test_file_names_are_safe_everywhere(network, expected):
 def test_hostile_network_names_stay_inside_the_folder(tmp_path):
     cycle = tmp_path / "cycle"
     cycle.mkdir()
+    long = "Regional Network for the Improvement of Outcomes for Children and Young People in Care"
     (cycle / "region.toml").write_text(
         'region = "R"\nplan_year = "1"\nperiod = "June 2024"\nlas = ["A"]\n'
-        '[[network]]\nname = "../x"\n[[network]]\nname = "A/B: C?"\n[[network]]\nname = "A|B: C?"\n',
+        '[[network]]\nname = "../x"\n[[network]]\nname = "A/B: C?"\n'
+        f'[[network]]\nname = "{long} (North)"\n[[network]]\nname = "{long} (South)"\n',
         encoding="utf-8",
     )
     out = tmp_path / "out"
     written = issue_returns(cycle, out).written
+    cut = long[:80]  # file names stop at 80 characters, so these two would collide
     assert [p.name for p in written] == [
-        "x - June 2024.xlsx", "A-B- C - June 2024.xlsx", "A-B- C - June 2024 (2).xlsx"]
+        "x - June 2024.xlsx", "A-B- C - June 2024.xlsx", f"{cut} - June 2024.xlsx", f"{cut} - June 2024 (2).xlsx"]
     assert all(p.parent == out and p.exists() for p in written)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cycle", "out"]
 
