@@ -68,10 +68,14 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     returns: list[ReturnAccount] = field(default_factory=list)
     missing_networks: list[str] = field(default_factory=list)
+    # Indexes, so that per-return questions do not scan every problem or account.
+    _by_file: dict[str | None, list[Problem]] = field(default_factory=dict, repr=False)
+    _accounts: dict[str, ReturnAccount] = field(default_factory=dict, repr=False)
 
     def add(self, severity: Severity, kind: str, message: str, **where) -> Problem:
         problem = Problem(severity, kind, message, **where)
         self.problems.append(problem)
+        self._by_file.setdefault(problem.file, []).append(problem)
         return problem
 
     def error(self, kind: str, message: str, **where) -> Problem:
@@ -102,14 +106,16 @@ class Report:
         return sum(len(account.ignored) for account in self.returns)
 
     def errors_in(self, file: str) -> list[Problem]:
-        return [p for p in self.errors if p.file == file]
+        return [p for p in self._by_file.get(file, []) if p.severity is Severity.ERROR]
+
+    def warnings_in(self, file: str) -> list[Problem]:
+        return [p for p in self._by_file.get(file, []) if p.severity is Severity.WARNING]
 
     def account(self, file: str) -> ReturnAccount:
-        for account in self.returns:
-            if account.file == file:
-                return account
-        account = ReturnAccount(file=file)
-        self.returns.append(account)
+        account = self._accounts.get(file)
+        if account is None:
+            account = self._accounts[file] = ReturnAccount(file=file)
+            self.returns.append(account)
         return account
 
 
@@ -129,8 +135,7 @@ def summary_line(report: Report) -> str:
 
 def return_status(report: Report, account: ReturnAccount) -> str:
     """"ok", "1 warning", "2 errors, 1 warning", or why it is not used."""
-    errors = sum(p.file == account.file for p in report.errors)
-    warnings = sum(p.file == account.file for p in report.warnings)
+    errors, warnings = len(report.errors_in(account.file)), len(report.warnings_in(account.file))
     counts = [_plural(n, w) for n, w in ((errors, "error"), (warnings, "warning")) if n]
     status = ", ".join(counts) or "ok"
     if not account.used and not errors and account.excluded_because:

@@ -3,8 +3,10 @@
 Checks come before any parsing: the file's size, what its zip would inflate
 to, XML entity declarations (XML bombs, external entities), encryption. The
 format is told from the content, not the name, so a .xls renamed .xlsx still
-reads. Excel workbooks (.xlsx, .xlsm) are read with openpyxl, which keeps
-hidden rows and sheet protection; .xls, .ods and .xlsb with python-calamine.
+reads. Values come from python-calamine (fast, for every format); for Excel
+workbooks (.xlsx, .xlsm) one streaming pass over each sheet's XML adds what
+calamine does not report: hidden rows, sheet protection, error cells,
+percentage formats and formulas without a saved result.
 Either way the reader gets the same :class:`Sheet` and :class:`Cell` objects.
 """
 
@@ -12,10 +14,8 @@ from __future__ import annotations
 
 import io
 import re
-import warnings
 import zipfile
 import zlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,9 @@ MAX_RATIO = 200  # deflate rarely beats 100:1 on real spreadsheet XML
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .xls, and any encrypted Office file
 _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _FORMULA = re.compile(rb"<f[ >/]")
+_PROTECTION = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*>")
+_SHEET_ON = re.compile(rb'\ssheet="(?:1|true)"')
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\shidden="(?:1|true)")[^>]*\sr="(\d+)"')
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,9 @@ def _size(size: int) -> str:
 
 def _is_empty(value) -> bool:
     """Nothing a person could see: no value, spaces, or only characters the cleaner drops."""
-    return value is None or (isinstance(value, str) and not clean_text(value).text)
+    if isinstance(value, str):
+        return not value.strip() or not clean_text(value).text
+    return value is None
 
 
 def _precheck(path: Path) -> str:
@@ -137,94 +142,144 @@ def _precheck(path: Path) -> str:
     )
 
 
-def _formulas_without_values(path: Path) -> dict[str, list[tuple[str, str]]]:
-    """Sheet name -> (cell, formula) of formulas whose result was never saved.
+@dataclass
+class _SheetDetails:
+    """What calamine does not report, read from a worksheet's XML."""
 
-    Read from the sheets' XML: Excel stores a result beside every formula
-    (<f>..</f><v>..</v>); files written by scripts often do not.
+    hidden_rows: list[int] = field(default_factory=list)
+    protected: bool = False
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> "#N/A"
+    percent: set[tuple[int, int]] = field(default_factory=set)  # numbers shown as percentages
+    formulas_without_values: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _position(ref: str | None) -> tuple[int, int] | None:
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    if not ref:
+        return None
+    letters, row = coordinate_from_string(ref)
+    return row, column_index_from_string(letters)
+
+
+def _percent_styles(package: zipfile.ZipFile, main: str) -> set[int]:
+    """Indexes of cell formats whose number format shows a percentage."""
+    from defusedxml.ElementTree import fromstring
+
+    if "xl/styles.xml" not in package.namelist():
+        return set()
+    styles = fromstring(package.read("xl/styles.xml"))
+    percent_formats = {9, 10}  # Excel's built-in 0% and 0.00%
+    for number_format in styles.iter(f"{main}numFmt"):
+        if "%" in (number_format.get("formatCode") or ""):
+            percent_formats.add(int(number_format.get("numFmtId")))
+    cell_formats = styles.find(f"{main}cellXfs")
+    if cell_formats is None:
+        return set()
+    return {i for i, xf in enumerate(cell_formats) if int(xf.get("numFmtId", 0)) in percent_formats}
+
+
+def _xlsx_details(path: Path) -> dict[str, _SheetDetails]:
+    """Sheet name -> hidden rows, protection, error cells, percentage cells and
+    formulas whose result was never saved (Excel stores a result beside every
+    formula, <f>..</f><v>..</v>; files written by scripts often do not).
+
+    Small parts are parsed with defusedxml; sheets are streamed with lxml set
+    never to load a DTD or resolve an entity (the pre-check has refused any).
     """
+    from defusedxml.ElementTree import fromstring
     from lxml import etree
 
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    found: dict[str, list[tuple[str, str]]] = {}
+    details: dict[str, _SheetDetails] = {}
     with zipfile.ZipFile(path) as package:
-        names = package.namelist()
-        if not any(_FORMULA.search(package.read(n)) for n in names if n.startswith("xl/worksheets/")):
-            return found
-        targets = {
-            r.get("Id"): r.get("Target")
-            for r in etree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
-        }
-        for sheet in etree.fromstring(package.read("xl/workbook.xml")).iter(f"{main}sheet"):
+        names = set(package.namelist())
+        targets = {r.get("Id"): r.get("Target") for r in fromstring(package.read("xl/_rels/workbook.xml.rels"))}
+        percent_styles = _percent_styles(package, main)
+        for sheet in fromstring(package.read("xl/workbook.xml")).iter(f"{main}sheet"):
             target = targets.get(sheet.get(f"{rel}id"), "")
             part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             if part not in names:
                 continue
+            found = details[sheet.get("name")] = _SheetDetails()
             data = package.read(part)
-            if not _FORMULA.search(data):
-                continue
-            for _, cell in etree.iterparse(io.BytesIO(data), tag=f"{main}c", resolve_entities=False):
-                formula, value = cell.find(f"{main}f"), cell.find(f"{main}v")
-                # An empty result is only real for a text formula (t="str").
-                if formula is not None and (value is None or (not value.text and cell.get("t") != "str")):
+            protection = _PROTECTION.search(data)
+            found.protected = bool(protection and _SHEET_ON.search(protection.group(0)))
+            found.hidden_rows = [int(m.group(1)) for m in _HIDDEN_ROW.finditer(data)]
+            if not (_FORMULA.search(data) or b't="e"' in data or percent_styles):
+                continue  # nothing else to find: no need to visit every cell
+            events = etree.iterparse(
+                io.BytesIO(data), events=("end",), tag=f"{main}c",
+                resolve_entities=False, load_dtd=False, no_network=True,
+            )
+            for _, element in events:
+                kind, formula, value = element.get("t"), element.find(f"{main}f"), element.find(f"{main}v")
+                if kind == "e":
+                    position = _position(element.get("r"))
+                    if position and value is not None and value.text:
+                        found.errors[position] = value.text
+                elif formula is not None and (value is None or (not value.text and kind != "str")):
+                    # An empty result is only real for a text formula (t="str").
                     shown = f"={formula.text}" if formula.text else "a shared formula"
-                    found.setdefault(sheet.get("name"), []).append((cell.get("r"), shown))
-                cell.clear()
-    return found
+                    found.formulas_without_values.append((element.get("r"), shown))
+                elif kind in (None, "n") and value is not None and int(element.get("s", 0)) in percent_styles:
+                    position = _position(element.get("r"))
+                    if position:
+                        found.percent.add(position)
+                element.clear()  # keep memory flat on long sheets
+    return details
 
 
-def _openpyxl_sheets(path: Path) -> list[Sheet]:
-    import openpyxl
+def _open_calamine(path: Path):
+    """calamine reads from a file object: its paths must be valid UTF-8, file names need not be."""
+    from python_calamine import CalamineWorkbook
 
-    with warnings.catch_warnings():
-        # Chairs' workbooks carry data validation and extensions openpyxl
-        # warns about; they do not affect the values.
-        warnings.simplefilter("ignore")
-        try:
-            workbook = openpyxl.load_workbook(path, data_only=True, rich_text=False)
-            formulas = _formulas_without_values(path)
-        except UnreadableFile:
-            raise
-        except Exception as exc:  # openpyxl raises many types for malformed parts
-            causes, cause = [], exc
-            while cause is not None:  # openpyxl wraps the parser's error in a ValueError
-                causes.append(cause)
-                cause = cause.__cause__
-            if any(type(c).__module__.startswith("defusedxml") for c in causes):
-                raise UnreadableFile(
-                    "xml-entities", "contains XML that ria-docs refuses to read (entity declarations)",
-                    "open it in Excel and save it as a new .xlsx",
-                ) from None
-            raise UnreadableFile(
-                "damaged-file", f"could not be read as an Excel workbook ({type(exc).__name__})",
-                "open it in Excel and save it again as an Excel Workbook (.xlsx)",
-            ) from None
-    sheets = []
+    with path.open("rb") as handle:
+        return CalamineWorkbook.from_filelike(io.BytesIO(handle.read()))
+
+
+def _xlsx_sheets(path: Path) -> list[Sheet]:
+    """Excel workbooks: values from calamine (fast), details from the sheets' XML."""
     try:
-        for ws in workbook.worksheets:
-            sheet = Sheet(ws.title, hidden=ws.sheet_state != "visible", protected=bool(ws.protection.sheet),
-                          formulas_without_values=formulas.get(ws.title, []))
-            rows: dict[int, dict[int, Cell]] = defaultdict(dict)
-            # openpyxl's cell store, not the sheet's dimensions: one formatted
-            # cell at row 1,048,576 would otherwise mean a million empty rows.
-            for (row, column), cell in ws._cells.items():
-                if not _is_empty(cell.value):
-                    rows[row][column] = Cell(row, column, cell.value, cell.number_format or "General",
-                                             error=cell.data_type == "e")
-            sheet.rows = dict(rows)
-            sheet.hidden_rows = [r for r in sorted(rows) if ws.row_dimensions[r].hidden]
-            sheets.append(sheet)
-    finally:
-        workbook.close()
-    return sheets
+        details = _xlsx_details(path)
+        workbook = _open_calamine(path)
+        visible = {m.name: str(m.visible).lower().endswith("visible") for m in workbook.sheets_metadata}
+        sheets = []
+        for name in workbook.sheet_names:
+            found = details.get(name, _SheetDetails())
+            rows: dict[int, dict[int, Cell]] = {}
+            for row_number, row in enumerate(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False), 1):
+                cells = {}
+                for column, value in enumerate(row, 1):
+                    if not _is_empty(value):
+                        number_format = "0%" if (row_number, column) in found.percent else "General"
+                        cells[column] = Cell(row_number, column, value, number_format)
+                if cells:
+                    rows[row_number] = cells
+            for (row_number, column), error in found.errors.items():  # calamine reads these as blanks
+                rows.setdefault(row_number, {})[column] = Cell(row_number, column, error, error=True)
+            hidden_rows = sorted(r for r in found.hidden_rows if r in rows)
+            sheets.append(Sheet(name, rows, hidden_rows, hidden=not visible.get(name, True), protected=found.protected,
+                                formulas_without_values=found.formulas_without_values))
+        return sheets
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # a part missing or malformed, whichever library noticed
+        if type(exc).__module__.startswith("defusedxml"):
+            raise UnreadableFile(
+                "xml-entities", "contains XML that ria-docs refuses to read (entity declarations)",
+                "open it in Excel and save it as a new .xlsx",
+            ) from None
+        raise UnreadableFile(
+            "damaged-file", f"could not be read as an Excel workbook ({type(exc).__name__})",
+            "open it in Excel and save it again as an Excel Workbook (.xlsx)",
+        ) from None
 
 
 def _calamine_sheets(path: Path) -> list[Sheet]:
-    from python_calamine import CalamineWorkbook
-
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = _open_calamine(path)
         visible = {m.name: str(m.visible).lower().endswith("visible") for m in workbook.sheets_metadata}
         sheets = []
         for name in workbook.sheet_names:
@@ -253,6 +308,6 @@ def read_sheets(path: Path) -> tuple[str, list[Sheet]]:
     """(format, sheets) of a spreadsheet file; UnreadableFile says why not."""
     try:
         kind = _precheck(path)
-        return kind, (_openpyxl_sheets(path) if kind == "xlsx" else _calamine_sheets(path))
+        return kind, (_xlsx_sheets(path) if kind == "xlsx" else _calamine_sheets(path))
     except OSError as exc:
         raise UnreadableFile("unreadable-file", f"cannot be opened ({exc.strerror})", "check the file is not open elsewhere") from None

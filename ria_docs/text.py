@@ -8,6 +8,7 @@ makes docxtpl drop text from the document without any error.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -47,8 +48,17 @@ def _describe(char: str) -> str:
     return f"{code} {name}" if name else code
 
 
+# Anything that needs more than splitting into lines: most cells have none of it.
+_SPECIAL = re.compile("[\r\x0b\x0c\u2028\u2029\x85\t\xa0\u200b\u200c\u200d\u2060\ufeff"
+                      "\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+
+
+@functools.lru_cache(maxsize=8192)  # headers, "Yes", RAG words and LA names recur in every return
 def clean_text(value: str) -> CleanText:
     """Make one cell's text safe for XML and split it into clean lines."""
+    if not _SPECIAL.search(value):
+        lines = [line.strip() for line in value.split("\n")]
+        return CleanText("\n".join(line for line in lines if line))
     text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ").replace("\xa0", " ")
     text = _ZERO_WIDTH.sub("", text)
@@ -65,6 +75,7 @@ def normalise_key(text: str) -> str:
     return text.rstrip("*: ").strip()
 
 
+@functools.lru_cache(maxsize=65536)
 def loose_key(text: str) -> str:
     """Key for matching names chairs type: case, spacing, punctuation, apostrophes,
     & vs and. Letters of any script count ("Участие" stays itself)."""
@@ -108,17 +119,23 @@ COUNTY_ABBREVIATIONS = {
 }
 
 
+@functools.lru_cache(maxsize=256)
+def _index(candidates: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for spelling, canonical in candidates:
+        index.setdefault(loose_key(spelling), canonical)  # the first spelling wins, as listed
+    return index
+
+
 def find_match(value: str, candidates: dict[str, str]) -> str | None:
     """The canonical name ``value`` means, or None.
 
     ``candidates`` maps every accepted spelling (names and aliases) to its
     canonical name.  Matching ignores case, spacing, punctuation and "&"/"and".
+    The index of loose keys is built once per set of candidates: a region's
+    540 networks are looked up once per return, not compared one by one.
     """
-    wanted = loose_key(value)
-    for spelling, canonical in candidates.items():
-        if loose_key(spelling) == wanted:
-            return canonical
-    return None
+    return _index(tuple(candidates.items())).get(loose_key(value))
 
 
 def suggest(value: str, candidates: dict[str, str] | list[str]) -> str | None:

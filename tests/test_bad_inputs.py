@@ -175,18 +175,31 @@ def test_xml_entity_declarations_are_refused_before_parsing(cycle):
     ]
 
 
-def test_behind_the_pre_check_sheets_are_parsed_with_defusedxml(cycle, monkeypatch):
-    """openpyxl reads worksheets through defusedxml (a dependency), which refuses entities too."""
-    import openpyxl.xml.functions
-
-    assert openpyxl.xml.functions.iterparse.__module__.startswith("defusedxml")
+def test_behind_the_pre_check_small_parts_go_through_defusedxml(cycle, monkeypatch):
+    """With the pre-check switched off, defusedxml still refuses the declaration."""
     path = cycle / "bomb.xlsx"
-    _bombed(FORMATS / "return.xlsx", path, "xl/worksheets/sheet2.xml")
+    _bombed(FORMATS / "return.xlsx", path, "xl/workbook.xml")
     monkeypatch.setattr(spreadsheet, "_ENTITY", __import__("re").compile(rb"(?!)"))  # switch the pre-check off
     assert problems_of(path) == [
         "bomb.xlsx: error: contains XML that ria-docs refuses to read (entity declarations) "
         "(open it in Excel and save it as a new .xlsx)"
     ]
+
+
+def test_behind_the_pre_check_sheets_never_expand_entities(cycle, monkeypatch):
+    """Sheets are streamed with entities left unresolved, so a bomb cannot go off."""
+    path = cycle / "bomb.xlsx"
+    with zipfile.ZipFile(FORMATS / "return.xlsx") as package:
+        [part] = [n for n in package.namelist() if b"Sufficiency strategy" in package.read(n)]
+        xml = package.read(part)
+    doctype = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    xml = doctype + xml.replace(b"Sufficiency strategy", b"&b;&b;&b;")
+    _with_part(FORMATS / "return.xlsx", path, part, xml)
+    monkeypatch.setattr(spreadsheet, "_ENTITY", __import__("re").compile(rb"(?!)"))
+    report = Report()
+    raw = read_return(path, "bomb.xlsx", report)
+    texts = [] if raw is None else [c.text.text for row in raw.sheets.get("la support").rows for c in row.values()]
+    assert not any("aaaaaaaaaa" in text for text in texts)
 
 
 def test_a_zip_that_inflates_past_the_limit_is_refused_unread(cycle, monkeypatch):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import messages
 from ria_docs.reader import read_return
 from ria_docs.report import Report
@@ -195,3 +197,11 @@ def test_a_renamed_sheet_says_its_cells_are_not_used_and_how_to_use_them(write_s
         "are used)"
     ]
     assert report.ignored_count == 4
+
+
+@pytest.mark.parametrize("row", [
+    b'<row r="4" spans="1:2" hidden="1">', b'<row hidden="true" r="4">', b'<x:row ht="12" hidden="1" r="4" >'])
+def test_hidden_rows_are_found_whatever_the_attribute_order(row):
+    from ria_docs.spreadsheet import _HIDDEN_ROW
+
+    assert [int(m.group(1)) for m in _HIDDEN_ROW.finditer(b"<sheetData>" + row + b"</row><row r=\"5\"></row>")] == [4]

@@ -224,3 +224,36 @@ def test_a_template_using_an_unknown_value_names_it(tmp_path, example_outputs):
 
     with pytest.raises(TemplateError, match="uses a value ria-docs does not provide: 'regoin' is undefined"):
         render_documents(load_plan(example_outputs / "plan.json"), bad)
+
+
+def test_column_loops_still_get_their_grid_fixed(tmp_path):
+    """{%tc %} loops can leave rows with more cells than the table grid; docxtpl's fix still runs then."""
+    from ria_docs.render import render_docx
+
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ["{%tc for c in cols %}", "{{ c }}", "{%tc endfor %}"]):
+        cell.text = text
+    document.save(tmp_path / "columns.docx")
+    data = render_docx(tmp_path / "columns.docx", {"cols": ["a", "b", "c", "d", "e"]}, title="t", subject="s", author="a")
+    (tmp_path / "out.docx").write_bytes(data)
+    [table] = [t for t in __import__("docx_helpers").tables(tmp_path / "out.docx")]
+    grid = table.findall("w:tblGrid/w:gridCol", NS)
+    assert [cell_text(c) for c in cells(rows(table)[0])] == ["a", "b", "c", "d", "e"]
+    assert len(grid) == 5
+
+
+def test_verification_refuses_a_document_whose_xml_is_broken(example_outputs):
+    from ria_docs.render import verify_docx
+
+    data = (example_outputs / "ria-plan.docx").read_bytes()
+    verify_docx(data, "ria-plan.docx")  # the real one passes
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as package:
+        parts = {n: package.read(n) for n in package.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b"</w:body>", b"<w:p></w:body>")
+    broken = __import__("io").BytesIO()
+    with zipfile.ZipFile(broken, "w") as package:
+        for name, part in parts.items():
+            package.writestr(name, part)
+    with pytest.raises(TemplateError, match=r"ria-plan.docx: the rendered document does not open cleanly \(mismatched tag"):
+        verify_docx(broken.getvalue(), "ria-plan.docx")

@@ -1,0 +1,229 @@
+"""Benchmark the merge against its floor, for growing numbers of returns.
+
+    python bench/run.py                 # N = 20, 60, 180, 540; 3 runs each; medians
+    python bench/run.py --sizes 20 60 --runs 5
+
+For each N it generates a synthetic cycle once (bench/data/N/, not committed):
+a region of 150 LAs, 13 themes and N networks, and N returns written with the
+project's own workbook writer (about 20 activity rows, 10 LA support rows and
+10 update bullets each, a few long cells). Then it times:
+
+- the whole `ria-docs merge` as a process;
+- its stages in one process: read, validate, merge, render (context + docx),
+  write; and that process's peak memory;
+- the floor: bare `openpyxl.load_workbook` of the same files, and one bare
+  docxtpl render of a same-sized context with the same template;
+- `ria-docs --help` start-up.
+
+It prints one table and writes it as JSON to bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+RESULTS = ROOT / "bench" / "results.json"
+LAS = 150
+THEMES = "ABCDEFGIJKLMN"
+SECTIONS = ["Regional Self-Assessment", "Regional Priorities", "Peer Review", "Data Benchmarking", "Network Highlights"]
+WORDS = ("regional placement sufficiency practice safeguarding partnership workforce recruitment outcomes "
+         "children families review evidence quality audit leadership support commissioning").split()
+
+
+def sentence(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def region_toml(networks: int) -> str:
+    lines = ['region = "Synthetic"', 'plan_year = "2024/25"', 'period = "June 2024"']
+    lines.append("las = [" + ", ".join(f'"Authority {i:03}"' for i in range(1, LAS + 1)) + "]")
+    lines.append("update_sections = [" + ", ".join(f'"{s}"' for s in SECTIONS) + "]")
+    for i in range(1, networks + 1):
+        lines += ["[[network]]", f'name = "Network {i:03}"', 'reports_to = "DCS Group"',
+                  f'chair = "Chair {i}"', f'chair_la = "Authority {i % LAS + 1:03}"']
+    for index, code in enumerate(THEMES):
+        lines += ["[[theme]]", f'code = "{code}"', f'title = "Theme {code} title"',
+                  f'lead = "Network {index % networks + 1:03}"']
+    return "\n".join(lines) + "\n"
+
+
+def generate(n: int) -> Path:
+    """The cycle folder for N returns, made once and reused."""
+    folder = DATA / str(n)
+    if (folder / "done").exists():
+        return folder
+    sys.path.insert(0, str(ROOT))
+    import datetime as dt
+
+    from ria_docs.region import load_region
+    from ria_docs.workbook import build_return, save_workbook
+
+    (folder / "returns").mkdir(parents=True, exist_ok=True)
+    (folder / "region.toml").write_text(region_toml(n), encoding="utf-8")
+    region = load_region(folder / "region.toml")
+    rng = random.Random(n)
+    for i in range(1, n + 1):
+        themes = rng.sample(THEMES, 3)
+        work = []
+        for row in range(20):
+            record = {"Activity": sentence(rng, rng.randint(8, 30)), "RAG": rng.choice(["Red", "Amber", "Green", ""]),
+                      "SDSA": rng.choice(["Yes", ""]), "Regional group task": rng.choice(["Yes", ""])}
+            if row % 7 == 0:
+                record |= {"Theme": themes[row // 7], "Outcome": sentence(rng, 12)}
+            if row == 5:
+                record["Commentary"] = sentence(rng, 200)  # a long cell
+            work.append(record)
+        support = [{"LA": f"Authority {rng.randint(1, LAS):03}", "Support needed": sentence(rng, 10),
+                    "Strengths and offers": sentence(rng, 10)} for _ in range(10)]
+        update = [{"Section": rng.choice(SECTIONS), "Bullet": sentence(rng, 25)} for _ in range(10)]
+        workbook = build_return(region, {
+            "Network": f"Network {i:03}", "Period": "June 2024", "Completed by": f"Chair {i}",
+            "Date submitted": dt.date(2024, 6, 1 + i % 28),
+        }, {"Work programme": work, "LA support": support, "Update": update,
+            "Contribution": [{"Contribution": sentence(rng, 300)}]})
+        save_workbook(workbook, folder / "returns" / f"network-{i:03}.xlsx")
+    (folder / "done").write_text("", encoding="utf-8")
+    return folder
+
+
+# -- the worker: runs in a fresh process per measurement -----------------------------
+def worker(folder: Path, out: Path) -> dict:
+    """Stage times, floor times and peak memory of one merge, in this process."""
+    import io
+    import resource
+
+    sys.path.insert(0, str(ROOT))
+    from ria_docs.merge import merge_returns
+    from ria_docs.pipeline import REGION_TOML, file_label, find_return_files, plan_json, render_documents
+    from ria_docs.reader import read_return
+    from ria_docs.region import load_region
+    from ria_docs.render import write_outputs
+    from ria_docs.report import Report, to_markdown
+    from ria_docs.validate import select_returns, validate_return
+
+    times: dict[str, float] = {}
+
+    def timed(name, function, *args):
+        start = time.perf_counter()
+        value = function(*args)
+        times[name] = time.perf_counter() - start
+        return value
+
+    region = load_region(folder / REGION_TOML)
+    report = Report()
+    paths = find_return_files(folder)
+    # As the pipeline does: one file at a time, its raw cells dropped once validated.
+    times["read"] = times["validate"] = 0.0
+    valid = []
+    for path in paths:
+        start = time.perf_counter()
+        raw = read_return(path, file_label(path, folder), report)
+        middle = time.perf_counter()
+        validated = validate_return(raw, region, report) if raw else None
+        times["read"] += middle - start
+        times["validate"] += time.perf_counter() - middle
+        if validated:
+            valid.append(validated)
+    start = time.perf_counter()
+    valid = select_returns(valid, report)
+    times["validate"] += time.perf_counter() - start
+    plan = timed("merge", merge_returns, region, valid, report)
+    files = timed("render", render_documents, plan, ROOT / "templates")
+
+    def write():
+        files["plan.json"] = plan_json(plan)
+        files["merge-report.md"] = to_markdown(report, title="bench", written=True).encode()
+        write_outputs(out, files)
+
+    timed("write", write)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    import openpyxl
+    from docxtpl import DocxTemplate
+
+    from ria_docs.context import plan_context, update_context
+
+    start = time.perf_counter()
+    for path in paths:
+        openpyxl.load_workbook(path).close()
+    times["floor_read"] = time.perf_counter() - start
+    start = time.perf_counter()
+    for name, context in (("ria-plan.docx", plan_context(plan)), ("regional-update.docx", update_context(plan))):
+        template = DocxTemplate(str(ROOT / "templates" / name))
+        template.render(context)
+        template.save(io.BytesIO())
+    times["floor_render"] = time.perf_counter() - start
+    return {"times": times, "peak_mb": peak_mb, "problems": len(report.problems)}
+
+
+def run_worker(folder: Path, out: Path) -> dict:
+    result = subprocess.run([sys.executable, __file__, "--worker", str(folder), str(out)],
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def process_seconds(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 60, 180, 540])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(Path(args.worker[0]), Path(args.worker[1]))))
+        return
+
+    exe = Path(sys.executable).parent / "ria-docs"
+    cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "ria_docs"]
+    rows = []
+    help_times = [process_seconds([*cli, "--help"], ROOT) for _ in range(max(args.runs, 5))]
+    example = [process_seconds([*cli, "merge", "inputs", "-o", str(DATA / "out-example")], ROOT) for _ in range(args.runs)]
+    for n in args.sizes:
+        folder = generate(n)
+        whole = [process_seconds([*cli, "merge", str(folder), "-o", str(DATA / f"out-{n}")], ROOT)
+                 for _ in range(args.runs)]
+        workers = [run_worker(folder, DATA / f"out-{n}-stages") for _ in range(args.runs)]
+        stage = {k: statistics.median(w["times"][k] for w in workers) for k in workers[0]["times"]}
+        ours = stage["read"] + stage["validate"] + stage["merge"] + stage["render"]
+        floor = stage["floor_read"] + stage["floor_render"]
+        rows.append({
+            "n": n, "process_s": statistics.median(whole), **{f"{k}_s": v for k, v in stage.items()},
+            "read_ratio": (stage["read"] + stage["validate"] + stage["merge"]) / stage["floor_read"],
+            "render_ratio": stage["render"] / stage["floor_render"],
+            "ratio": ours / floor,
+            "peak_mb": statistics.median(w["peak_mb"] for w in workers),
+        })
+        print(f"  N={n} done", file=sys.stderr)
+
+    summary = {"help_s": statistics.median(help_times), "example_merge_s": statistics.median(example), "rows": rows}
+    print(f"ria-docs --help: {summary['help_s']:.3f} s   example cycle merge (process): {summary['example_merge_s']:.3f} s")
+    header = ["N", "process", "read", "validate", "merge", "render", "write", "floor read", "floor render",
+              "ours/floor", "read/floor", "render/floor", "peak MB"]
+    print(" | ".join(f"{h:>12}" for h in header))
+    for r in rows:
+        cells = [r["n"], r["process_s"], r["read_s"], r["validate_s"], r["merge_s"], r["render_s"], r["write_s"],
+                 r["floor_read_s"], r["floor_render_s"], r["ratio"], r["read_ratio"], r["render_ratio"], r["peak_mb"]]
+        print(" | ".join(f"{c:>12}" if isinstance(c, int) else f"{c:>12.2f}" for c in cells))
+    by_n = {r["n"]: r for r in rows}
+    if 60 in by_n and 540 in by_n:
+        print(f"growth 540/60 (process): {by_n[540]['process_s'] / by_n[60]['process_s']:.1f}x (9x is linear)")
+    RESULTS.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    print(f"written {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
