@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from .exceptions import OutputError, TemplateError
-from .ooxml import normalise_zip
+from .ooxml import ZIP_EPOCH, normalise_zip
 
 PLAN_DOCX = "ria-plan.docx"
 UPDATE_DOCX = "regional-update.docx"
@@ -163,22 +163,89 @@ def _rendered_package(template: Path, context: dict, *, title: str, subject: str
     cls = _strict_template_class()
     try:
         tpl = cls(str(template))
-        tpl.init_docx()
+        tpl.render_init()
+        template_body = tpl.get_xml()
     except Exception as exc:
         raise TemplateError(f"{template}: cannot be opened as a Word .docx template ({type(exc).__name__}).") from None
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     try:
-        tpl.render(context, jinja_env=env)
+        if _needs_tree(tpl, template_body):
+            return _render_through_tree(tpl, context, env, title=title, subject=subject, author=author, when=when)
+        return _render_as_text(tpl, template, context, env, title=title, subject=subject, author=author, when=when)
     except TemplateError:
         raise
     except jinja2.TemplateError as exc:
         raise _template_error(template, exc) from None
+
+
+def _needs_tree(tpl, template_body: str) -> bool:
+    """Template features whose fixes docxtpl makes on the parsed body: column
+    loops ({%tc %}), drawings (their ids are renumbered), footnotes."""
+    footnotes = any(p.content_type.endswith(".footnotes+xml") for p in tpl.docx.part.package.parts)
+    return "{%tc " in template_body or "docPr" in template_body or footnotes
+
+
+def _render_through_tree(tpl, context, env, *, title, subject, author, when) -> bytes:
+    """docxtpl's own render: the rendered body becomes an lxml tree (about ten
+    times the size of its XML) that python-docx saves."""
+    tpl.render(context, jinja_env=env)
     document = tpl.docx
     _fill_empty_cells(document)
     _set_properties(document, title=title, subject=subject, author=author, when=when)
     buffer = io.BytesIO()
     document.save(buffer)
     return normalise_zip(buffer.getvalue())
+
+
+# A cell left with no paragraph (an empty list): only its properties, if any.
+_EMPTY_CELL = re.compile(r"(<w:tc>(?:<w:tcPr>(?:(?!</w:tcPr>).)*</w:tcPr>)?)(</w:tc>)", re.S)
+_EMPTY_PARAGRAPH = '<w:p><w:pPr><w:spacing w:before="0" w:after="0"/><w:rPr><w:sz w:val="12"/></w:rPr></w:pPr></w:p>'
+
+
+def _render_as_text(tpl, template: Path, context, env, *, title, subject, author, when) -> bytes:
+    """The same render, with the body kept as text: docxtpl's patch and Jinja
+    render, checked strictly by expat, spliced into the template's package.
+    No tree of the body is built, so a national plan's 27 MB body costs tens
+    of MB, not hundreds."""
+    from xml.parsers import expat
+
+    body = tpl.build_xml(context, env)
+    body = _EMPTY_CELL.sub(lambda m: m.group(1) + _EMPTY_PARAGRAPH + m.group(2), body)
+    try:
+        expat.ParserCreate().Parse(body, True)
+    except expat.ExpatError as exc:
+        raise TemplateError(
+            f"rendering produced broken XML ({exc}); a value or the template holds characters Word cannot "
+            "store. This is a bug in ria-docs: please report it with the returns that caused it."
+        ) from None
+    replaced: dict[str, bytes] = {}
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for rel_key, xml in tpl.build_headers_footers_xml(context, uri, env):
+            replaced[tpl.docx.part.rels[rel_key].target_part.partname.lstrip("/")] = xml
+    tpl.render_properties(context, env)
+    _set_properties(tpl.docx, title=title, subject=subject, author=author, when=when)
+    core = tpl.docx.part.package._core_properties_part
+    replaced[core.partname.lstrip("/")] = core.blob
+    with zipfile.ZipFile(template) as source:
+        names = source.namelist()
+        if core.partname.lstrip("/") not in names:  # a template without properties: let python-docx add them
+            return _render_through_tree(tpl, context, env, title=title, subject=subject, author=author, when=when)
+        document = source.read("word/document.xml").decode("utf-8")
+        start, end = document.index("<w:body"), document.rindex("</w:body>") + len("</w:body>")
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for name in names:
+                entry = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+                entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+                if name == "word/document.xml":  # streamed in pieces: no second copy of the body
+                    with target.open(entry, "w") as stream:
+                        stream.write(document[:start].encode("utf-8"))
+                        for offset in range(0, len(body), 1 << 20):
+                            stream.write(body[offset:offset + (1 << 20)].encode("utf-8"))
+                        stream.write(document[end:].encode("utf-8"))
+                else:
+                    target.writestr(entry, replaced.get(name) or source.read(name))
+    return out.getvalue()
 
 
 def write_outputs(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
