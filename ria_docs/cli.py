@@ -43,7 +43,10 @@ def main():
 @click.option("--skip-invalid", is_flag=True,
               help="Leave returns with errors out (named in the report) and write the documents anyway.")
 @click.option("--pdf", is_flag=True, help="Also write PDFs of both documents (needs LibreOffice).")
-def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bool, pdf: bool):
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="PLAN_JSON",
+              help="Last round's plan.json: networks with no return keep what they said then (carried forward), "
+                   "and changes.docx lists what changed.")
+def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bool, pdf: bool, baseline: Path | None):
     """Validate every return in INPUTS, merge them, and write the documents.
 
     INPUTS is the cycle folder holding region.toml and the return workbooks
@@ -52,14 +55,16 @@ def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: boo
     is listed and nothing is written (exit 1).
 
     \b
-    Example:
+    Examples:
       ria-docs merge inputs -o outputs
+      ria-docs merge 2020-03 -o 2020-03/outputs --baseline 2019-12/outputs/plan.json
     """
     from .exceptions import RiaDocsError
     from .pipeline import merge_folder
 
     try:
-        result = merge_folder(inputs, outputs, templates=templates, skip_invalid=skip_invalid, pdf=pdf)
+        result = merge_folder(inputs, outputs, templates=templates, skip_invalid=skip_invalid, pdf=pdf,
+                              baseline=baseline)
     except RiaDocsError as exc:
         _fail(str(exc))
     _show_report(result.check.report)
@@ -80,7 +85,9 @@ def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: boo
 @click.argument("inputs", type=FOLDER, default="inputs")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text for people; json for programs (every problem with file, sheet and cell).")
-def check(inputs: Path, output_format: str):
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="PLAN_JSON",
+              help="Last round's plan.json: also say which networks' content would be carried forward.")
+def check(inputs: Path, output_format: str, baseline: Path | None):
     """Validate every return in INPUTS and report problems; write nothing.
 
     One line per problem (file, sheet!cell, what is wrong, how to fix it),
@@ -98,7 +105,7 @@ def check(inputs: Path, output_format: str):
     from .report import to_json
 
     try:
-        result = check_folder(inputs)
+        result = check_folder(inputs, baseline=baseline)
     except RiaDocsError as exc:
         _fail(str(exc))
     if output_format == "json":
@@ -144,6 +151,31 @@ def returns(inputs: Path, out_dir: Path, networks: tuple[str, ...], from_plan: P
         click.echo(f"Note: {note}")
     for path in issued.written:
         click.echo(f"Wrote {path}")
+
+
+@main.command()
+@click.argument("inputs", type=FOLDER, default="inputs")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="PLAN_JSON",
+              help="Last round's plan.json: emails from last round's returns, and what would be carried forward.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def status(inputs: Path, baseline: Path | None, output_format: str):
+    """One line per network of region.toml: returned, invalid, or missing (and whom to chase).
+
+    Always exits 0 when it could read the folder: a missing return is news, not a failure.
+
+    \b
+    Examples:
+      ria-docs status inputs
+      ria-docs status 2020-03 --baseline 2019-12/outputs/plan.json --format json
+    """
+    from .exceptions import RiaDocsError
+    from .status import network_status, to_json, to_text
+
+    try:
+        statuses = network_status(inputs, baseline)
+    except RiaDocsError as exc:
+        _fail(str(exc))
+    click.echo(to_json(statuses) if output_format == "json" else to_text(statuses))
 
 
 @main.command()

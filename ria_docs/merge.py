@@ -12,6 +12,7 @@ from .model import (
     Person,
     Plan,
     ReturnUsed,
+    Round,
     Source,
     Theme,
     UpdateBullet,
@@ -20,9 +21,10 @@ from .model import (
 from .region import RegionConfig
 from .report import Report
 from .text import same_text
-from .validate import NetworkReturn
+from .validate import NetworkReturn, ThemeEntry
 
 REGION_FILE = "region.toml"
+CARRIED = "(carried forward)"  # the file name of a return rebuilt from last round's plan
 LA_COLUMNS = ("support_needed", "support_actions", "strengths_and_offers", "offer_actions")
 
 
@@ -46,6 +48,8 @@ class _SetAside:
 
     def apply(self) -> None:
         for file, refs in self.refs.items():
+            if not self.report.has_account(file):
+                continue  # carried forward from an earlier round: not this round's cells
             account = self.report.account(file)
             gone = set(refs)
             account.cells_used = [ref for ref in account.cells_used if ref not in gone]
@@ -87,7 +91,7 @@ def _network(config, ret: NetworkReturn | None, report: Report, aside: _SetAside
         chair=chair,
         director=director,
         contribution=list(ret.contribution) if ret else [],
-        return_file=ret.file if ret else None,
+        return_file=ret.file if ret and ret.file != CARRIED else None,
     )
 
 
@@ -144,13 +148,72 @@ def _activities(theme, entries, report: Report, aside: _SetAside):
     return kept
 
 
-def merge_returns(region: RegionConfig, returns: list[NetworkReturn], report: Report) -> Plan:
+def carried_returns(region: RegionConfig, baseline: Plan, present: set[str]) -> list[NetworkReturn]:
+    """For each network with no return this round, what it said last round, as
+    if it had sent it again: its own activities (with the outcome and lead text
+    of the themes it leads), its contribution and its LA support. Update
+    bullets are one round's news and are not carried."""
+    period = baseline.region.period
+    codes = {t.code for t in region.themes}
+    carried = []
+    for config in region.networks:
+        if config.name in present:
+            continue
+
+        def mine(name: str | None, network: str = config.name) -> bool:
+            return bool(name) and (region.resolve_network(name) or name) == network
+
+        ret = NetworkReturn(file=CARRIED, network=config.name)
+        previous = next((n for n in baseline.networks if mine(n.name)), None)
+        if previous is not None:
+            ret.contribution = [_carry(t, period) for t in previous.contribution]
+        for theme in baseline.themes:
+            if theme.code not in codes:
+                continue
+            activities = [_carry(a, period) for a in theme.activities if mine(a.network)]
+            leads = region.theme(theme.code).lead == config.name
+            if not activities and not (leads and (theme.outcome or theme.lead_responsibility)):
+                continue
+            entry = ThemeEntry(theme.code, activities=activities)
+            if leads:
+                entry.outcome, entry.outcome_source = list(theme.outcome), theme.outcome_source
+                entry.lead_responsibility = list(theme.lead_responsibility)
+                entry.lead_responsibility_source = theme.lead_responsibility_source
+            ret.themes[theme.code] = entry
+        for support in baseline.la_support:
+            if support.la not in region.las:
+                continue
+            for column in LA_COLUMNS:
+                items = [_carry(t, period) for t in getattr(support, column) if mine(t.network)]
+                if items:
+                    ret.la_support.setdefault(support.la, {})[column] = items
+        if ret.contribution or ret.themes or ret.la_support:
+            carried.append(ret)
+    return carried
+
+
+def _carry(item, period: str):
+    return item.model_copy(update={"carried_from": item.carried_from or period})
+
+
+def merge_returns(
+    region: RegionConfig, returns: list[NetworkReturn], report: Report, baseline: Plan | None = None
+) -> Plan:
+    """One plan from this round's returns; with ``baseline`` (last round's plan),
+    networks with no return keep what they said then, marked as carried."""
     order = {network.name: i for i, network in enumerate(region.networks)}
-    returns = sorted(returns, key=lambda r: order[r.network])
+    sent = {r.network for r in returns}
+    carried = carried_returns(region, baseline, sent) if baseline is not None else []
+    report.carried_forward = {r.network: baseline.region.period for r in carried}
+    returns = sorted([*returns, *carried], key=lambda r: order[r.network])
     by_network = {r.network: r for r in returns}
 
     aside = _SetAside(report)
-    networks = [_network(config, by_network.get(config.name), report, aside) for config in region.networks]
+    networks = [
+        _network(config, by_network.get(config.name), report, aside).model_copy(
+            update={"carried_from": report.carried_forward.get(config.name)})
+        for config in region.networks
+    ]
 
     themes = []
     for config in region.themes:
@@ -187,6 +250,7 @@ def merge_returns(region: RegionConfig, returns: list[NetworkReturn], report: Re
         update.append(section)
 
     aside.apply()
+    returns = [r for r in returns if r.file != CARRIED]  # the plan lists the files actually used
     used = [
         ReturnUsed(
             file=ret.file,
@@ -203,4 +267,11 @@ def merge_returns(region: RegionConfig, returns: list[NetworkReturn], report: Re
     # whose return has errors did send one, and is listed with its errors.
     sent = {account.network for account in report.returns if account.network}
     report.missing_networks = [n.name for n in region.networks if n.name not in sent]
-    return Plan(region=region, networks=networks, themes=themes, la_support=la_support, update=update, returns=used)
+    dates = [r.date_submitted for r in used if r.date_submitted]
+    this_round = Round(
+        period=region.period, date=max(dates) if dates else None, returns=[r.file for r in used],
+        carried_forward=list(report.carried_forward),
+    )
+    history = [h for h in (baseline.history if baseline else []) if h.period != region.period] + [this_round]
+    return Plan(region=region, networks=networks, themes=themes, la_support=la_support, update=update,
+                returns=used, history=history)

@@ -38,6 +38,8 @@ class Text(_Model):
 
     text: str
     source: Source | None = None
+    network: str | None = None  # who reported it (LA support and contributions)
+    carried_from: str | None = None  # the period it was carried forward from, when no return this round
 
 
 class Rag(str, Enum):
@@ -65,6 +67,7 @@ class Activity(_Model):
     network: str
     source: Source  # the Activity cell
     cells: list[str] = []  # every cell of its row that went into it ("A7", "D7", ...)
+    carried_from: str | None = None  # the period it was carried forward from, when no return this round
 
 
 class Theme(_Model):
@@ -112,6 +115,7 @@ class Network(_Model):
     director: Person | None = None
     contribution: list[Text] = []
     return_file: str | None = None  # the return used, if any
+    carried_from: str | None = None  # no return this round: content kept from this period
 
 
 class UpdateBullet(_Model):
@@ -135,6 +139,15 @@ class ReturnUsed(_Model):
     cells_used: list[str] = []  # "Sheet!C7" of every cell that reached this plan
 
 
+class Round(_Model):
+    """One round merged into the plan, for its history."""
+
+    period: str
+    date: str | None = None  # the newest Date submitted of the round's returns (ISO)
+    returns: list[str] = []  # files used
+    carried_forward: list[str] = []  # networks whose content was kept from an earlier round
+
+
 class Plan(_Model):
     schema_version: int = SCHEMA_VERSION
     region: RegionConfig
@@ -143,3 +156,4 @@ class Plan(_Model):
     la_support: list[LASupport]
     update: list[UpdateSection]
     returns: list[ReturnUsed] = []
+    history: list[Round] = []

@@ -20,7 +20,10 @@ from .model import Plan
 from .pdf import require_soffice, to_pdf
 from .reader import RETURN_SUFFIXES, read_return
 from .region import RegionConfig, load_region
-from .render import PLAN_DOCX, UPDATE_DOCX, render_docx, template_path, write_outputs
+from .changes import compare
+from .changes import context as changes_context
+from .changes import to_markdown as changes_markdown
+from .render import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX, render_docx, template_path, write_outputs
 from .report import Report, to_markdown
 from .validate import NetworkReturn, select_returns, validate_return
 
@@ -37,6 +40,7 @@ class CheckResult:
     report: Report
     returns: list[NetworkReturn] = field(default_factory=list)  # one per network, valid
     plan: Plan | None = None  # merged from ``returns``
+    baseline: Plan | None = None  # last round's plan, when given
 
     @property
     def ok(self) -> bool:
@@ -80,13 +84,23 @@ def file_label(path: Path, inputs: Path) -> str:
     return "".join(c if c.isprintable() else "?" for c in relative)
 
 
-def check_folder(inputs: Path, *, skip_invalid: bool = False) -> CheckResult:
-    """Read and validate every return under ``inputs``; write nothing."""
+def check_folder(inputs: Path, *, skip_invalid: bool = False, baseline: Path | None = None) -> CheckResult:
+    """Read and validate every return under ``inputs``; write nothing.
+
+    With ``baseline`` (last round's plan.json), networks with no return keep
+    what they said then, marked as carried forward.
+    """
     inputs = Path(inputs)
     if not inputs.is_dir():
         raise InputsError(f"{inputs}: no such folder. Give the folder holding region.toml and the returns.")
     region = load_region(inputs / REGION_TOML)
+    previous = load_plan(baseline) if baseline is not None else None
     report = Report()
+    if previous is not None and previous.region.period == region.period:
+        report.warning(
+            "baseline-same-period", f"the baseline is from {previous.region.period}, the period of this round too",
+            file=str(baseline), hint="give last round's plan.json, or change period in region.toml",
+        )
     valid = []
     unreadable: list[str] = []
     files = find_return_files(inputs, unreadable)
@@ -115,27 +129,37 @@ def check_folder(inputs: Path, *, skip_invalid: bool = False) -> CheckResult:
             account.excluded_because = f"{count} error(s)" + ("; left out (--skip-invalid)" if skip_invalid else "")
     result = CheckResult(region, report, [r for r in chosen if not report.errors_in(r.file)])
     # Merge even when nothing will be written: its warnings belong in the report.
-    result.plan = merge_returns(region, result.returns, report)
+    result.plan = merge_returns(region, result.returns, report, previous)
+    result.baseline = previous
     return result
 
 
 def merge_folder(
-    inputs: Path, outputs: Path, *, templates: Path | None = None, skip_invalid: bool = False, pdf: bool = False
+    inputs: Path, outputs: Path, *, templates: Path | None = None, skip_invalid: bool = False, pdf: bool = False,
+    baseline: Path | None = None,
 ) -> MergeResult:
     """The main job: check, merge, render, and write all outputs (or none)."""
     if pdf:
         require_soffice()  # before any work, so a missing LibreOffice costs nothing
-    check = check_folder(inputs, skip_invalid=skip_invalid)
+    check = check_folder(inputs, skip_invalid=skip_invalid, baseline=baseline)
     result = MergeResult(check)
     if check.report.errors and not skip_invalid:
         return result
     plan = result.plan = check.plan
     files = render_documents(plan, templates)
+    report_md = to_markdown(check.report, title=f"{check.region.region}, {check.region.period}", written=True)
+    if check.baseline is not None:
+        changes = compare(check.baseline, plan)
+        files[CHANGES_DOCX] = render_docx(
+            template_path(CHANGES_DOCX, templates), changes_context(changes, plan),
+            title=f"Changes since {changes.previous_period}", subject=f"Changes {changes.period}",
+            author=plan.region.author or f"{plan.region.region} RIA", when=_round_date(plan),
+        )
+        report_md += "\n" + changes_markdown(changes)
     if pdf:
         files |= to_pdf(files)
     files[PLAN_JSON] = plan_json(plan)
-    title = f"{check.region.region}, {check.region.period}"
-    files[MERGE_REPORT] = to_markdown(check.report, title=title, written=True).encode("utf-8")
+    files[MERGE_REPORT] = report_md.encode("utf-8")
     result.written = write_outputs(Path(outputs), files)
     return result
 
@@ -161,11 +185,16 @@ def load_plan(path: Path) -> Plan:
         ) from None
 
 
+def _round_date(plan: Plan) -> dt.datetime | None:
+    """The documents' date: the newest return's, so the same returns give the same bytes."""
+    dates = [r.date_submitted for r in plan.returns if r.date_submitted]
+    return dt.datetime.fromisoformat(max(dates)) if dates else None
+
+
 def render_documents(plan: Plan, templates: Path | None = None) -> dict[str, bytes]:
     region = plan.region
     author = region.author or f"{region.region} RIA"
-    dates = [r.date_submitted for r in plan.returns if r.date_submitted]
-    when = dt.datetime.fromisoformat(max(dates)) if dates else None
+    when = _round_date(plan)
     plan_ctx, update_ctx = plan_context(plan), update_context(plan)
     return {
         PLAN_DOCX: render_docx(

@@ -39,6 +39,7 @@ class NetworkConfig(_Strict):
     chair_la: Name | None = None
     director: Name | None = None
     director_la: Name | None = None
+    email: Name | None = None  # extension: where to chase the network's return
     # Extensions to the spec: the name the Section A chart shows, where it
     # differs, and a network that is in the chart but not in Section D.
     structure_label: Name | None = None

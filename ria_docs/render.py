@@ -22,6 +22,7 @@ from .ooxml import ZIP_EPOCH, normalise_zip
 
 PLAN_DOCX = "ria-plan.docx"
 UPDATE_DOCX = "regional-update.docx"
+CHANGES_DOCX = "changes.docx"  # written only by merge --baseline
 TEMPLATE_NAMES = (PLAN_DOCX, UPDATE_DOCX)
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

@@ -68,6 +68,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     returns: list[ReturnAccount] = field(default_factory=list)
     missing_networks: list[str] = field(default_factory=list)
+    carried_forward: dict[str, str] = field(default_factory=dict)  # network -> period its content is from
     # Indexes, so that per-return questions do not scan every problem or account.
     _by_file: dict[str | None, list[Problem]] = field(default_factory=dict, repr=False)
     _accounts: dict[str, ReturnAccount] = field(default_factory=dict, repr=False)
@@ -110,6 +111,9 @@ class Report:
 
     def warnings_in(self, file: str) -> list[Problem]:
         return [p for p in self._by_file.get(file, []) if p.severity is Severity.WARNING]
+
+    def has_account(self, file: str) -> bool:
+        return file in self._accounts
 
     def account(self, file: str) -> ReturnAccount:
         account = self._accounts.get(file)
@@ -158,8 +162,17 @@ def to_text(report: Report) -> str:
             f"No return from {_plural(len(report.missing_networks), 'network')}: "
             + ", ".join(report.missing_networks)
         )
+    for period, networks in _by_period(report.carried_forward).items():
+        lines.append(f"Carried forward from {period}: " + ", ".join(networks))
     lines.append(summary_line(report))
     return "\n".join(lines)
+
+
+def _by_period(carried: dict[str, str]) -> dict[str, list[str]]:
+    periods: dict[str, list[str]] = {}
+    for network, period in carried.items():
+        periods.setdefault(period, []).append(network)
+    return periods
 
 
 def _cell(text: str | None) -> str:
@@ -188,7 +201,10 @@ def to_markdown(report: Report, *, title: str, written: bool) -> str:
     else:
         out.append("No return workbooks were found.")
     out += ["", "## Networks with no return", ""]
-    out += [f"- {name}" for name in report.missing_networks] or ["Every network sent a return."]
+    out += [
+        f"- {name}" + (f" (carried forward from {report.carried_forward[name]})" if name in report.carried_forward else "")
+        for name in report.missing_networks
+    ] or ["Every network sent a return."]
     ordered = report.by_file()
     errors = [p for p in ordered if p.severity is Severity.ERROR]
     warnings = [p for p in ordered if p.severity is Severity.WARNING]

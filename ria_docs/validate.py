@@ -262,7 +262,7 @@ class _Validator:
             cell = row["contribution"]
             self.use(sheet.title, cell)
             source = self.source(sheet.title, cell)
-            result.contribution.extend(Text(text=line, source=source) for line in cell.text.lines)
+            result.contribution.extend(Text(text=line, source=source, network=result.network) for line in cell.text.lines)
 
     # -- Work programme ------------------------------------------------------
     def theme_code(self, cell: CellText, sheet: str) -> str | None:
@@ -418,7 +418,8 @@ class _Validator:
                 if key == "la":
                     continue
                 source = self.source(sheet.title, cell)
-                columns.setdefault(key, []).extend(Text(text=line, source=source) for line in cell.text.lines)
+                columns.setdefault(key, []).extend(
+                    Text(text=line, source=source, network=result.network) for line in cell.text.lines)
 
     # -- Update ----------------------------------------------------------------
     def update(self, result: NetworkReturn) -> None:

@@ -419,6 +419,32 @@ def build_update(path: Path) -> None:
     _save(doc, path)
 
 
+def build_changes(path: Path) -> None:
+    """changes.docx: what changed since the previous round (merge --baseline)."""
+    doc = _new_document()
+    doc.add_paragraph("{{ region }}: {{ period }} compared with {{ previous_period }}.")
+    doc.add_paragraph("{%p if nothing_changed %}")
+    doc.add_paragraph("Nothing changed since {{ previous_period }}.")
+    doc.add_paragraph("{%p endif %}")
+    sections = [
+        ("RAG status changes", "rag", "{{ c.theme }}: {{ c.activity }} ({{ c.before }} \u2192 {{ c.after }})"),
+        ("Activities added", "added", "{{ c.theme }}: {{ c.activity }}"),
+        ("Activities removed", "removed", "{{ c.theme }}: {{ c.activity }}"),
+        ("LA support added", "la_added", "{{ c.la }}, {{ c.column }}: {{ c.text }}"),
+        ("LA support removed", "la_removed", "{{ c.la }}, {{ c.column }}: {{ c.text }}"),
+        ("Chairs and directors", "people", "{{ c.network }}, {{ c.role }}: {{ c.before }} \u2192 {{ c.after }}"),
+    ]
+    for heading, key, line in sections:
+        doc.add_heading(heading, level=2)
+        doc.add_paragraph("{%p for c in " + key + " %}")
+        doc.add_paragraph(line, style="List Bullet")
+        doc.add_paragraph("{%p endfor %}")
+        doc.add_paragraph("{%p if not " + key + " %}")
+        doc.add_paragraph("None.")
+        doc.add_paragraph("{%p endif %}")
+    _save(doc, path)
+
+
 def _save(doc, path: Path) -> None:
     # python-docx's stock thumbnail would show in file browsers as a preview.
     package_rels = doc.part.package.rels
@@ -439,9 +465,10 @@ def main() -> None:
     targets = ROOT / "templates"
     build_plan(targets / "ria-plan.docx")
     build_update(targets / "regional-update.docx")
+    build_changes(targets / "changes.docx")
     packaged = ROOT / "ria_docs" / "templates"
     packaged.mkdir(exist_ok=True)
-    for name in ("ria-plan.docx", "regional-update.docx"):
+    for name in ("ria-plan.docx", "regional-update.docx", "changes.docx"):
         shutil.copyfile(targets / name, packaged / name)
         print(f"wrote templates/{name} and ria_docs/templates/{name}")
 

@@ -54,7 +54,8 @@ def test_templates_match_the_builder_and_the_packaged_copies(tmp_path, monkeypat
     builder = load_script(ROOT / "scripts" / "build_templates.py", "build_templates")
     builder.build_plan(tmp_path / "ria-plan.docx")
     builder.build_update(tmp_path / "regional-update.docx")
-    for name in ("ria-plan.docx", "regional-update.docx"):
+    builder.build_changes(tmp_path / "changes.docx")
+    for name in ("ria-plan.docx", "regional-update.docx", "changes.docx"):
         committed = ROOT / "templates" / name
         assert xml_parts(committed) == xml_parts(tmp_path / name), f"{name} is stale: run python scripts/build_templates.py"
         assert (ROOT / "ria_docs" / "templates" / name).read_bytes() == committed.read_bytes()
