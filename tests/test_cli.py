@@ -125,7 +125,7 @@ def test_unknown_option_is_a_usage_error_with_exit_2(runner):
     assert "No such option" in result.stderr and "--frobnicate" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["merge", "check", "render", "returns"])
+@pytest.mark.parametrize("command", ["merge", "check", "render", "returns", "status", "preview"])
 def test_every_command_has_help_with_an_example(runner, command):
     result = runner.invoke(main, [command, "--help"])
     assert result.exit_code == 0
