@@ -139,17 +139,23 @@ def plan_context(plan: Plan) -> dict:
 
 
 def update_context(plan: Plan) -> dict:
+    from .rug import context as rug_context
+
     region = plan.region
+    rug = rug_context(plan)
+    sections = [
+        {
+            "heading": section.heading,
+            "bullets": [{"text": b.text, "sub_bullets": _lines(b.sub_bullets)} for b in section.bullets],
+            "rug": rug if section.heading == region.rug_section else None,
+        }
+        for section in plan.update
+    ]
+    if rug is not None and region.rug_section not in region.update_sections:
+        sections.append({"heading": region.rug_section, "bullets": [], "rug": rug})
     return {
         "title": f"{region.region} Regional Update - {region.period}",
         "region": region.region,
         "period": region.period,
-        "sections": [
-            {
-                "heading": section.heading,
-                "bullets": [{"text": b.text, "sub_bullets": _lines(b.sub_bullets)} for b in section.bullets],
-            }
-            for section in plan.update
-            if section.bullets
-        ],
+        "sections": [s for s in sections if s["bullets"] or s["rug"]],
     }

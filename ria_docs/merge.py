@@ -249,6 +249,23 @@ def merge_returns(
             )
         update.append(section)
 
+    figures = {}
+    for ret in returns:  # region order of LAs and indicators; a later network's figure is a duplicate
+        for value in ret.indicators:
+            key = (value.la, value.indicator)
+            if key in figures:
+                first = figures[key].source
+                report.warning(
+                    "duplicate-figure", f"{value.la}'s {value.indicator} is also given in {first}; that one is used",
+                    file=value.source.file, sheet=value.source.sheet, cell=value.source.cell,
+                    hint="one network (Improvement & Data, say) should send each figure",
+                )
+                aside.add(value.source.file, [f"{value.source.sheet}!{value.source.cell}"])
+                continue
+            figures[key] = value
+    la_order = {la: i for i, la in enumerate(region.las)}
+    indicator_order = {ind.name: i for i, ind in enumerate(region.indicators)}
+    indicator_values = sorted(figures.values(), key=lambda v: (indicator_order[v.indicator], la_order[v.la]))
     aside.apply()
     returns = [r for r in returns if r.file != CARRIED]  # the plan lists the files actually used
     used = [
@@ -274,4 +291,4 @@ def merge_returns(
     )
     history = [h for h in (baseline.history if baseline else []) if h.period != region.period] + [this_round]
     return Plan(region=region, networks=networks, themes=themes, la_support=la_support, update=update,
-                returns=used, history=history)
+                returns=used, history=history, indicator_values=indicator_values)

@@ -129,6 +129,16 @@ class UpdateSection(_Model):
     bullets: list[UpdateBullet] = []
 
 
+class IndicatorValue(_Model):
+    """One LA's figure for one indicator of the tartan rug."""
+
+    la: str
+    indicator: str
+    value: float
+    period: str | None = None  # the period the figure covers, as the return says
+    source: Source
+
+
 class ReturnUsed(_Model):
     file: str
     network: str
@@ -157,3 +167,4 @@ class Plan(_Model):
     update: list[UpdateSection]
     returns: list[ReturnUsed] = []
     history: list[Round] = []
+    indicator_values: list[IndicatorValue] = []

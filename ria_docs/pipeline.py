@@ -25,10 +25,12 @@ from .changes import context as changes_context
 from .changes import to_markdown as changes_markdown
 from .render import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX, render_docx, template_path, write_outputs
 from .report import Report, to_markdown
+from .rug import workbook_bytes as rug_workbook
 from .validate import NetworkReturn, select_returns, validate_return
 
 REGION_TOML = "region.toml"
 PLAN_JSON = "plan.json"
+RUG_XLSX = "tartan-rug.xlsx"
 MERGE_REPORT = "merge-report.md"
 # Files a chair may send that ria-docs cannot read: reported, so a return is not missed.
 OTHER_SPREADSHEETS = (".csv", ".numbers")
@@ -158,6 +160,8 @@ def merge_folder(
         report_md += "\n" + changes_markdown(changes)
     if pdf:
         files |= to_pdf(files)
+    if plan.indicator_values:
+        files[RUG_XLSX] = rug_workbook(plan)
     files[PLAN_JSON] = plan_json(plan)
     files[MERGE_REPORT] = report_md.encode("utf-8")
     result.written = write_outputs(Path(outputs), files)

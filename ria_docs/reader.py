@@ -68,6 +68,11 @@ SHEETS: dict[str, SheetSpec] = {
             ("la",),
         ),
         SheetSpec("Update", {"section": "Section", "bullet": "Bullet", "sub_bullet": "Sub-bullet"}, ("section", "bullet")),
+        SheetSpec(
+            "Indicators",
+            {"la": "LA", "indicator": "Indicator", "value": "Value", "period": "Period"},
+            ("la", "indicator", "value"),
+        ),
     )
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -60,6 +60,25 @@ class ThemeConfig(_Strict):
         return f"{self.code}: {self.title}"
 
 
+class IndicatorConfig(_Strict):
+    """A performance indicator of the tartan rug."""
+
+    name: Name
+    unit: Name = "%"
+    polarity: Literal["higher", "lower", "none"] = "none"  # which way is better
+    method: Literal["quartile", "england"] = "quartile"  # how a cell is banded
+    england: float | None = None
+    tolerance: float | None = None  # method "england": within this of England counts as similar
+    source: Name | None = None
+
+    @property
+    def similar_within(self) -> float:
+        """The tolerance, or 5% of the England value when none is given."""
+        if self.tolerance is not None:
+            return self.tolerance
+        return abs(self.england or 0) * 0.05
+
+
 class RegionConfig(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -70,6 +89,8 @@ class RegionConfig(_Strict):
     update_sections: list[Name] = []
     networks: list[NetworkConfig] = Field(min_length=1, alias="network")
     themes: list[ThemeConfig] = Field(default=[], alias="theme")
+    indicators: list[IndicatorConfig] = Field(default=[], alias="indicator")
+    rug_section: Name = "Data Benchmarking"  # extension: the update section the tartan rug goes under
     # Extensions: Section A's opening paragraphs, separated by blank lines;
     # the author the documents' properties name.
     overview: Annotated[str, AfterValidator(_word_safe)] | None = None
@@ -103,9 +124,11 @@ class RegionConfig(_Strict):
         return [n.name for n in self.networks].index(name)
 
 
-_KNOWN_TOP = {"region", "plan_year", "period", "las", "update_sections", "network", "theme", "overview", "author"}
+_KNOWN_TOP = {"region", "plan_year", "period", "las", "update_sections", "network", "theme", "overview", "author",
+              "indicator", "rug_section"}
 _KNOWN_NETWORK = set(NetworkConfig.model_fields)
 _KNOWN_THEME = set(ThemeConfig.model_fields)
+_KNOWN_INDICATOR = set(IndicatorConfig.model_fields)
 
 
 class _Locator:
@@ -129,7 +152,7 @@ class _Locator:
 
     def line(self, loc: tuple) -> int | None:
         start, key = 1, None
-        if len(loc) >= 2 and loc[0] in ("network", "theme") and isinstance(loc[1], int):
+        if len(loc) >= 2 and loc[0] in ("network", "theme", "indicator") and isinstance(loc[1], int):
             start = self._table_start(loc[0], loc[1]) or 1
             key = loc[2] if len(loc) > 2 else None
             if key is None:
@@ -147,7 +170,7 @@ class _Locator:
 
 def _where(loc: tuple, data: dict, locator: _Locator) -> str:
     parts = []
-    if len(loc) >= 2 and loc[0] in ("network", "theme") and isinstance(loc[1], int):
+    if len(loc) >= 2 and loc[0] in ("network", "theme", "indicator") and isinstance(loc[1], int):
         table = data.get(loc[0], [])
         entry = table[loc[1]] if loc[1] < len(table) and isinstance(table[loc[1]], dict) else {}
         ident = entry.get("name") or entry.get("code")
@@ -174,6 +197,8 @@ _PYDANTIC_MESSAGES = {
     "too_short": "must list at least one entry",
     "string_pattern_mismatch": "must be a short code like A or B2",
     "extra_forbidden": "is not a key ria-docs knows",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
 }
 
 
@@ -183,6 +208,8 @@ def _unknown_key_hint(loc: tuple) -> str:
         known = _KNOWN_TOP
     elif loc[0] == "network":
         known = _KNOWN_NETWORK
+    elif loc[0] == "indicator":
+        known = _KNOWN_INDICATOR
     else:
         known = _KNOWN_THEME
     hint = did_you_mean(key, sorted(known))
@@ -273,6 +300,11 @@ def _consistency_problems(region: RegionConfig, data: dict, locator: _Locator) -
                 f'{at("theme", i, "lead")}: "{theme.lead}" is not a [[network]]'
                 + (f" ({hint})" if hint else "; add it as a [[network]] or fix the name")
             )
+    for name in _duplicates([i.name for i in region.indicators]):
+        problems.append(f'{at("indicator")}: indicator "{name}" is listed twice')
+    for i, indicator in enumerate(region.indicators):
+        if indicator.method == "england" and indicator.england is None:
+            problems.append(f'{at("indicator", i, "method")}: method "england" needs an england value to compare with')
     for code in _duplicates([t.code for t in region.themes]):
         problems.append(f'{at("theme")}: theme code "{code}" is used twice')
 

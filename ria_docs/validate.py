@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .model import Activity, Person, Rag, Source, Text, Ticks
+from .model import Activity, IndicatorValue, Person, Rag, Source, Text, Ticks
 from .reader import SHEETS, CellText, RawReturn
 from .region import RegionConfig
 from .report import Report
@@ -91,10 +91,11 @@ class NetworkReturn:
     themes: dict[str, ThemeEntry] = field(default_factory=dict)  # code -> entry, in row order
     la_support: dict[str, dict[str, list[Text]]] = field(default_factory=dict)  # la -> column -> bullets
     update: list[UpdateEntry] = field(default_factory=list)
+    indicators: list[IndicatorValue] = field(default_factory=list)
 
     @property
     def item_count(self) -> int:
-        count = len(self.contribution) + len(self.update)
+        count = len(self.contribution) + len(self.update) + len(self.indicators)
         count += sum(len(u.sub_bullets) for u in self.update)
         for entry in self.themes.values():
             count += len(entry.activities) + bool(entry.outcome) + bool(entry.lead_responsibility)
@@ -421,6 +422,56 @@ class _Validator:
                 columns.setdefault(key, []).extend(
                     Text(text=line, source=source, network=result.network) for line in cell.text.lines)
 
+    # -- Indicators (the tartan rug) ---------------------------------------------
+    def indicators(self, result: NetworkReturn) -> None:
+        sheet = self.raw.sheets.get("indicators")
+        if sheet is None:
+            return
+        names = {i.name: i.name for i in self.region.indicators}
+        las = {name: name for name in self.region.las}
+        seen: dict[tuple[str, str], str] = {}
+
+        def resolve(cell: CellText) -> str | None:
+            la = find_match(cell.text.one_line, las)
+            if la is None:
+                self.error("unknown-la", f'"{cell.text.one_line}" is not an LA of {self.region.region}',
+                           sheet.title, cell.ref, hint=did_you_mean(cell.text.one_line, self.region.las)
+                           or "use an LA name from region.toml: " + join_names(self.region.las, 6))
+            return la
+
+        for la, row in self.carried_down(sheet, "la", resolve, "the LA's name"):
+            if la is None or "indicator" not in row or "value" not in row:
+                if la is not None and ("indicator" in row) != ("value" in row):
+                    first = next(iter(row.values()))
+                    self.error("incomplete-figure", "this row needs both an Indicator and a Value",
+                               sheet.title, first.ref, hint="fill in the missing cell, or clear the row")
+                continue
+            cell = row["indicator"]
+            indicator = find_match(cell.text.one_line, names)
+            if indicator is None:
+                self.error("unknown-indicator", f'"{cell.text.one_line}" is not an indicator of the tartan rug',
+                           sheet.title, cell.ref, hint=did_you_mean(cell.text.one_line, names)
+                           or ("the indicators are: " + join_names(list(names), 6) if names
+                               else "region.toml lists no [[indicator]]"))
+                continue
+            value = _number(row["value"])
+            if value is None:
+                self.error("not-a-number", f'"{row["value"].text.one_line}" is not a number',
+                           sheet.title, row["value"].ref,
+                           hint="type the figure alone, like 22.5; leave the row out if there is no figure")
+                continue
+            if (la, indicator) in seen:
+                self.error("duplicate-figure", f"{la} already has a figure for {indicator} in {seen[la, indicator]}",
+                           sheet.title, row["value"].ref, hint="keep one of the two rows")
+                continue
+            seen[la, indicator] = row["value"].ref
+            self.use(sheet.title, *row.values())
+            result.indicators.append(IndicatorValue(
+                la=la, indicator=indicator, value=value,
+                period=row["period"].text.one_line if "period" in row else None,
+                source=self.source(sheet.title, row["value"]),
+            ))
+
     # -- Update ----------------------------------------------------------------
     def update(self, result: NetworkReturn) -> None:
         sheet = self.raw.sheets.get("update")
@@ -468,6 +519,19 @@ class _Validator:
                 last.sub_bullets.extend(Text(text=line, source=source) for line in cell.text.lines)
 
 
+_NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$|^[-+]?\.\d+$")
+
+
+def _number(cell: CellText) -> float | None:
+    """A figure as typed: 22.5, 22.5%, 1,234 or a number cell; None if it is not one."""
+    if isinstance(cell.value, bool):
+        return None
+    if isinstance(cell.value, (int, float)):
+        return float(cell.value) * (100 if cell.text.text.endswith("%") else 1)
+    text = cell.text.one_line.replace(" ", "").rstrip("%")
+    return float(text.replace(",", "")) if _NUMBER.match(text) else None
+
+
 def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> NetworkReturn | None:
     """The typed return, or None when its About sheet names no known network.
 
@@ -483,6 +547,7 @@ def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> Net
     validator.work_programme(result)
     validator.la_support(result)
     validator.update(result)
+    validator.indicators(result)
     account.items = result.item_count
     return result if result.network is not None else None
 

@@ -401,6 +401,38 @@ def build_plan(path: Path) -> None:
     _save(doc, path)
 
 
+def _rug(doc) -> None:
+    """The tartan rug, under its section: LAs as rows, one column per indicator ({%tc %} loops)."""
+    doc.add_paragraph("{%p if section.rug %}")
+    doc.add_paragraph("Tartan rug: each LA against each indicator; the letters or symbol beside each figure give "
+                      "its band (key below).", style="Table Text")
+    rug = _table(doc, [3.4, 0.4, 2.2, 0.4], 4)
+    header = rug.rows[0].cells
+    _write(header[0], "LA", "Table Heading")
+    _write(header[1], "{%tc for indicator in section.rug.indicators %}")
+    _write(header[2], "{{ indicator.heading }}", "Table Heading", WD_ALIGN_PARAGRAPH.CENTER)
+    _write(header[3], "{%tc endfor %}")
+    for cell in header:
+        _shade(cell, HEADER_FILL)
+    _repeat_header(rug.rows[0])
+    _control_row(rug, 1, "{%tr for row in section.rug.rows %}")
+    _no_split(rug.rows[2])
+    cells = rug.rows[2].cells
+    _write(cells[0], "{{ row.la }}", "Table Heading")
+    _write(cells[1], "{%tc for cell in row.cells %}")
+    _write(cells[2], "{% cellbg cell.fill %}{{ cell.text }}", "Table Text", WD_ALIGN_PARAGRAPH.CENTER)
+    _write(cells[3], "{%tc endfor %}")
+    _control_row(rug, 3, "{%tr endfor %}")
+    doc.add_paragraph("Key:", style="Table Heading")
+    doc.add_paragraph("{%p for band in section.rug.legend %}")
+    doc.add_paragraph("{{ band.code }}: {{ band.label }}", style="Table Text")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p for source in section.rug.sources %}")
+    doc.add_paragraph("Source: {{ source }}", style="Table Text")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+
+
 def build_update(path: Path) -> None:
     doc = _new_document()
     doc.add_heading("The {{ region }} Regional Update", level=1)
@@ -412,6 +444,7 @@ def build_update(path: Path) -> None:
     doc.add_paragraph("{{ sub }}", style="List Bullet 2")
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endfor %}")
+    _rug(doc)
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p if not sections %}")
     doc.add_paragraph("No network reported news for this round.")

@@ -45,7 +45,8 @@ def test_update_leaves_out_sections_with_no_bullets(add_return, check):
     add_return("commissioning.xlsx", about(), {"Update": [{"Section": "Network Highlights", "Bullet": "Met"}]})
     context = update_context(check().plan)
     assert context["title"] == "Testshire Regional Update - June 2024"
-    assert context["sections"] == [{"heading": "Network Highlights", "bullets": [{"text": "Met", "sub_bullets": []}]}]
+    assert context["sections"] == [
+        {"heading": "Network Highlights", "bullets": [{"text": "Met", "sub_bullets": []}], "rug": None}]
 
 
 def test_plan_json_round_trips(example_outputs):

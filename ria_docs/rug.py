@@ -1,0 +1,171 @@
+"""The tartan rug: every LA against each indicator, banded and coloured.
+
+Per indicator (region.toml ``[[indicator]]``):
+
+- method "quartile": the LA's quarter within the region. With a polarity,
+  Q1 is the best quarter (highest values for "higher", lowest for "lower")
+  and Q4 the worst; with polarity "none", quarters run from lowest to
+  highest in a neutral palette. LAs with the same value share a quarter.
+- method "england": better, similar or worse than the England value; within
+  ``tolerance`` (default 5% of the England value) is similar. With polarity
+  "none": above, similar, below.
+
+A cell shows its value and its band as text or a symbol, so colour is never
+the only signal. A missing figure is "n/a", never zero.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from .model import Plan
+from .region import IndicatorConfig
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str  # shown in the cell beside the value
+    label: str  # for the legend
+    fill: str  # hex RGB; black text passes WCAG AA on each
+
+
+QUARTERS = [Band("Q1", "best quarter in the region", "63BE7B"), Band("Q2", "second quarter", "C6EFCE"),
+            Band("Q3", "third quarter", "FFEB84"), Band("Q4", "worst quarter in the region", "F8696B")]
+NEUTRAL_QUARTERS = [Band("L", "lowest quarter (no better or worse)", "DDEBF7"), Band("ML", "second lowest quarter", "BDD7EE"),
+                    Band("MH", "second highest quarter", "9DC3E6"), Band("H", "highest quarter", "6FA8DC")]
+BETTER = Band("▲", "better than England", "63BE7B")
+SIMILAR = Band("●", "similar to England", "FFEB84")
+WORSE = Band("▼", "worse than England", "F8696B")
+ABOVE = Band("↑", "above England (no better or worse)", "9DC3E6")
+LEVEL = Band("=", "similar to England (no better or worse)", "EDEDED")
+BELOW = Band("↓", "below England (no better or worse)", "DDEBF7")
+MISSING = Band("n/a", "no figure", "D9D9D9")
+SUMMARY_FILL = "F2F2F2"
+
+
+def quartile(value: float, values: list[float], polarity: str) -> Band:
+    """The quarter ``value`` falls in among ``values`` (ties share a quarter)."""
+    if polarity == "none":
+        below = sum(other < value for other in values)
+        return NEUTRAL_QUARTERS[min(3, 4 * below // len(values))]
+    better = sum((other > value) if polarity == "higher" else (other < value) for other in values)
+    return QUARTERS[min(3, 4 * better // len(values))]
+
+
+def against_england(value: float, indicator: IndicatorConfig) -> Band:
+    difference = value - indicator.england
+    if abs(difference) <= indicator.similar_within:
+        return LEVEL if indicator.polarity == "none" else SIMILAR
+    if indicator.polarity == "none":
+        return ABOVE if difference > 0 else BELOW
+    better = difference > 0 if indicator.polarity == "higher" else difference < 0
+    return BETTER if better else WORSE
+
+
+def shown(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    number = f"{value:,.1f}".rstrip("0").rstrip(".")
+    return f"{number}%" if unit == "%" else number
+
+
+def bands(plan: Plan) -> dict[tuple[str, str], Band]:
+    """(LA, indicator) -> band, for every LA and indicator (MISSING where no figure)."""
+    figures = {(v.la, v.indicator): v.value for v in plan.indicator_values}
+    result = {}
+    for indicator in plan.region.indicators:
+        values = [figures[la, indicator.name] for la in plan.region.las if (la, indicator.name) in figures]
+        for la in plan.region.las:
+            value = figures.get((la, indicator.name))
+            if value is None:
+                result[la, indicator.name] = MISSING
+            elif indicator.method == "england":
+                result[la, indicator.name] = against_england(value, indicator)
+            else:
+                result[la, indicator.name] = quartile(value, values, indicator.polarity)
+    return result
+
+
+def context(plan: Plan) -> dict | None:
+    """The rug for templates: indicators, one row per LA, a region and an England row, a legend."""
+    region = plan.region
+    if not region.indicators or not plan.indicator_values:
+        return None
+    figures = {(v.la, v.indicator): v.value for v in plan.indicator_values}
+    banded = bands(plan)
+    rows = []
+    for la in region.las:
+        cells = []
+        for indicator in region.indicators:
+            band, value = banded[la, indicator.name], figures.get((la, indicator.name))
+            text = "n/a" if value is None else f"{shown(value, indicator.unit)} {band.code}"
+            cells.append({"text": text, "fill": band.fill})
+        rows.append({"la": la, "cells": cells})
+    averages = []
+    for indicator in region.indicators:
+        values = [figures[la, indicator.name] for la in region.las if (la, indicator.name) in figures]
+        average = sum(values) / len(values) if values else None
+        averages.append({"text": shown(average, indicator.unit), "fill": SUMMARY_FILL})
+    rows.append({"la": f"{region.region} average", "cells": averages})
+    rows.append({"la": "England", "cells": [
+        {"text": shown(i.england, i.unit) if i.england is not None else "–", "fill": SUMMARY_FILL}
+        for i in region.indicators
+    ]})
+    used = {banded[key] for key in banded}
+    order = [*QUARTERS, *NEUTRAL_QUARTERS, BETTER, SIMILAR, WORSE, ABOVE, LEVEL, BELOW, MISSING]
+    return {
+        "indicators": [
+            {"name": i.name, "heading": i.name if i.unit == "%" else f"{i.name} ({i.unit})",
+             "method": "quarters within the region" if i.method == "quartile" else "compared with England",
+             "source": i.source or ""}
+            for i in region.indicators
+        ],
+        "rows": rows,
+        "legend": [{"code": b.code, "label": b.label, "fill": b.fill} for b in order if b in used],
+        "sources": sorted({i.source for i in region.indicators if i.source}),
+    }
+
+
+def workbook_bytes(plan: Plan) -> bytes:
+    """tartan-rug.xlsx: the same table, values as numbers, the same fills, a legend below."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from .ooxml import normalise_zip
+
+    region = plan.region
+    figures = {(v.la, v.indicator): v.value for v in plan.indicator_values}
+    banded = bands(plan)
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Tartan rug"
+    ws.cell(row=1, column=1, value="LA").font = Font(bold=True)
+    for column, indicator in enumerate(region.indicators, start=2):
+        cell = ws.cell(row=1, column=column, value=indicator.name if indicator.unit == "%" else f"{indicator.name} ({indicator.unit})")
+        cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[cell.column_letter].width = 16
+    ws.column_dimensions["A"].width = 24
+    ws.freeze_panes = "B2"
+    for row, la in enumerate(region.las, start=2):
+        ws.cell(row=row, column=1, value=la)
+        for column, indicator in enumerate(region.indicators, start=2):
+            value, band = figures.get((la, indicator.name)), banded[la, indicator.name]
+            cell = ws.cell(row=row, column=column, value=value if value is not None else "n/a")
+            cell.fill = PatternFill("solid", fgColor=band.fill)
+            if value is not None and indicator.unit == "%":
+                cell.value, cell.number_format = value / 100, "0.0%"
+    context_rows = context(plan)["rows"][-2:]
+    for offset, summary in enumerate(context_rows):
+        row = len(region.las) + 2 + offset
+        ws.cell(row=row, column=1, value=summary["la"]).font = Font(bold=True)
+        for column, cell_data in enumerate(summary["cells"], start=2):
+            ws.cell(row=row, column=column, value=cell_data["text"]).fill = PatternFill("solid", fgColor=SUMMARY_FILL)
+    row = len(region.las) + 5
+    ws.cell(row=row, column=1, value="Key").font = Font(bold=True)
+    for offset, band in enumerate(context(plan)["legend"], start=1):
+        ws.cell(row=row + offset, column=1, value=band["code"]).fill = PatternFill("solid", fgColor=band["fill"])
+        ws.cell(row=row + offset, column=2, value=band["label"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return normalise_zip(buffer.getvalue(), core_date="2000-01-01T00:00:00Z")
