@@ -67,12 +67,54 @@ def _strict_template_class():
                     "with the returns that caused it."
                 ) from None
             for table in tree.iter(f"{w}tbl"):
-                columns = len(table.findall(f"{w}tblGrid/{w}gridCol"))
-                if any(len(row.findall(f"{w}tc")) > columns for row in table.iter(f"{w}tr")):
-                    return super().fix_tables(xml)
+                _share_columns(table, w)
             return tree
 
     return StrictDocxTemplate
+
+
+def _share_columns(table, w: str) -> None:
+    """After {%tc %} loops: the first column keeps its width, the others share the
+    rest of the table's width equally, and every cell says so.
+
+    docxtpl's own fix keeps each generated cell at the template cell's width,
+    which squeezes a 10-column tartan rug into letters one per line.
+    """
+    from lxml import etree
+
+    grid = table.find(f"{w}tblGrid")
+    columns = grid.findall(f"{w}gridCol") if grid is not None else []
+    rows = table.findall(f"{w}tr")
+
+    def span(cell) -> int:
+        node = cell.find(f"{w}tcPr/{w}gridSpan")
+        return int(node.get(f"{w}val")) if node is not None else 1
+
+    needed = max((sum(span(c) for c in row.findall(f"{w}tc")) for row in rows), default=0)
+    if not columns or needed <= len(columns):
+        return
+    total = sum(int(c.get(f"{w}w", 0)) for c in columns)
+    first = int(columns[0].get(f"{w}w", 0))
+    rest = max((total - first) // (needed - 1), 1)
+    widths = [first] + [rest] * (needed - 1)
+    for column in columns:
+        grid.remove(column)
+    for width in widths:
+        etree.SubElement(grid, f"{w}gridCol").set(f"{w}w", str(width))
+    for row in rows:
+        position = 0
+        for cell in row.findall(f"{w}tc"):
+            properties = cell.find(f"{w}tcPr")
+            if properties is None:
+                properties = etree.SubElement(cell, f"{w}tcPr")
+                cell.insert(0, properties)
+            width = properties.find(f"{w}tcW")
+            if width is None:
+                width = etree.SubElement(properties, f"{w}tcW")
+                properties.insert(0, width)
+            width.set(f"{w}w", str(sum(widths[position:position + span(cell)])))
+            width.set(f"{w}type", "dxa")
+            position += span(cell)
 
 
 def _template_error(template: Path, exc: Exception) -> TemplateError:

@@ -26,7 +26,7 @@ COLUMN_WIDTHS = {  # characters: long text wide, tick columns narrow
     "Contribution": 100, "Theme": 30, "Outcome": 36, "Activity": 60, "RAG": 10, "Regional group task": 11,
     "Seminar/workshop": 11, "Project work": 10, "Lead responsibility": 34, "RIA lead": 9, "SDSA": 9,
     "Commentary": 36, "LA": 20, "Support needed": 42, "Support actions": 32, "Strengths and offers": 42,
-    "Offer actions": 32, "Section": 40, "Bullet": 80, "Sub-bullet": 60,
+    "Offer actions": 32, "Section": 40, "Bullet": 80, "Sub-bullet": 60, "Indicator": 44, "Value": 12, "Period": 14,
 }
 RAG_CHOICES = ["Red", "Amber", "Green", "Blue"]
 TICK_CHOICES = ["Yes", "No"]
@@ -55,6 +55,9 @@ COLUMN_HELP = {
     "Section": "Pick the heading of the regional update. Leave blank to mean the same as the row above.",
     "Bullet": "One bullet of news per row, under the Section.",
     "Sub-bullet": "A bullet nested under the Bullet above it (leave Bullet blank on this row).",
+    "Indicator": "Pick the indicator of the tartan rug. One row per LA and indicator.",
+    "Value": "The LA's figure, as a number (22.5 for 22.5%). Leave the row out if there is no figure.",
+    "Period": "The period the figure covers, such as 2018/19 or Q2 2019/20.",
 }
 ABOUT_HELP = {
     "Network": "Filled in by the regional team.",
@@ -171,6 +174,8 @@ def _instructions(workbook, region: RegionConfig, network: str) -> None:
         ("text", "LA support", "Brokered support for local authorities (Section B): support needed and actions, "
                  "strengths and offers of help and actions."),
         ("text", "Update", "News for the regional update: a section heading, then bullets and sub-bullets."),
+        *([("text", "Indicators", "Figures for the tartan rug: one row per LA and indicator, with its value and "
+            "period. Usually sent by one network for all LAs.")] if region.indicators else []),
         ("head", "Allowed values", ""),
         ("text", "RAG", "Red, Amber, Green, or Blue when complete (R, A, G, B also work). Blank if not yet rated."),
         ("text", "Tick columns", "Yes (or Y, X, ✓) to tick; blank or No to leave unticked."),
@@ -201,7 +206,8 @@ def _instructions(workbook, region: RegionConfig, network: str) -> None:
 def _lists(workbook, region: RegionConfig) -> dict[str, str]:
     """The hidden sheet holding dropdown lists too long for Excel's 255-character limit."""
     ws = workbook.create_sheet(LISTS_SHEET)
-    columns = {"Theme": [t.label for t in region.themes], "LA": list(region.las), "Section": list(region.update_sections)}
+    columns = {"Theme": [t.label for t in region.themes], "LA": list(region.las), "Section": list(region.update_sections),
+               "Indicator": [i.name for i in region.indicators]}
     formulas = {}
     for number, (header, values) in enumerate(columns.items(), start=1):
         ws.cell(row=1, column=number, value=header)
@@ -300,6 +306,8 @@ def blank_return(region: RegionConfig, network: str):
     formulas = _lists(workbook, region)
     for name in ("Contribution", "Work programme", "LA support", "Update"):
         _data_sheet(workbook, name, formulas)
+    if region.indicators:  # the tartan rug's figures, for whichever network sends them
+        _data_sheet(workbook, "Indicators", formulas)
     lists_at = workbook.sheetnames.index(LISTS_SHEET)
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames) - 1 - lists_at)  # hidden, last
     workbook.active = 0  # opens on the Instructions

@@ -106,6 +106,12 @@ def _styles(doc) -> None:
     toc.base_style = normal
     _set_font(toc, 10)
     _spacing(toc, 0, 3)
+    rug_text = styles.add_style("Rug Text", 1)  # figures in the narrow columns of the tartan rug
+    rug_text.base_style = table_text
+    _set_font(rug_text, 8)
+    rug_heading = styles.add_style("Rug Heading", 1)
+    rug_heading.base_style = table_heading
+    _set_font(rug_heading, 8, True)
     table_bullet = styles.add_style("Table Bullet", 1)
     table_bullet.base_style = styles["List Bullet"]
     _set_font(table_bullet, 9)
@@ -406,12 +412,17 @@ def _rug(doc) -> None:
     doc.add_paragraph("{%p if section.rug %}")
     doc.add_paragraph("Tartan rug: each LA against each indicator; the letters or symbol beside each figure give "
                       "its band (key below).", style="Table Text")
-    rug = _table(doc, [3.4, 0.4, 2.2, 0.4], 4)
+    # The template's total width is the page's: the indicator columns share what the LA column leaves.
+    rug = _table(doc, [3.2, 0.1, 13.6, 0.1], 4)
     header = rug.rows[0].cells
     _write(header[0], "LA", "Table Heading")
     _write(header[1], "{%tc for indicator in section.rug.indicators %}")
-    _write(header[2], "{{ indicator.heading }}", "Table Heading", WD_ALIGN_PARAGRAPH.CENTER)
+    _write(header[2], "{{ indicator.heading }}", "Rug Heading")
     _write(header[3], "{%tc endfor %}")
+    direction = OxmlElement("w:textDirection")  # indicator names read upwards, as tartan rugs do
+    direction.set(qn("w:val"), "btLr")
+    header[2]._tc.get_or_add_tcPr().append(direction)
+    rug.rows[0].height = Cm(4.2)
     for cell in header:
         _shade(cell, HEADER_FILL)
     _repeat_header(rug.rows[0])
@@ -420,7 +431,7 @@ def _rug(doc) -> None:
     cells = rug.rows[2].cells
     _write(cells[0], "{{ row.la }}", "Table Heading")
     _write(cells[1], "{%tc for cell in row.cells %}")
-    _write(cells[2], "{% cellbg cell.fill %}{{ cell.text }}", "Table Text", WD_ALIGN_PARAGRAPH.CENTER)
+    _write(cells[2], "{% cellbg cell.fill %}{{ cell.text }}", "Rug Text", WD_ALIGN_PARAGRAPH.CENTER)
     _write(cells[3], "{%tc endfor %}")
     _control_row(rug, 3, "{%tr endfor %}")
     doc.add_paragraph("Key:", style="Table Heading")

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import ROOT, about
 from ria_docs.cli import main
 
-OUTPUT_NAMES = ["merge-report.md", "plan.json", "regional-update.docx", "ria-plan.docx"]
+OUTPUT_NAMES = ["merge-report.md", "plan.json", "regional-update.docx", "ria-plan.docx", "tartan-rug.xlsx"]
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def test_merge_writes_the_four_outputs(runner, tmp_path, monkeypatch):
     result = runner.invoke(main, ["merge", "inputs", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == OUTPUT_NAMES
-    assert result.output.splitlines()[-6:] == [
+    assert result.output.splitlines()[-7:] == [
         "No return from 14 networks: SEND & Inclusion, Early Years Strategic Leads, Virtual School Heads, "
         "Children Missing Education, 3rd Tier Safeguarding Leads, IRO Managers/CPC Chairs, Principal Social "
         "Workers, QA and Audit Moderation, CLA Leads & Care Leavers, CSE Leads, Troubled Families Leads, "
@@ -33,6 +33,7 @@ def test_merge_writes_the_four_outputs(runner, tmp_path, monkeypatch):
         "6 returns read: 0 errors, 0 warnings.",
         f"Wrote {out / 'ria-plan.docx'}",
         f"Wrote {out / 'regional-update.docx'}",
+        f"Wrote {out / 'tartan-rug.xlsx'}",
         f"Wrote {out / 'plan.json'}",
         f"Wrote {out / 'merge-report.md'}",
     ]
