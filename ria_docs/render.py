@@ -90,10 +90,17 @@ def _share_columns(table, w: str) -> None:
         node = cell.find(f"{w}tcPr/{w}gridSpan")
         return int(node.get(f"{w}val")) if node is not None else 1
 
+    def width(cell) -> int:
+        node = cell.find(f"{w}tcPr/{w}tcW")
+        return int(node.get(f"{w}w", 0)) if node is not None and node.get(f"{w}type", "dxa") == "dxa" else 0
+
     needed = max((sum(span(c) for c in row.findall(f"{w}tc")) for row in rows), default=0)
-    if not columns or needed <= len(columns):
-        return
     total = sum(int(c.get(f"{w}w", 0)) for c in columns)
+    # A loop made cells the grid does not have, or cells as wide as the template's
+    # loop cell, several times over: a consistent table's rows never overflow its grid.
+    overflowing = any(sum(width(c) for c in row.findall(f"{w}tc")) > total * 1.01 for row in rows)
+    if not columns or (needed <= len(columns) and not overflowing):
+        return
     first = int(columns[0].get(f"{w}w", 0))
     rest = max((total - first) // (needed - 1), 1)
     widths = [first] + [rest] * (needed - 1)

@@ -45,12 +45,13 @@ SUMMARY_FILL = "F2F2F2"
 
 
 def quartile(value: float, values: list[float], polarity: str) -> Band:
-    """The quarter ``value`` falls in among ``values`` (ties share a quarter)."""
-    if polarity == "none":
-        below = sum(other < value for other in values)
-        return NEUTRAL_QUARTERS[min(3, 4 * below // len(values))]
-    better = sum((other > value) if polarity == "higher" else (other < value) for other in values)
-    return QUARTERS[min(3, 4 * better // len(values))]
+    """The quarter ``value`` falls in among ``values``, by its rank: the best is
+    always in the first quarter and the worst in the last, whatever the number
+    of LAs; LAs with the same value share a quarter."""
+    ahead = (sum(other < value for other in values) if polarity == "none"
+             else sum((other > value) if polarity == "higher" else (other < value) for other in values))
+    quarter = 0 if len(values) < 2 else min(3, 4 * ahead // (len(values) - 1))
+    return (NEUTRAL_QUARTERS if polarity == "none" else QUARTERS)[quarter]
 
 
 def against_england(value: float, indicator: IndicatorConfig) -> Band:
