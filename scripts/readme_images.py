@@ -6,7 +6,7 @@ Needs LibreOffice (soffice) and poppler (pdftoppm). Issues the Commissioning
 Leads return pre-filled from a merge of inputs/, prints it to PDF as Calc
 would, and crops the Instructions and Work programme pages into docs/images/;
 then takes pages of the documents from `ria-docs preview` of the two example
-merges (the first page of Sections B and C, and the Eastern update).
+merges (the first page of Sections B and C, the Eastern update and its tartan rug).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def main() -> None:
         plan_pages = preview(work / "out", resolution=70)["ria-plan.docx"]
         update_pages = preview(work / "eastern", resolution=70)["regional-update.docx"]
         for page, name in [(plan_pages[1], "plan-section-b.png"), (plan_pages[2], "plan-section-c.png"),
-                           (update_pages[0], "regional-update.png")]:
+                           (update_pages[0], "regional-update.png"), (update_pages[1], "tartan-rug.png")]:
             (IMAGES / name).write_bytes(page.read_bytes())
             print(f"wrote docs/images/{name}")
 
