@@ -392,23 +392,24 @@ class _Validator:
             cells=[c.ref for c in used],
         ))
 
+    def la(self, cell: CellText, sheet: str) -> str | None:
+        """The region's LA a cell names, or None after reporting it with a suggestion."""
+        la = find_match(cell.text.one_line, {name: name for name in self.region.las})
+        if la is None:
+            self.error(
+                "unknown-la", f'"{cell.text.one_line}" is not an LA of {self.region.region}', sheet, cell.ref,
+                hint=did_you_mean(cell.text.one_line, self.region.las)
+                or "use an LA name from region.toml: " + join_names(self.region.las, 6),
+            )
+        return la
+
     # -- LA support ----------------------------------------------------------
     def la_support(self, result: NetworkReturn) -> None:
         sheet = self.raw.sheets.get("la support")
         if sheet is None:
             return
-        las = {name: name for name in self.region.las}
-
         def resolve(cell: CellText) -> str | None:
-            la = find_match(cell.text.one_line, las)
-            if la is None:
-                self.error(
-                    "unknown-la", f'"{cell.text.one_line}" is not an LA of {self.region.region}',
-                    sheet.title, cell.ref,
-                    hint=did_you_mean(cell.text.one_line, self.region.las)
-                    or "use an LA name from region.toml: " + join_names(self.region.las, 6),
-                )
-            return la
+            return self.la(cell, sheet.title)
 
         for la, row in self.carried_down(sheet, "la", resolve, "the LA's name"):
             if la is None:
@@ -428,16 +429,10 @@ class _Validator:
         if sheet is None:
             return
         names = {i.name: i.name for i in self.region.indicators}
-        las = {name: name for name in self.region.las}
         seen: dict[tuple[str, str], str] = {}
 
         def resolve(cell: CellText) -> str | None:
-            la = find_match(cell.text.one_line, las)
-            if la is None:
-                self.error("unknown-la", f'"{cell.text.one_line}" is not an LA of {self.region.region}',
-                           sheet.title, cell.ref, hint=did_you_mean(cell.text.one_line, self.region.las)
-                           or "use an LA name from region.toml: " + join_names(self.region.las, 6))
-            return la
+            return self.la(cell, sheet.title)
 
         for la, row in self.carried_down(sheet, "la", resolve, "the LA's name"):
             if la is None or "indicator" not in row or "value" not in row:
