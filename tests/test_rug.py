@@ -175,3 +175,12 @@ def test_region_toml_checks_indicators(tmp_path):
     assert caught.value.problems == [
         'line 45: [[indicator]] number 2 ("Assessments within 45 days"), method: method "england" needs an '
         "england value to compare with"]
+
+
+def test_a_percentage_formatted_figure_is_read_as_a_percentage(cycle, add_return, tmp_path):
+    _rug_cycle(cycle, add_return, [{"LA": "Derby", "Indicator": "Re-referrals", "Value": 0.255}])
+    workbook = openpyxl.load_workbook(cycle / "data.xlsx")
+    workbook["Indicators"]["C2"].number_format = "0.0%"  # shown as 25.5% in Excel
+    workbook.save(cycle / "data.xlsx")
+    result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
+    assert [(v.la, v.value) for v in result.plan.indicator_values] == [("Derby", 25.5)]
