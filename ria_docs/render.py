@@ -1,9 +1,12 @@
 """Stage 5: render the Word documents from templates, and write outputs safely.
 
-docxtpl re-parses the rendered XML in recover mode, which silently drops text
-after anything malformed.  So values are sanitised before (text.clean_text),
-autoescaped during, and the XML is parsed strictly before docxtpl's own
-parse: a document either renders whole or fails with a clear error.
+docxtpl would re-parse the rendered XML in recover mode, which silently drops
+text after anything malformed. So values are sanitised before
+(text.clean_text) and autoescaped during rendering, and the rendered body is
+checked strictly instead: kept as text and checked by expat (the usual path,
+which also never builds the body's large lxml tree), or, for templates that
+need docxtpl's tree fixes, parsed strictly in place of docxtpl's own parse.
+A document either renders whole or fails with a clear error.
 """
 
 from __future__ import annotations
@@ -35,9 +38,11 @@ def template_path(name: str, templates_dir: Path | None) -> Path:
     """The template to use: --templates DIR, else ./templates, else the packaged copy."""
     if templates_dir is not None:
         path = Path(templates_dir) / name
-        if not path.is_file():
-            raise TemplateError(f"{path}: no such template. The templates folder must hold {' and '.join(TEMPLATE_NAMES)}.")
-        return path
+        if path.is_file():
+            return path
+        if name not in TEMPLATE_NAMES:  # changes.docx is optional: a folder made before it existed still works
+            return packaged_templates() / name
+        raise TemplateError(f"{path}: no such template. The templates folder must hold {' and '.join(TEMPLATE_NAMES)}.")
     local = Path("templates") / name
     return local if local.is_file() else packaged_templates() / name
 
@@ -51,12 +56,12 @@ def _strict_template_class():
 
     class StrictDocxTemplate(DocxTemplate):
         def fix_tables(self, xml):
-            """Parse the rendered body strictly, once.
+            """Parse the rendered body strictly, once, and lay out column loops.
 
             docxtpl's own parse recovers from broken XML by dropping text; this
-            one fails instead. docxtpl's table fixing (for {%tc %} column loops
-            that leave rows with more cells than the grid) runs only when a
-            table needs it.
+            one fails instead. Tables that {%tc %} loops made wider than their
+            grid get their columns shared out (_share_columns) in place of
+            docxtpl's fix.
             """
             try:
                 tree = etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml)

@@ -158,3 +158,17 @@ def test_status_takes_emails_from_region_toml(cycle):
     (cycle / "region.toml").write_text(region, encoding="utf-8")
     lines = CliRunner().invoke(main, ["status", str(cycle)]).stdout.splitlines()
     assert lines[1] == "missing   Commissioning Leads          chase Sally Savage (Rutland) <commissioning@example.org.uk>"
+
+
+def test_a_templates_folder_without_changes_docx_uses_the_installed_one(cycle, add_return, tmp_path):
+    add_return("commissioning.xlsx", about(), {"Contribution": [{"Contribution": "x"}]})
+    merge_folder(cycle, tmp_path / "june", templates=ROOT / "templates")
+    own = tmp_path / "our-templates"
+    own.mkdir()
+    for name in ("ria-plan.docx", "regional-update.docx"):
+        shutil.copy(ROOT / "templates" / name, own / name)
+    region = (cycle / "region.toml").read_text(encoding="utf-8").replace('"June 2024"', '"September 2024"')
+    (cycle / "region.toml").write_text(region, encoding="utf-8")
+    (cycle / "commissioning.xlsx").unlink()
+    result = merge_folder(cycle, tmp_path / "sept", templates=own, baseline=tmp_path / "june" / "plan.json")
+    assert (tmp_path / "sept" / "changes.docx") in result.written
