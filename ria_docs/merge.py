@@ -196,6 +196,37 @@ def _carry(item, period: str):
     return item.model_copy(update={"carried_from": item.carried_from or period})
 
 
+def _indicator_values(region: RegionConfig, returns: list[NetworkReturn], report: Report, aside: _SetAside):
+    """Tartan rug figures in region order; a second figure for an LA and indicator is warned and set aside."""
+    figures = {}
+    for ret in returns:
+        for value in ret.indicators:
+            key = (value.la, value.indicator)
+            if key in figures:
+                first = figures[key].source
+                report.warning(
+                    "duplicate-figure", f"{value.la}'s {value.indicator} is also given in {first}; that one is used",
+                    file=value.source.file, sheet=value.source.sheet, cell=value.source.cell,
+                    hint="one network (Improvement & Data, say) should send each figure",
+                )
+                aside.add(value.source.file, [f"{value.source.sheet}!{value.source.cell}"])
+                continue
+            figures[key] = value
+    la_order = {la: i for i, la in enumerate(region.las)}
+    indicator_order = {ind.name: i for i, ind in enumerate(region.indicators)}
+    return sorted(figures.values(), key=lambda v: (indicator_order[v.indicator], la_order[v.la]))
+
+
+def _history(region: RegionConfig, baseline: Plan | None, used: list[ReturnUsed], report: Report) -> list[Round]:
+    """The baseline's rounds, then this one (dated by its newest return, so output stays deterministic)."""
+    dates = [r.date_submitted for r in used if r.date_submitted]
+    this_round = Round(
+        period=region.period, date=max(dates) if dates else None, returns=[r.file for r in used],
+        carried_forward=list(report.carried_forward),
+    )
+    return [h for h in (baseline.history if baseline else []) if h.period != region.period] + [this_round]
+
+
 def merge_returns(
     region: RegionConfig, returns: list[NetworkReturn], report: Report, baseline: Plan | None = None
 ) -> Plan:
@@ -249,23 +280,7 @@ def merge_returns(
             )
         update.append(section)
 
-    figures = {}
-    for ret in returns:  # region order of LAs and indicators; a later network's figure is a duplicate
-        for value in ret.indicators:
-            key = (value.la, value.indicator)
-            if key in figures:
-                first = figures[key].source
-                report.warning(
-                    "duplicate-figure", f"{value.la}'s {value.indicator} is also given in {first}; that one is used",
-                    file=value.source.file, sheet=value.source.sheet, cell=value.source.cell,
-                    hint="one network (Improvement & Data, say) should send each figure",
-                )
-                aside.add(value.source.file, [f"{value.source.sheet}!{value.source.cell}"])
-                continue
-            figures[key] = value
-    la_order = {la: i for i, la in enumerate(region.las)}
-    indicator_order = {ind.name: i for i, ind in enumerate(region.indicators)}
-    indicator_values = sorted(figures.values(), key=lambda v: (indicator_order[v.indicator], la_order[v.la]))
+    indicator_values = _indicator_values(region, returns, report, aside)
     aside.apply()
     returns = [r for r in returns if r.file != CARRIED]  # the plan lists the files actually used
     used = [
@@ -282,13 +297,8 @@ def merge_returns(
     ]
     # "No return" means no file named the network, valid or not: a network
     # whose return has errors did send one, and is listed with its errors.
-    sent = {account.network for account in report.returns if account.network}
-    report.missing_networks = [n.name for n in region.networks if n.name not in sent]
-    dates = [r.date_submitted for r in used if r.date_submitted]
-    this_round = Round(
-        period=region.period, date=max(dates) if dates else None, returns=[r.file for r in used],
-        carried_forward=list(report.carried_forward),
-    )
-    history = [h for h in (baseline.history if baseline else []) if h.period != region.period] + [this_round]
+    named = {account.network for account in report.returns if account.network}
+    report.missing_networks = [n.name for n in region.networks if n.name not in named]
+    history = _history(region, baseline, used, report)
     return Plan(region=region, networks=networks, themes=themes, la_support=la_support, update=update,
                 returns=used, history=history, indicator_values=indicator_values)
