@@ -207,7 +207,7 @@ def _indicator_values(region: RegionConfig, returns: list[NetworkReturn], report
                 report.warning(
                     "duplicate-figure", f"{value.la}'s {value.indicator} is also given in {first}; that one is used",
                     file=value.source.file, sheet=value.source.sheet, cell=value.source.cell,
-                    hint="one network (Improvement & Data, say) should send each figure",
+                    hint="let one network send each figure",
                 )
                 aside.add(value.source.file, [f"{value.source.sheet}!{value.source.cell}"])
                 continue
@@ -281,6 +281,12 @@ def merge_returns(
         update.append(section)
 
     indicator_values = _indicator_values(region, returns, report, aside)
+    if region.indicators and not indicator_values:
+        report.warning(
+            "no-figures", f"region.toml lists {len(region.indicators)} indicator(s) but no return sent figures, "
+            "so the update has no tartan rug this round",
+            hint="the network that collects the figures fills the Indicators sheet of its return",
+        )
     aside.apply()
     returns = [r for r in returns if r.file != CARRIED]  # the plan lists the files actually used
     used = [

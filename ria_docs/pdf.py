@@ -27,10 +27,10 @@ def find_soffice() -> str | None:
     return found
 
 
-def require_soffice() -> str:
+def require_soffice(for_what: str = "no PDF can be made", alternative: str = ", or leave out --pdf") -> str:
     found = find_soffice()
     if found is None:
-        raise ToolMissing(f"LibreOffice is not installed, so no PDF can be made: {INSTALL_HINT}, or leave out --pdf.")
+        raise ToolMissing(f"LibreOffice is not installed, so {for_what}: {INSTALL_HINT}{alternative}.")
     return found
 
 
@@ -72,6 +72,7 @@ def preview(outputs: Path, resolution: int = 80) -> dict[str, list[Path]]:
             "pdftoppm (from poppler) is not installed, so no page images can be made: install poppler "
             "(Debian/Ubuntu: apt-get install poppler-utils; macOS: brew install poppler) and run it again."
         )
+    require_soffice("no page images can be made", "")
     pdfs = to_pdf({path.name: path.read_bytes() for path in documents})
     target = outputs / "preview"
     target.mkdir(exist_ok=True)

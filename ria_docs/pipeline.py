@@ -56,11 +56,17 @@ class MergeResult:
     written: list[Path] = field(default_factory=list)
 
 
-def find_return_files(inputs: Path, unreadable: list[str] | None = None) -> list[Path]:
+def _is_outputs_folder(folder: Path) -> bool:
+    """A folder a merge wrote (outputs kept inside the round's folder): not returns."""
+    return (folder / PLAN_JSON).is_file() and (folder / MERGE_REPORT).is_file()
+
+
+def find_return_files(inputs: Path, unreadable: list[str] | None = None, skip: tuple[Path, ...] = ()) -> list[Path]:
     """Every workbook under the inputs folder, in a stable order.
 
-    Excel's "~$" lock files and hidden files and folders are skipped; folders
-    that cannot be read are added to ``unreadable``.
+    Excel's "~$" lock files, hidden files and folders, the folders in ``skip``
+    and folders a merge wrote (holding plan.json and merge-report.md) are
+    skipped; folders that cannot be read are added to ``unreadable``.
     """
     found = []
 
@@ -69,7 +75,10 @@ def find_return_files(inputs: Path, unreadable: list[str] | None = None) -> list
             unreadable.append(file_label(Path(error.filename), inputs))
 
     for folder, subfolders, files in os.walk(inputs, onerror=skipped, followlinks=False):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        subfolders[:] = sorted(
+            d for d in subfolders
+            if not d.startswith(".") and not _is_outputs_folder(Path(folder) / d) and Path(folder) / d not in skip
+        )
         for name in files:
             path = Path(folder) / name
             if name.startswith((".", "~$")) or path.suffix.lower() not in RETURN_SUFFIXES + OTHER_SPREADSHEETS:
@@ -86,7 +95,9 @@ def file_label(path: Path, inputs: Path) -> str:
     return "".join(c if c.isprintable() else "?" for c in relative)
 
 
-def check_folder(inputs: Path, *, skip_invalid: bool = False, baseline: Path | None = None) -> CheckResult:
+def check_folder(
+    inputs: Path, *, skip_invalid: bool = False, baseline: Path | None = None, outputs: Path | None = None
+) -> CheckResult:
     """Read and validate every return under ``inputs``; write nothing.
 
     With ``baseline`` (last round's plan.json), networks with no return keep
@@ -105,7 +116,8 @@ def check_folder(inputs: Path, *, skip_invalid: bool = False, baseline: Path | N
         )
     valid = []
     unreadable: list[str] = []
-    files = find_return_files(inputs, unreadable)
+    skip = (Path(outputs),) if outputs is not None else ()
+    files = find_return_files(inputs, unreadable, skip=tuple(p.resolve() for p in skip) + skip)
     for folder in unreadable:
         report.error("unreadable-folder", "is a folder that cannot be read, so any returns in it are missed",
                      file=folder, hint="check its permissions, or move the returns out of it")
@@ -143,7 +155,7 @@ def merge_folder(
     """The main job: check, merge, render, and write all outputs (or none)."""
     if pdf:
         require_soffice()  # before any work, so a missing LibreOffice costs nothing
-    check = check_folder(inputs, skip_invalid=skip_invalid, baseline=baseline)
+    check = check_folder(inputs, skip_invalid=skip_invalid, baseline=baseline, outputs=outputs)
     result = MergeResult(check)
     if check.report.errors and not skip_invalid:
         return result

@@ -64,7 +64,7 @@ class IndicatorConfig(_Strict):
     """A performance indicator of the tartan rug."""
 
     name: Name
-    unit: Name = "%"
+    unit: str = ""  # "%" is shown after each figure; anything else ("per 10,000") in the column heading
     polarity: Literal["higher", "lower", "none"] = "none"  # which way is better
     method: Literal["quartile", "england"] = "quartile"  # how a cell is banded
     england: float | None = None

@@ -133,7 +133,7 @@ def summary_line(report: Report) -> str:
         f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')}"
     )
     if report.ignored_count:
-        line += f"; {_plural(report.ignored_count, 'non-empty cell')} not used (see above)"
+        line += f"; {_plural(report.ignored_count, 'non-empty cell')} not used"
     return line + "."
 
 

@@ -117,7 +117,7 @@ def context(plan: Plan) -> dict | None:
     order = [*QUARTERS, *NEUTRAL_QUARTERS, BETTER, SIMILAR, WORSE, ABOVE, LEVEL, BELOW, MISSING]
     return {
         "indicators": [
-            {"name": i.name, "heading": i.name if i.unit == "%" else f"{i.name} ({i.unit})",
+            {"name": i.name, "heading": i.name if i.unit in ("%", "") else f"{i.name} ({i.unit})",
              "method": "quarters within the region" if i.method == "quartile" else "compared with England",
              "source": i.source or ""}
             for i in region.indicators
@@ -128,8 +128,15 @@ def context(plan: Plan) -> dict | None:
     }
 
 
+def _excel_format(unit: str, code: str = "") -> str:
+    """A number format that shows the figure, its unit and its band, keeping the cell a number."""
+    suffix = f'" {code}"' if code else ""
+    return ("0.0%" if unit == "%" else "#,##0.0") + suffix
+
+
 def workbook_bytes(plan: Plan) -> bytes:
-    """tartan-rug.xlsx: the same table, values as numbers, the same fills, a legend below."""
+    """tartan-rug.xlsx: the same table; figures stay numbers (shown with their band),
+    with the same fills, the key and the sources below."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -143,30 +150,41 @@ def workbook_bytes(plan: Plan) -> bytes:
     ws.title = "Tartan rug"
     ws.cell(row=1, column=1, value="LA").font = Font(bold=True)
     for column, indicator in enumerate(region.indicators, start=2):
-        cell = ws.cell(row=1, column=column, value=indicator.name if indicator.unit == "%" else f"{indicator.name} ({indicator.unit})")
+        heading = indicator.name if indicator.unit in ("%", "") else f"{indicator.name} ({indicator.unit})"
+        cell = ws.cell(row=1, column=column, value=heading)
         cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[cell.column_letter].width = 16
     ws.column_dimensions["A"].width = 24
     ws.freeze_panes = "B2"
+
+    def put(row: int, column: int, value: float | None, unit: str, code: str, fill: str) -> None:
+        if value is None:
+            cell = ws.cell(row=row, column=column, value="n/a")
+        else:
+            cell = ws.cell(row=row, column=column, value=round(value / 100 if unit == "%" else value, 6))
+            cell.number_format = _excel_format(unit, code)
+        cell.fill = PatternFill("solid", fgColor=fill)
+
     for row, la in enumerate(region.las, start=2):
         ws.cell(row=row, column=1, value=la)
         for column, indicator in enumerate(region.indicators, start=2):
-            value, band = figures.get((la, indicator.name)), banded[la, indicator.name]
-            cell = ws.cell(row=row, column=column, value=value if value is not None else "n/a")
-            cell.fill = PatternFill("solid", fgColor=band.fill)
-            if value is not None and indicator.unit == "%":
-                cell.value, cell.number_format = value / 100, "0.0%"
-    context_rows = context(plan)["rows"][-2:]
-    for offset, summary in enumerate(context_rows):
-        row = len(region.las) + 2 + offset
-        ws.cell(row=row, column=1, value=summary["la"]).font = Font(bold=True)
-        for column, cell_data in enumerate(summary["cells"], start=2):
-            ws.cell(row=row, column=column, value=cell_data["text"]).fill = PatternFill("solid", fgColor=SUMMARY_FILL)
-    row = len(region.las) + 5
+            band = banded[la, indicator.name]
+            put(row, column, figures.get((la, indicator.name)), indicator.unit, band.code, band.fill)
+    summary_row = len(region.las) + 2
+    ws.cell(row=summary_row, column=1, value=f"{region.region} average").font = Font(bold=True)
+    ws.cell(row=summary_row + 1, column=1, value="England").font = Font(bold=True)
+    for column, indicator in enumerate(region.indicators, start=2):
+        values = [figures[la, indicator.name] for la in region.las if (la, indicator.name) in figures]
+        put(summary_row, column, sum(values) / len(values) if values else None, indicator.unit, "", SUMMARY_FILL)
+        put(summary_row + 1, column, indicator.england, indicator.unit, "", SUMMARY_FILL)
+    row = summary_row + 3
     ws.cell(row=row, column=1, value="Key").font = Font(bold=True)
-    for offset, band in enumerate(context(plan)["legend"], start=1):
+    rug = context(plan)
+    for offset, band in enumerate(rug["legend"], start=1):
         ws.cell(row=row + offset, column=1, value=band["code"]).fill = PatternFill("solid", fgColor=band["fill"])
         ws.cell(row=row + offset, column=2, value=band["label"])
+    for offset, source in enumerate(rug["sources"], start=len(rug["legend"]) + 2):
+        ws.cell(row=row + offset, column=1, value=f"Source: {source}")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return normalise_zip(buffer.getvalue(), core_date="2000-01-01T00:00:00Z")

@@ -245,7 +245,7 @@ def test_a_folder_with_one_of_each_bad_file_gives_one_readable_report(cycle, add
         "returns/locked.xlsx", "returns/notes.csv", "returns/old-round.xlsx",
     ]
     assert "  1 error, 1 warning  returns/budget.xlsx" in lines  # one line per file, with its state
-    assert lines[-1] == "8 returns read: 10 errors, 1 warning; 8 non-empty cells not used (see above)."
+    assert lines[-1] == "8 returns read: 10 errors, 1 warning; 8 non-empty cells not used."
     assert "~$locked.xlsx" not in result.output
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -173,7 +174,7 @@ def test_report_lists_problems_by_return_and_the_summary_counts_unused_cells(run
         "  1 warning  b.xlsx (Commissioning Leads)",
         "No return from 1 network: Virtual School Heads",
         # the Notes cell, and the two cells of the row with the unknown LA
-        "2 returns read: 1 error, 1 warning; 3 non-empty cells not used (see above).",
+        "2 returns read: 1 error, 1 warning; 3 non-empty cells not used.",
     ]
 
 
@@ -196,3 +197,16 @@ def test_a_spreadsheet_in_another_format_is_listed_with_why_it_was_left_out(runn
     )
     report = (out / "merge-report.md").read_text(encoding="utf-8")
     assert "| vsh.xls |  |  |  | 1 error | 0 | 0 | 0 | 0 | 0 | no: 1 error(s); left out (--skip-invalid) |" in report
+
+
+def test_outputs_kept_inside_the_round_folder_are_not_read_as_returns(runner, tmp_path):
+    cycle = tmp_path / "2019-12"
+    shutil.copytree(ROOT / "inputs", cycle)
+    first = runner.invoke(main, ["merge", str(cycle), "-o", str(cycle / "outputs")])
+    assert first.exit_code == 0, first.output
+    assert (cycle / "outputs" / "tartan-rug.xlsx").exists()
+    again = runner.invoke(main, ["check", str(cycle)])
+    assert again.exit_code == 0 and again.stdout.splitlines()[-1] == "6 returns read: 0 errors, 0 warnings."
+    # and a merge into a fresh folder inside it skips it from the first run
+    new = runner.invoke(main, ["merge", str(cycle), "-o", str(cycle / "outputs-2")])
+    assert new.exit_code == 0, new.output

@@ -135,7 +135,10 @@ def test_the_rug_under_data_benchmarking_and_in_tartan_rug_xlsx(cycle, add_retur
     assert len(widths) == 4 and len(set(widths[1:])) == 1  # indicator columns share the width
     ws = openpyxl.load_workbook(tmp_path / "out" / "tartan-rug.xlsx")["Tartan rug"]
     assert [c.value for c in ws[1]] == ["LA", "Re-referrals", "Assessments within 45 days", "Children looked after (per 10,000)"]
-    assert (ws["B2"].value, ws["B2"].number_format, ws["B2"].fill.fgColor.rgb) == (0.18, "0.0%", "0063BE7B")
+    # figures stay numbers; the number format shows the band beside them, as the document does
+    assert (ws["B2"].value, ws["B2"].number_format, ws["B2"].fill.fgColor.rgb) == (0.18, '0.0%" Q1"', "0063BE7B")
+    assert (ws["B7"].value, ws["B7"].number_format) == (0.23875, "0.0%")  # region average (23.875%), a number too
+    assert ws["D8"].value == "n/a"  # no England value given
     assert (ws["C3"].value, ws["C3"].fill.fgColor.rgb) == ("n/a", "00D9D9D9")
     assert ws["D2"].fill.fgColor.rgb == "006FA8DC"
 
@@ -156,6 +159,8 @@ def test_indicator_rows_are_validated_with_their_cells(cycle, add_return):
         'data.xlsx, Indicators!C4: error: "about 20" is not a number (type the figure alone, like 22.5; leave the '
         "row out if there is no figure)",
         "data.xlsx, Indicators!C6: error: Rutland already has a figure for Re-referrals in C5 (keep one of the two rows)",
+        "warning: region.toml lists 3 indicator(s) but no return sent figures, so the update has no tartan rug this "
+        "round (the network that collects the figures fills the Indicators sheet of its return)",
     ]
 
 
