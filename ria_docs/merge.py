@@ -281,12 +281,6 @@ def merge_returns(
         update.append(section)
 
     indicator_values = _indicator_values(region, returns, report, aside)
-    if region.indicators and not indicator_values:
-        report.warning(
-            "no-figures", f"region.toml lists {len(region.indicators)} indicator(s) but no return sent figures, "
-            "so the update has no tartan rug this round",
-            hint="the network that collects the figures fills the Indicators sheet of its return",
-        )
     aside.apply()
     returns = [r for r in returns if r.file != CARRIED]  # the plan lists the files actually used
     used = [

@@ -145,6 +145,13 @@ def check_folder(
     # Merge even when nothing will be written: its warnings belong in the report.
     result.plan = merge_returns(region, result.returns, report, previous)
     result.baseline = previous
+    if region.indicators and not result.plan.indicator_values and (skip_invalid or not report.errors):
+        # Only when the documents would go out without it: with errors, nothing is written anyway.
+        report.warning(
+            "no-figures", f"region.toml lists {len(region.indicators)} indicator(s) but none of the returns used "
+            "sent figures, so the update has no tartan rug this round",
+            hint="the network that collects the figures fills the Indicators sheet of its return",
+        )
     return result
 
 

@@ -101,8 +101,8 @@ def test_an_issued_blank_return_reads_back_and_is_flagged_as_unfilled(issued, tm
         "returns/Commissioning Leads - December 2019.xlsx, About!B5: warning: has no Completed by or Date "
         "submitted: was it filled in, or is it a blank return as issued? (fill in Completed by and Date "
         "submitted, or take the file out of the folder)",
-        "warning: region.toml lists 10 indicator(s) but no return sent figures, so the update has no tartan rug "
-        "this round (the network that collects the figures fills the Indicators sheet of its return)",
+        "warning: region.toml lists 10 indicator(s) but none of the returns used sent figures, so the update has "
+        "no tartan rug this round (the network that collects the figures fills the Indicators sheet of its return)",
     ]
 
 
