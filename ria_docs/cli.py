@@ -51,8 +51,9 @@ def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: boo
 
     INPUTS is the cycle folder holding region.toml and the return workbooks
     (default: ./inputs). Writes ria-plan.docx, regional-update.docx, plan.json
-    and merge-report.md to OUTPUTS. If any return has an error, every problem
-    is listed and nothing is written (exit 1).
+    and merge-report.md to OUTPUTS, with tartan-rug.xlsx when region.toml
+    lists indicators, changes.docx with --baseline and PDFs with --pdf. If any
+    return has an error, every problem is listed and nothing is written (exit 1).
 
     \b
     Examples:
