@@ -161,7 +161,7 @@ def carried_returns(region: RegionConfig, baseline: Plan, present: set[str]) -> 
             continue
 
         def mine(name: str | None, network: str = config.name) -> bool:
-            return bool(name) and (region.resolve_network(name) or name) == network
+            return bool(name) and region.canonical_network(name) == network
 
         ret = NetworkReturn(file=CARRIED, network=config.name)
         previous = next((n for n in baseline.networks if mine(n.name)), None)

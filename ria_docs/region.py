@@ -120,6 +120,11 @@ class RegionConfig(_Strict):
     def resolve_network(self, text: str) -> str | None:
         return find_match(text, self.network_spellings())
 
+    def canonical_network(self, name: str) -> str:
+        """The network's name as region.toml gives it now: aliases resolved, anything else kept as it is
+        (a plan from an earlier round may name networks this region.toml no longer has)."""
+        return self.resolve_network(name) or name
+
     def network_index(self, name: str) -> int:
         return [n.name for n in self.networks].index(name)
 

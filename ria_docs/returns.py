@@ -71,7 +71,7 @@ def prefill(plan: Plan, region: RegionConfig, network: str, notes: list[str]) ->
     content.
     """
     def mine(name: str | None) -> bool:
-        return bool(name) and (region.resolve_network(name) or name) == network
+        return bool(name) and region.canonical_network(name) == network
 
     about: dict[str, object] = {}
     sheets: dict[str, list[dict]] = {}

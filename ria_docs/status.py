@@ -33,7 +33,7 @@ def network_status(inputs: Path, baseline: Path | None = None) -> list[NetworkSt
     last_returns = {}
     if check.baseline is not None:
         for used in check.baseline.returns:
-            last_returns[region.resolve_network(used.network) or used.network] = used
+            last_returns[region.canonical_network(used.network)] = used
     statuses = []
     for config in region.networks:
         sent = accounts.get(config.name, [])
