@@ -69,12 +69,6 @@ def clean_text(value: str) -> CleanText:
     return CleanText("\n".join(line for line in lines if line), removed)
 
 
-def normalise_key(text: str) -> str:
-    """Key for matching sheet names and headers: case, spaces, trailing * or :."""
-    text = " ".join(text.split()).lower()
-    return text.rstrip("*: ").strip()
-
-
 @functools.lru_cache(maxsize=65536)
 def loose_key(text: str) -> str:
     """Key for matching names chairs type: case, spacing, punctuation, apostrophes,

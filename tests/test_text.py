@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ria_docs.text import clean_text, did_you_mean, find_match, normalise_key, suggest
+from ria_docs.text import clean_text, did_you_mean, find_match, loose_key, suggest
 
 
 def test_line_breaks_of_every_origin_become_lines():
@@ -35,8 +35,8 @@ def test_markup_is_left_alone_for_the_renderer_to_escape():
 
 
 def test_header_keys_ignore_case_spaces_and_trailing_star_or_colon():
-    assert normalise_key("  Work   Programme *") == "work programme"
-    assert normalise_key("Period:") == "period"
+    assert loose_key("  Work   Programme *") == "work programme"
+    assert loose_key("Period:") == "period"
 
 
 LAS = ["Derby", "Derbyshire", "Leicester", "Leicestershire", "Nottingham", "Nottinghamshire", "Northamptonshire"]
