@@ -74,10 +74,12 @@ def find_return_files(inputs: Path, unreadable: list[str] | None = None, skip: t
         if unreadable is not None:
             unreadable.append(file_label(Path(error.filename), inputs))
 
+    skip = {Path(folder).resolve() for folder in skip}
     for folder, subfolders, files in os.walk(inputs, onerror=skipped, followlinks=False):
         subfolders[:] = sorted(
             d for d in subfolders
-            if not d.startswith(".") and not _is_outputs_folder(Path(folder) / d) and Path(folder) / d not in skip
+            if not d.startswith(".") and not _is_outputs_folder(Path(folder) / d)
+            and (Path(folder) / d).resolve() not in skip
         )
         for name in files:
             path = Path(folder) / name
@@ -116,8 +118,7 @@ def check_folder(
         )
     valid = []
     unreadable: list[str] = []
-    skip = (Path(outputs),) if outputs is not None else ()
-    files = find_return_files(inputs, unreadable, skip=tuple(p.resolve() for p in skip) + skip)
+    files = find_return_files(inputs, unreadable, skip=(Path(outputs),) if outputs is not None else ())
     for folder in unreadable:
         report.error("unreadable-folder", "is a folder that cannot be read, so any returns in it are missed",
                      file=folder, hint="check its permissions, or move the returns out of it")
