@@ -71,12 +71,27 @@ def shown(value: float | None, unit: str) -> str:
     return f"{number}%" if unit == "%" else number
 
 
+def _figures(plan: Plan) -> dict[tuple[str, str], float]:
+    """(LA, indicator) -> figure, for the figures sent."""
+    return {(v.la, v.indicator): v.value for v in plan.indicator_values}
+
+
+def _present(plan: Plan, figures: dict[tuple[str, str], float], indicator: IndicatorConfig) -> list[float]:
+    """One indicator's figures, for the LAs that have one (never zeros for the others)."""
+    return [figures[la, indicator.name] for la in plan.region.las if (la, indicator.name) in figures]
+
+
+def _average(values: list[float]) -> float | None:
+    """The region row: a simple mean of the LAs' figures."""
+    return sum(values) / len(values) if values else None
+
+
 def bands(plan: Plan) -> dict[tuple[str, str], Band]:
     """(LA, indicator) -> band, for every LA and indicator (MISSING where no figure)."""
-    figures = {(v.la, v.indicator): v.value for v in plan.indicator_values}
+    figures = _figures(plan)
     result = {}
     for indicator in plan.region.indicators:
-        values = [figures[la, indicator.name] for la in plan.region.las if (la, indicator.name) in figures]
+        values = _present(plan, figures, indicator)
         for la in plan.region.las:
             value = figures.get((la, indicator.name))
             if value is None:
@@ -93,7 +108,7 @@ def context(plan: Plan) -> dict | None:
     region = plan.region
     if not region.indicators or not plan.indicator_values:
         return None
-    figures = {(v.la, v.indicator): v.value for v in plan.indicator_values}
+    figures = _figures(plan)
     banded = bands(plan)
     rows = []
     for la in region.las:
@@ -105,8 +120,7 @@ def context(plan: Plan) -> dict | None:
         rows.append({"la": la, "cells": cells})
     averages = []
     for indicator in region.indicators:
-        values = [figures[la, indicator.name] for la in region.las if (la, indicator.name) in figures]
-        average = sum(values) / len(values) if values else None
+        average = _average(_present(plan, figures, indicator))
         averages.append({"text": shown(average, indicator.unit), "fill": SUMMARY_FILL})
     rows.append({"la": f"{region.region} average", "cells": averages})
     rows.append({"la": "England", "cells": [
@@ -143,7 +157,7 @@ def workbook_bytes(plan: Plan) -> bytes:
     from .ooxml import normalise_zip
 
     region = plan.region
-    figures = {(v.la, v.indicator): v.value for v in plan.indicator_values}
+    figures = _figures(plan)
     banded = bands(plan)
     workbook = Workbook()
     ws = workbook.active
@@ -174,8 +188,7 @@ def workbook_bytes(plan: Plan) -> bytes:
     ws.cell(row=summary_row, column=1, value=f"{region.region} average").font = Font(bold=True)
     ws.cell(row=summary_row + 1, column=1, value="England").font = Font(bold=True)
     for column, indicator in enumerate(region.indicators, start=2):
-        values = [figures[la, indicator.name] for la in region.las if (la, indicator.name) in figures]
-        put(summary_row, column, sum(values) / len(values) if values else None, indicator.unit, "", SUMMARY_FILL)
+        put(summary_row, column, _average(_present(plan, figures, indicator)), indicator.unit, "", SUMMARY_FILL)
         put(summary_row + 1, column, indicator.england, indicator.unit, "", SUMMARY_FILL)
     row = summary_row + 3
     ws.cell(row=row, column=1, value="Key").font = Font(bold=True)
