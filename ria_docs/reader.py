@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from .exceptions import UnreadableFile
 from .report import Report
 from .spreadsheet import Sheet, read_sheets
-from .text import CleanText, loose_key, clean_text, did_you_mean
+from .text import CleanText, clean_text, did_you_mean, loose_key, renamed_from, suggest
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 LONG_CELL = 2000  # characters; longer is read, with a warning
@@ -33,6 +33,10 @@ class SheetSpec:
     name: str
     headers: dict[str, str]  # key -> header text as the spec writes it
     required: tuple[str, ...]
+    # Columns of numbers or dates, where a formula's saved result is a value
+    # like any other; in every other column a formula is a slip (text typed
+    # starting with "=") and an error.
+    computed: tuple[str, ...] = ()
 
 
 SHEETS: dict[str, SheetSpec] = {
@@ -72,6 +76,7 @@ SHEETS: dict[str, SheetSpec] = {
             "Indicators",
             {"la": "LA", "indicator": "Indicator", "value": "Value", "period": "Period"},
             ("la", "indicator", "value"),
+            computed=("value",),
         ),
     )
 }
@@ -91,6 +96,9 @@ ABOUT_LABELS = {
     "director_la": "Director link LA",
     "template_version": "Template version",
 }
+ABOUT_COMPUTED = ("date_submitted",)  # =TODAY() is a date like any other
+# Row 1 of About may hold column headings instead of a label (older workbooks did).
+ABOUT_HEADINGS = {"question", "answer", "label", "labels", "value", "values", "field", "details", "response", "item"}
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,9 @@ class SheetData:
     title: str  # as spelled in the workbook
     columns: dict[str, str] = field(default_factory=dict)  # key -> column letter
     rows: list[dict[str, CellText]] = field(default_factory=list)
+    # (row, key) of cells refused with an error (a formula, an error value): not
+    # blank, so checks that a row needs them do not report them missing as well.
+    refused: set[tuple[int, str]] = field(default_factory=set)
 
 
 @dataclass
@@ -120,6 +131,8 @@ class RawReturn:
 def _display(cell) -> str:
     """A non-text cell as the chair saw it in Excel, near enough."""
     value = cell.value
+    if value is None:  # a formula with no saved result
+        return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime):
@@ -172,7 +185,7 @@ class _ReturnReader:
 
     def _ignore(self, sheet: str, refs: list[str], message: str, hint: str | None = None) -> None:
         self.account.ignored.extend(f"{sheet}!{ref}" for ref in refs)
-        shown = ", ".join(refs[:8]) + (f" and {len(refs) - 8} more" if len(refs) > 8 else "")
+        shown = _shown(refs)
         self.report.warning(
             "ignored-cells", f"{message}, so {len(refs)} cell(s) are not used: {shown}",
             file=self.file, sheet=sheet, hint=hint,
@@ -190,13 +203,13 @@ class _ReturnReader:
     def _read_workbook(self, sheets: list[Sheet]) -> RawReturn | None:
         raw = RawReturn(self.file)
         seen: set[str] = set()
+        extra: list[Sheet] = []
         for sheet in sheets:
             key = loose_key(sheet.title)
             if key in LAYOUT_SHEETS and sheet.protected:
                 continue  # the team's Instructions and dropdown lists, as issued (and still protected)
-            self.account.cells_read += sum(len(r) for r in sheet.rows.values())
-            self._formulas(sheet)
-            self._errors(sheet)
+            self.account.read_refs.extend(f"{sheet.title}!{c.coordinate}" for r in sorted(sheet.rows)
+                                          for c in _row(sheet, r))
             if key == "about" and key not in seen:
                 seen.add(key)
                 self._read_about(sheet, raw)
@@ -207,22 +220,9 @@ class _ReturnReader:
                 if data is not None:
                     raw.sheets[spec.name.lower()] = data
             else:
-                refs = [c.coordinate for r in sorted(sheet.rows) for c in _row(sheet, r)]
-                known = ["About", *(s.name for s in SHEETS.values())]
-                guess = did_you_mean(sheet.title, known)
-                hint = f"{guess} Rename the sheet so its cells are used" if guess else None
-                if key in seen:
-                    message, hint = f'a second sheet called "{sheet.title}" is not read', "move its rows into the first one"
-                elif key in LAYOUT_SHEETS:
-                    # Saved in a format that does not keep sheet protection: it may have been typed in.
-                    message = f'the issued "{sheet.title}" sheet is not read'
-                    hint = "nothing to do, unless something was typed there for the regional team"
-                else:
-                    message = f'sheet "{sheet.title}" is not one ria-docs reads'
-                if refs:
-                    self._ignore(sheet.title, refs, message, hint)
-                elif hint:
-                    self.report.warning("extra-sheet", message, file=self.file, sheet=sheet.title, hint=hint)
+                extra.append(sheet)
+        for sheet in extra:  # once every sheet is known: a renamed sheet is one whose original is missing
+            self._extra_sheet(sheet, seen)
         if "about" not in seen:
             names = ", ".join(f'"{sheet.title}"' for sheet in sheets)
             self.report.error(
@@ -234,29 +234,80 @@ class _ReturnReader:
             return None
         return raw
 
-    def _formulas(self, sheet: Sheet) -> None:
-        for ref, formula in sheet.formulas_without_values:
+    def _extra_sheet(self, sheet: Sheet, seen: set[str]) -> None:
+        """A sheet ria-docs does not read: a warning, unless it looks like one it
+        reads that is missing (renamed or misspelt), when its cells would be lost."""
+        key = loose_key(sheet.title)
+        refs = [c.coordinate for r in sorted(sheet.rows) for c in _row(sheet, r)]
+        known = ["About", *(spec.name for spec in SHEETS.values())]
+        guess = None if key in LAYOUT_SHEETS else renamed_from(sheet.title, known) or _sheet_by_headers(sheet)
+        if key in seen and refs:
+            self.account.ignored.extend(f"{sheet.title}!{ref}" for ref in refs)
             self.report.error(
-                "formula-without-value",
-                f"holds a formula ({formula[:60]}) whose result was never saved, so its value cannot be read",
-                file=self.file, sheet=sheet.title, cell=ref,
-                hint="open the file in Excel, save it, and send it again (or type the value instead)",
+                "second-sheet", f'a second sheet called "{sheet.title}" is not read, so its {len(refs)} cell(s) '
+                f"would be lost: {_shown(refs)}", file=self.file, sheet=sheet.title,
+                hint="move its rows into the first one, then delete it",
             )
+        elif guess and loose_key(guess) not in seen and refs:
+            self.account.ignored.extend(f"{sheet.title}!{ref}" for ref in refs)
+            self.report.error(
+                "renamed-sheet",
+                f'sheet "{sheet.title}" looks like the "{guess}" sheet renamed, and this return has no "{guess}" '
+                f"sheet, so its {len(refs)} cell(s) would be lost: {_shown(refs)}",
+                file=self.file, sheet=sheet.title, hint=f'rename the sheet "{guess}" (right-click its tab > Rename)',
+            )
+        elif key in LAYOUT_SHEETS:
+            # Saved in a format or by a program that dropped its protection: it may have been typed in.
+            if refs:
+                self._ignore(sheet.title, refs, f'the issued "{sheet.title}" sheet is not read',
+                             "nothing to do, unless something was typed there for the regional team")
+        else:
+            message = f'sheet "{sheet.title}" is not one ria-docs reads'
+            guess = guess or suggest(sheet.title, known)
+            hint = f'did you mean "{guess}"? Rename the sheet so its cells are used' if guess else None
+            if key in seen:
+                message, hint = f'a second sheet called "{sheet.title}" is not read', "delete it"
+            if refs:
+                self._ignore(sheet.title, refs, message, hint)
+            elif hint and key not in seen:
+                self.report.warning("extra-sheet", message, file=self.file, sheet=sheet.title, hint=hint)
 
-    def _errors(self, sheet: Sheet) -> None:
-        """Excel error values (#N/A, #DIV/0!) are a formula's failure, not a chair's text."""
-        for row in sorted(sheet.rows):
-            for column, cell in sorted(sheet.rows[row].items()):
-                if cell.error:
-                    self.account.ignored.append(f"{sheet.title}!{cell.coordinate}")
-                    self.report.warning(
-                        "excel-error", f"shows the Excel error {cell.value}, which is not used",
-                        file=self.file, sheet=sheet.title, cell=cell.coordinate,
-                        hint="fix the formula in Excel, or type the value instead",
-                    )
-                    del sheet.rows[row][column]
-            if not sheet.rows[row]:
-                del sheet.rows[row]
+    def _usable(self, sheet: str, cell, computed: bool) -> bool:
+        """Whether a cell's value can be used. A formula in a text column is
+        text typed starting with "=" (Excel and LibreOffice calculate it: an
+        error, or worse, a number); in a column of figures or dates its saved
+        result is used. Errors (#N/A, #VALUE!) are never a value. Whether or
+        not the file saved a result, the same slip gets the same answer."""
+        if cell.formula is None and not cell.error:
+            return True
+        if computed and not cell.error and cell.value is not None:
+            return True
+        self.account.ignored.append(f"{sheet}!{cell.coordinate}")
+        formula = cell.formula
+        shows = f" (it shows {cell.value})" if cell.error else ""
+        if formula is None:
+            kind, message = "excel-error", f"shows the error {cell.value}, which is not a value ria-docs can use"
+            hint = ("type the value instead; if you typed text starting with =, + or -, type an apostrophe "
+                    "before it (') to keep it as text")
+        elif computed and cell.value is None:
+            kind = "formula-without-value"
+            message = f"holds a formula ({formula[:60]}) whose result was never saved, so its value cannot be read"
+            hint = "open the file in Excel, save it, and send it again (or type the value instead)"
+        elif computed:
+            kind, message = "formula-error", f"holds a formula ({formula[:60]}) whose result is an error{shows}"
+            hint = "fix the formula, or type the value instead"
+        elif formula.startswith("="):
+            kind = "formula-in-text"
+            message = (f'holds the formula "{formula[:120]}"{shows}, not text: a cell that starts with "=" is '
+                       "calculated by Excel and LibreOffice")
+            hint = (f"to keep it as text, type it again with an apostrophe first ('{formula[:40]}), "
+                    "or start it another way")
+        else:  # a .xls keeps no formula text
+            kind, message = "formula-in-text", f"holds a formula, not text{shows}"
+            hint = ("if it was meant as text starting with =, + or -, type it again with an apostrophe first "
+                    "('=...), which keeps it as text")
+        self.report.error(kind, message, file=self.file, sheet=sheet, cell=cell.coordinate, hint=hint)
+        return False
 
     def _warn_hidden(self, sheet: Sheet) -> None:
         if sheet.hidden_rows:
@@ -283,8 +334,10 @@ class _ReturnReader:
             label_cell = cells.get(1)
             label = self._cell(sheet.title, label_cell).text.one_line if label_cell else ""
             key = labels.get(loose_key(label))
-            if key is None and row == 1 and label_cell is not None:
-                self.account.layout += len(cells)  # a header row such as "Question | Answer"
+            if key is None and row == 1 and all(
+                    loose_key(self._cell(sheet.title, c).text.one_line) in ABOUT_HEADINGS for c in cells.values()):
+                # Column headings such as "Question | Answer"; anything else in row 1 is reported below.
+                self.account.layout_refs.extend(f"{sheet.title}!{c.coordinate}" for c in _row(sheet, row))
                 continue
             if key is None and label_cell is not None:
                 self._ignore(
@@ -296,10 +349,10 @@ class _ReturnReader:
             outside.extend(cell.coordinate for cell in _row(sheet, row) if cell.column > 2 or key is None)
             if key is None:
                 continue
-            self.account.layout += 1  # the label
+            self.account.layout_refs.append(f"{sheet.title}!{label_cell.coordinate}")
             raw.about_label_rows.setdefault(key, row)
             value = cells.get(2)
-            if value is None:
+            if value is None or not self._usable(sheet.title, value, key in ABOUT_COMPUTED):
                 continue
             if key in raw.about:
                 self._ignore(
@@ -335,7 +388,7 @@ class _ReturnReader:
             else:
                 columns[column] = key
                 found[key] = cell.column_letter
-        self.account.layout += len(columns)
+        self.account.layout_refs.extend(f"{sheet.title}!{header_cells[c].coordinate}" for c in columns)
         missing = [spec.headers[k] for k in spec.required if k not in found]
         data_rows = [r for r in sorted(sheet.rows) if r > 1]
         if missing:
@@ -354,8 +407,21 @@ class _ReturnReader:
             header = header_cells[column]
             refs = [sheet.rows[r][column].coordinate for r in data_rows if column in sheet.rows[r]]
             text = self._cell(sheet.title, header).text.one_line
-            guess = did_you_mean(text, list(spec.headers.values()))
-            hint = f"{guess} Rename the header so its cells are used" if guess else None
+            renamed = renamed_from(text, list(spec.headers.values()))
+            if renamed and loose_key(renamed) not in {loose_key(spec.headers[k]) for k in found} and refs:
+                guess = renamed
+                # A misspelt or renamed header whose column is missing: its cells would be lost.
+                self.account.ignored.extend(f"{sheet.title}!{ref}" for ref in [header.coordinate, *refs])
+                self.report.error(
+                    "renamed-header",
+                    f'column {header.column_letter} is headed "{text}", which looks like "{guess}" renamed, and '
+                    f'this sheet has no "{guess}" column, so its {len(refs)} cell(s) would be lost: {_shown(refs)}',
+                    file=self.file, sheet=sheet.title, cell=header.coordinate,
+                    hint=f'change the header in {header.coordinate} to "{guess}"',
+                )
+                continue
+            guess = suggest(text, list(spec.headers.values()))
+            hint = f'did you mean "{guess}"? Rename the header so its cells are used' if guess else None
             self._ignore(
                 sheet.title, [header.coordinate, *refs],
                 f'column {header.column_letter} ("{text}") is not a column of this sheet', hint,
@@ -367,11 +433,34 @@ class _ReturnReader:
                          "give the column a header or move the text into a column that has one")
         data = SheetData(sheet.title, columns=found)
         for r in data_rows:
-            row = {columns[c]: self._cell(sheet.title, cell) for c, cell in sheet.rows[r].items() if c in columns}
+            row = {}
+            for c, cell in sheet.rows[r].items():
+                if c not in columns:
+                    continue
+                if self._usable(sheet.title, cell, columns[c] in spec.computed):
+                    row[columns[c]] = self._cell(sheet.title, cell)
+                else:
+                    data.refused.add((r, columns[c]))
             row = {k: v for k, v in row.items() if v.text.text}
             if row:
                 data.rows.append(row)
         return data
+
+
+def _shown(refs: list[str], limit: int = 8) -> str:
+    return ", ".join(refs[:limit]) + (f" and {len(refs) - limit} more" if len(refs) > limit else "")
+
+
+def _sheet_by_headers(sheet: Sheet) -> str | None:
+    """The sheet ria-docs reads that this one's row 1 (or About labels) says it is, if any."""
+    first = {loose_key(str(c.value)) for c in sheet.rows.get(1, {}).values() if isinstance(c.value, str)}
+    for spec in SHEETS.values():
+        if all(loose_key(spec.headers[key]) in first for key in spec.required):
+            return spec.name
+    labels = {loose_key(str(row[1].value)) for row in sheet.rows.values() if 1 in row and isinstance(row[1].value, str)}
+    if {"network", "period"} <= labels:
+        return "About"
+    return None
 
 
 def _row(sheet: Sheet, row: int):

@@ -54,13 +54,26 @@ class ReturnAccount:
     network: str | None = None
     date_submitted: str | None = None
     completed_by: str | None = None
-    cells_read: int = 0  # non-empty cells, headers included
-    layout: int = 0  # of those, headers and About labels
+    read_refs: list[str] = field(default_factory=list)  # "Sheet!C4" of every non-empty cell read, headers included
+    layout_refs: list[str] = field(default_factory=list)  # of those, headers and About labels
     cells_used: list[str] = field(default_factory=list)  # "Sheet!C4" of cells that reached the plan
     items: int = 0  # items that reached the model
     ignored: list[str] = field(default_factory=list)  # "Sheet!C4" of cells not used
     used: bool = True  # False when excluded (invalid, or superseded by a later return)
     excluded_because: str | None = None
+
+    @property
+    def cells_read(self) -> int:
+        return len(self.read_refs)
+
+    @property
+    def layout(self) -> int:
+        return len(self.layout_refs)
+
+    def unaccounted(self) -> list[str]:
+        """Cells read that are neither layout, used nor listed as ignored: none, unless a stage forgot one."""
+        known = {*self.layout_refs, *self.cells_used, *self.ignored}
+        return [ref for ref in self.read_refs if ref not in known]
 
 
 @dataclass

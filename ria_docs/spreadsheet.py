@@ -1,12 +1,19 @@
 """Opening a spreadsheet file safely, whatever its format, as plain sheets of cells.
 
-Checks come before any parsing: the file's size, what its zip would inflate
-to, XML entity declarations (XML bombs, external entities), encryption. The
-format is told from the content, not the name, so a .xls renamed .xlsx still
-reads. Values come from python-calamine (fast, for every format); for Excel
-workbooks (.xlsx, .xlsm) one streaming pass over each sheet's XML adds what
-calamine does not report: hidden rows, sheet protection, error cells,
-percentage formats and formulas without a saved result.
+Checks come before any parsing: the file's size; what its zip really inflates
+to, counted while inflating (never the sizes the zip claims); XML entity
+declarations (XML bombs, external entities); encryption. The format is told
+from the content, not the name, so a .xls renamed .xlsx still reads.
+
+Values come from python-calamine (fast, for every format). Before calamine
+sees a file, one pass over its own records (the sheet XML of .xlsx, the
+content.xml of .ods, the BIFF records of .xls) finds what calamine does not
+report: hidden rows, sheet protection, error cells, formulas (with or without
+a saved result), percentage formats, and the rectangle each sheet's values
+cover. A sheet whose values spread over more cells than any return needs (one
+stray cell at XFD1048576, a row repeated a million times) is refused there,
+before calamine would allocate a table for it. So the work and memory for one
+file are bounded by its real content, and one bad file never stops the others.
 Either way the reader gets the same :class:`Sheet` and :class:`Cell` objects.
 """
 
@@ -20,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string
 
 from .exceptions import UnreadableFile
 from .text import clean_text
@@ -27,12 +35,27 @@ from .text import clean_text
 MAX_FILE_BYTES = 25 * 1024 * 1024  # a return is normally well under 1 MB
 MAX_INFLATED_BYTES = 250 * 1024 * 1024
 MAX_RATIO = 200  # deflate rarely beats 100:1 on real spreadsheet XML
+# Cells in the rectangles the values of all sheets cover: a return fills a few
+# thousand. calamine allocates a table this size (and Python a list of lists).
+MAX_CELL_AREA = 2_000_000
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .xls, and any encrypted Office file
+_CHUNK = 1 << 20
 _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
-_FORMULA = re.compile(rb"<f[ >/]")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+_ERROR_CELL = re.compile(rb'\st="e"')
 _PROTECTION = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*>")
 _SHEET_ON = re.compile(rb'\ssheet="(?:1|true)"')
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\shidden="(?:1|true)")[^>]*\sr="(\d+)"')
+# A cell element that is not empty (<c r="B7" s="1"/> is formatting only), and its reference.
+_VALUE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d{1,7})"[^>]*(?<!/)>')
+_UNREFERENCED_CELL = re.compile(rb'<(?:\w+:)?c(?=[\s>/])(?![^>]*\sr=")[^>]*(?<!/)>')
+_VALUE_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d{1,7})"[^>]*(?<!/)>')
+_ROW_BODY = re.compile(rb"<(?:\w+:)?row\b[^>]*(?<!/)>(.*?)</(?:\w+:)?row>", re.S)
+_CELL_START = re.compile(rb"<(?:\w+:)?c(?=[\s>/])")
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 
 
 @dataclass(frozen=True)
@@ -41,9 +64,10 @@ class Cell:
 
     row: int
     column: int
-    value: object
+    value: object  # the value shown (a formula's saved result), None for a formula with none saved
     number_format: str = "General"
-    error: bool = False  # an Excel error value such as #N/A, not text a chair typed
+    error: bool = False  # an error value such as #N/A or #VALUE!, not text a chair typed
+    formula: str | None = None  # "=..." for a formula cell; "a formula" where the file does not keep its text
 
     @property
     def column_letter(self) -> str:
@@ -61,7 +85,25 @@ class Sheet:
     hidden_rows: list[int] = field(default_factory=list)
     hidden: bool = False
     protected: bool | None = None  # None: the format does not say
-    formulas_without_values: list[tuple[str, str]] = field(default_factory=list)  # (ref, formula)
+
+
+@dataclass
+class _SheetDetails:
+    """What calamine does not report, read from the file's own records."""
+
+    hidden_rows: list[int] = field(default_factory=list)
+    protected: bool | None = None
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> "#N/A"
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> "=A1*2"
+    percent: set[tuple[int, int]] = field(default_factory=set)  # numbers shown as percentages
+    extent: tuple[int, int, int, int] | None = None  # first row, first column, last row, last column of values
+
+    @property
+    def area(self) -> int:
+        if self.extent is None:
+            return 0
+        first_row, first_column, last_row, last_column = self.extent
+        return (last_row - first_row + 1) * (last_column - first_column + 1)
 
 
 def _size(size: int) -> str:
@@ -75,8 +117,78 @@ def _is_empty(value) -> bool:
     return value is None
 
 
-def _precheck(path: Path) -> str:
-    """The file's format ("xlsx", "ods", "xlsb" or "xls"), or UnreadableFile."""
+def shows_percent(code: str) -> bool:
+    """Whether a number format multiplies by 100 and shows "%": a % outside quotes,
+    not escaped with a backslash and not in [brackets] (0.0"%" and 0.0\\% show a
+    literal sign after the number as it is)."""
+    return "%" in re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)
+
+
+_DAMAGED = ("damaged-file", "is damaged: it is not a complete Excel file (perhaps cut short when sent)",
+            "ask for it to be sent again")
+
+
+def _zip_bomb(inflated: int, size: int, *, counted: bool = True) -> UnreadableFile:
+    more = "more than " if counted else ""  # counted while inflating: stopped at the limit
+    return UnreadableFile(
+        "zip-bomb", f"would unpack to {more}{_size(inflated)} from {_size(size)}, which no return needs",
+        "ask for the return to be saved again from Excel",
+    )
+
+
+def _inflate_all(package: zipfile.ZipFile, size: int) -> dict[str, bytes]:
+    """Every XML part of the package, inflated and counted as it inflates.
+
+    The sizes a zip declares are not trusted: an entry that inflates to more
+    or less than it claims is damaged, and the real total is capped, so the
+    check itself never uses more than the cap. Other parts (pictures) are
+    inflated, counted and dropped.
+    """
+    parts: dict[str, bytes] = {}
+    total = 0
+    for entry in package.infolist():
+        if entry.is_dir():
+            continue
+        keep = entry.filename.endswith((".xml", ".rels")) or entry.filename == "mimetype"
+        chunks, length, tail = [], 0, b""
+        with package.open(entry) as stream:
+            while True:
+                chunk = stream.read(_CHUNK)
+                if not chunk:
+                    break
+                length += len(chunk)
+                total += len(chunk)
+                if total > MAX_INFLATED_BYTES:
+                    raise _zip_bomb(total, size)
+                if entry.compress_size and length > 10 * 1024 * 1024 and length / entry.compress_size > MAX_RATIO:
+                    raise _zip_bomb(total, size)
+                if keep:
+                    if _ENTITY.search(tail + chunk):
+                        raise UnreadableFile(
+                            "xml-entities", f"contains XML entity declarations ({entry.filename}), which ria-docs "
+                            "refuses to read because they can be used to attack the computer reading them",
+                            "open it in Excel and save it as a new .xlsx; if it came from outside, check it first",
+                        )
+                    tail = chunk[-16:]
+                    chunks.append(chunk)
+        if length != entry.file_size:
+            raise UnreadableFile(*_DAMAGED)
+        if keep:
+            parts[entry.filename] = b"".join(chunks)
+    return parts
+
+
+@dataclass
+class _Package:
+    """A file past the pre-check: its format and, for zip formats, its XML parts."""
+
+    kind: str  # "xlsx", "ods", "xlsb" or "xls"
+    data: bytes
+    parts: dict[str, bytes] = field(default_factory=dict)
+
+
+def _precheck(path: Path) -> _Package:
+    """The file's format and content, or UnreadableFile."""
     size = path.stat().st_size
     if size == 0:
         raise UnreadableFile("empty-file", "is empty (0 bytes)", "it was probably not saved; ask for it again")
@@ -86,75 +198,51 @@ def _precheck(path: Path) -> str:
             "check it is the right file; a return is normally well under 1 MB (remove pictures or pasted data)",
         )
     with path.open("rb") as handle:
-        head = handle.read(8)
+        data = handle.read(MAX_FILE_BYTES + 1)  # the file may have grown since it was measured
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableFile("file-too-large", f"is more than the {_size(MAX_FILE_BYTES)} ria-docs reads",
+                             "check it is the right file")
+    head = data[:8]
     if head == OLE_MAGIC:
-        data = path.read_bytes()
         if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
             raise UnreadableFile(
                 "password-protected", "is protected with a password, so it cannot be read",
                 "open it in Excel, remove the password (File > Info > Protect Workbook), save it and send it again",
             )
-        return "xls"
+        return _Package("xls", data)
     if not head.startswith(b"PK"):
-        text = head.isascii() and all(32 <= b < 127 or b in b"\t\r\n" for b in head)
+        text = bool(head) and head.isascii() and all(32 <= b < 127 or b in b"\t\r\n" for b in head)
         raise UnreadableFile(
             "not-a-workbook",
             "is not an Excel workbook: " + ("it holds plain text (a CSV file renamed?)" if text else "its content is not a spreadsheet"),
             "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)",
         )
     try:
-        with zipfile.ZipFile(path) as package:
-            entries = package.infolist()
-            names = {e.filename for e in entries}
-            inflated = sum(e.file_size for e in entries)
-            if inflated > MAX_INFLATED_BYTES or any(
-                e.compress_size and e.file_size / e.compress_size > MAX_RATIO and e.file_size > 10 * 1024 * 1024
-                for e in entries
-            ):
-                raise UnreadableFile(
-                    "zip-bomb", f"would unpack to {_size(inflated)} from {_size(size)}, which no return needs",
-                    "ask for the return to be saved again from Excel",
-                )
-            for entry in entries:
-                if entry.filename.endswith((".xml", ".rels")) and _ENTITY.search(package.read(entry)):
-                    raise UnreadableFile(
-                        "xml-entities", f"contains XML entity declarations ({entry.filename}), which ria-docs refuses "
-                        "to read because they can be used to attack the computer reading them",
-                        "open it in Excel and save it as a new .xlsx; if it came from outside, check it first",
-                    )
-            if "mimetype" in names and b"opendocument.spreadsheet" in package.read("mimetype"):
-                return "ods"
-            if "xl/workbook.bin" in names:
-                return "xlsb"
-            if "xl/workbook.xml" in names:
-                return "xlsx"
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = set(package.namelist())
+            claimed = sum(e.file_size for e in package.infolist())
+            if claimed > MAX_INFLATED_BYTES:  # what it claims, first: refused without inflating anything
+                raise _zip_bomb(claimed, size, counted=False)
+            parts = _inflate_all(package, size)
     except UnreadableFile:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError):
         # A cut-short file, flipped bytes, an encrypted or unusual zip: all "damaged" to a chair.
-        raise UnreadableFile(
-            "damaged-file", "is damaged: it is not a complete Excel file (perhaps cut short when sent)",
-            "ask for it to be sent again",
-        ) from None
+        raise UnreadableFile(*_DAMAGED) from None
+    if b"opendocument.spreadsheet" in parts.get("mimetype", b""):
+        return _Package("ods", data, parts)
+    if "xl/workbook.bin" in names:
+        return _Package("xlsb", data, parts)
+    if "xl/workbook.xml" in parts:
+        return _Package("xlsx", data, parts)
     raise UnreadableFile(
         "not-a-workbook", "is a zip file but not an Excel workbook (a Word document or archive?)",
         "check it is the right file",
     )
 
 
-@dataclass
-class _SheetDetails:
-    """What calamine does not report, read from a worksheet's XML."""
-
-    hidden_rows: list[int] = field(default_factory=list)
-    protected: bool = False
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> "#N/A"
-    percent: set[tuple[int, int]] = field(default_factory=set)  # numbers shown as percentages
-    formulas_without_values: list[tuple[str, str]] = field(default_factory=list)
-
-
 def _position(ref: str | None) -> tuple[int, int] | None:
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+    from openpyxl.utils.cell import coordinate_from_string
 
     if not ref:
         return None
@@ -162,152 +250,271 @@ def _position(ref: str | None) -> tuple[int, int] | None:
     return row, column_index_from_string(letters)
 
 
-def _percent_styles(package: zipfile.ZipFile, main: str) -> set[int]:
+def _percent_styles(parts: dict[str, bytes]) -> set[int]:
     """Indexes of cell formats whose number format shows a percentage."""
     from defusedxml.ElementTree import fromstring
 
-    if "xl/styles.xml" not in package.namelist():
+    if "xl/styles.xml" not in parts:
         return set()
-    styles = fromstring(package.read("xl/styles.xml"))
+    styles = fromstring(parts["xl/styles.xml"])
     percent_formats = {9, 10}  # Excel's built-in 0% and 0.00%
-    for number_format in styles.iter(f"{main}numFmt"):
-        if "%" in (number_format.get("formatCode") or ""):
+    for number_format in styles.iter(f"{_MAIN}numFmt"):
+        if shows_percent(number_format.get("formatCode") or ""):
             percent_formats.add(int(number_format.get("numFmtId")))
-    cell_formats = styles.find(f"{main}cellXfs")
+    cell_formats = styles.find(f"{_MAIN}cellXfs")
     if cell_formats is None:
         return set()
     return {i for i, xf in enumerate(cell_formats) if int(xf.get("numFmtId", 0)) in percent_formats}
 
 
-def _xlsx_details(path: Path) -> dict[str, _SheetDetails]:
-    """Sheet name -> hidden rows, protection, error cells, percentage cells and
-    formulas whose result was never saved (Excel stores a result beside every
-    formula, <f>..</f><v>..</v>; files written by scripts often do not).
+def _xlsx_extent(data: bytes) -> tuple[int, int, int, int] | None:
+    """The rectangle the sheet's non-empty cells cover, from their references.
+
+    A cell may leave out its reference (its place is then the next one along,
+    in the row the row element names): then the rows' own numbers count too.
+    """
+    refs = _VALUE_CELL.findall(data)
+    rows = [int(row) for _, row in refs]
+    columns = [column_index_from_string(letters.decode()) for letters in {letters for letters, _ in refs}]
+    if _UNREFERENCED_CELL.search(data):
+        rows += [int(row) for row in _VALUE_ROW.findall(data)]
+        columns += [1, max(len(_CELL_START.findall(row)) for row in _ROW_BODY.findall(data))]
+    if not rows:
+        return None
+    return min(rows), min(columns, default=1), max(rows), max(columns, default=1)
+
+
+def _xlsx_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
+    """Sheet name -> hidden rows, protection, error cells, formulas, percentage
+    cells and extent. Excel stores a result beside every formula
+    (<f>..</f><v>..</v>); files written by scripts often do not, and a
+    sentence typed starting with "=" is saved as a formula with an error.
 
     Small parts are parsed with defusedxml; sheets are streamed with lxml set
     never to load a DTD or resolve an entity (the pre-check has refused any).
+    Any namespace prefix is accepted (<x:worksheet> as well as <worksheet>).
     """
     from defusedxml.ElementTree import fromstring
     from lxml import etree
 
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     details: dict[str, _SheetDetails] = {}
-    with zipfile.ZipFile(path) as package:
-        names = set(package.namelist())
-        targets = {r.get("Id"): r.get("Target") for r in fromstring(package.read("xl/_rels/workbook.xml.rels"))}
-        percent_styles = _percent_styles(package, main)
-        for sheet in fromstring(package.read("xl/workbook.xml")).iter(f"{main}sheet"):
-            target = targets.get(sheet.get(f"{rel}id"), "")
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            if part not in names:
+    targets = {r.get("Id"): r.get("Target") for r in fromstring(parts["xl/_rels/workbook.xml.rels"])}
+    percent_styles = _percent_styles(parts)
+    for sheet in fromstring(parts["xl/workbook.xml"]).iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{rel}id"), "") or ""
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if part not in parts:
+            continue
+        found = details[sheet.get("name")] = _SheetDetails()
+        data = parts[part]
+        protection = _PROTECTION.search(data)
+        found.protected = bool(protection and _SHEET_ON.search(protection.group(0)))
+        found.hidden_rows = [int(m.group(1)) for m in _HIDDEN_ROW.finditer(data)]
+        found.extent = _xlsx_extent(data)
+        if not (_FORMULA.search(data) or _ERROR_CELL.search(data) or percent_styles):
+            continue  # nothing else to find: no need to visit every cell
+        events = etree.iterparse(
+            io.BytesIO(data), events=("end",), tag=f"{_MAIN}c",
+            resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True,
+        )
+        for _, element in events:
+            kind, formula, value = element.get("t"), element.find(f"{_MAIN}f"), element.find(f"{_MAIN}v")
+            position = _position(element.get("r"))
+            if position is None:
+                element.clear()
                 continue
-            found = details[sheet.get("name")] = _SheetDetails()
-            data = package.read(part)
-            protection = _PROTECTION.search(data)
-            found.protected = bool(protection and _SHEET_ON.search(protection.group(0)))
-            found.hidden_rows = [int(m.group(1)) for m in _HIDDEN_ROW.finditer(data)]
-            if not (_FORMULA.search(data) or b't="e"' in data or percent_styles):
-                continue  # nothing else to find: no need to visit every cell
-            events = etree.iterparse(
-                io.BytesIO(data), events=("end",), tag=f"{main}c",
-                resolve_entities=False, load_dtd=False, no_network=True,
-            )
-            for _, element in events:
-                kind, formula, value = element.get("t"), element.find(f"{main}f"), element.find(f"{main}v")
-                if kind == "e":
-                    position = _position(element.get("r"))
-                    if position and value is not None and value.text:
-                        found.errors[position] = value.text
-                elif formula is not None and (value is None or (not value.text and kind != "str")):
-                    # An empty result is only real for a text formula (t="str").
-                    shown = f"={formula.text}" if formula.text else "a shared formula"
-                    found.formulas_without_values.append((element.get("r"), shown))
-                elif kind in (None, "n") and value is not None and int(element.get("s", 0)) in percent_styles:
-                    position = _position(element.get("r"))
-                    if position:
-                        found.percent.add(position)
-                element.clear()  # keep memory flat on long sheets
+            if formula is not None:
+                found.formulas[position] = f"={formula.text}" if formula.text else "a formula"
+            if kind == "e":
+                found.errors[position] = (value.text if value is not None else None) or "#VALUE!"
+            elif formula is not None and (value is None or (not value.text and kind != "str")):
+                pass  # no saved result: the formula alone says what the cell is
+            elif kind in (None, "n") and value is not None and int(element.get("s", 0)) in percent_styles:
+                found.percent.add(position)
+            element.clear()  # keep memory flat on long sheets
     return details
 
 
-def _open_calamine(path: Path):
+def _ods_formula(text: str) -> str:
+    """An OpenFormula as the chair typed it: "of:=[.A1]*2" -> "=A1*2"."""
+    text = text.split(":", 1)[1] if text.startswith(("of:", "oooc:", "msoxl:")) else text
+    return re.sub(r"\[\$?[^\]]*?\.\$?([A-Z]+\$?\d+)\]", r"\1", text)
+
+
+def _ods_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
+    """The same details from an OpenDocument spreadsheet's content.xml, where
+    runs of identical rows and cells are stored once with a repeat count: the
+    extent counts the repeats without expanding them."""
+    from lxml import etree
+
+    t, office, calcext = _ODS_TABLE, _ODS_OFFICE, _ODS_CALCEXT
+    details: dict[str, _SheetDetails] = {}
+    data = parts.get("content.xml")
+    if data is None:
+        raise UnreadableFile(*_DAMAGED)
+    found: _SheetDetails | None = None
+    row = column = 0  # 1-based position of the current row; columns before the current cell
+    row_repeat = 1
+    cells = (f"{t}table-cell", f"{t}covered-table-cell")
+    events = etree.iterparse(io.BytesIO(data), events=("start", "end"), resolve_entities=False, load_dtd=False,
+                             no_network=True, huge_tree=True)
+    for event, element in events:
+        tag = element.tag
+        if tag == f"{t}table" and event == "start":
+            found = details[element.get(f"{t}name", "")] = _SheetDetails()
+            found.protected = element.get(f"{t}protected") == "true"
+            row = 0
+        elif tag == f"{t}table-row" and found is not None:
+            if event == "start":
+                row, column = row + 1, 0
+                row_repeat = int(element.get(f"{t}number-rows-repeated", "1"))
+                if element.get(f"{t}visibility") in ("collapse", "filter"):
+                    found.hidden_rows.extend(range(row, row + min(row_repeat, 100_000)))
+            else:
+                row += row_repeat - 1
+                element.clear()
+        elif tag in cells and event == "end" and found is not None:
+            repeat = int(element.get(f"{t}number-columns-repeated", "1"))
+            first = column + 1
+            column += repeat
+            formula = element.get(f"{t}formula")
+            has_value = element.get(f"{office}value-type") is not None or formula is not None or any(
+                (child.text or "").strip() or len(child) for child in element)
+            if has_value:
+                last = (row + row_repeat - 1, column)
+                if found.extent is None:
+                    found.extent = (row, first, *last)
+                else:
+                    r0, c0, r1, c1 = found.extent
+                    found.extent = (min(r0, row), min(c0, first), max(r1, last[0]), max(c1, last[1]))
+                if found.area > MAX_CELL_AREA:
+                    return details  # refused by the caller; no need to read further
+                error = element.get(f"{calcext}value-type") == "error"
+                percent = element.get(f"{office}value-type") == "percentage"
+                shown = "".join(element.itertext()).strip() if error else ""
+                # Repeats are expanded only here, for the few cells that need it (the area is bounded above).
+                positions = ((r, c) for r in range(row, last[0] + 1) for c in range(first, column + 1))
+                for position in positions if formula is not None or error or percent else ():
+                    if formula is not None:
+                        found.formulas[position] = _ods_formula(formula)
+                    if error:
+                        found.errors[position] = shown or "#VALUE!"
+                    elif percent:
+                        found.percent.add(position)
+            element.clear()
+    return details
+
+
+def _xls_details(data: bytes) -> dict[str, _SheetDetails]:
+    from .xls_records import XlsDamaged, read_xls
+
+    try:
+        sheets = read_xls(data)
+    except XlsDamaged:
+        raise UnreadableFile("damaged-file", "could not be read as a spreadsheet",
+                             "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)") from None
+    return {
+        sheet.name: _SheetDetails(sheet.hidden_rows, sheet.protected, sheet.errors, sheet.formulas, sheet.percent,
+                                  sheet.extent)
+        for sheet in sheets
+    }
+
+
+def _check_area(details: dict[str, _SheetDetails]) -> None:
+    """Refuse a workbook whose values spread over more cells than any return needs."""
+    if sum(d.area for d in details.values()) <= MAX_CELL_AREA:
+        return
+    name, widest = max(details.items(), key=lambda item: item[1].area)
+    first_row, first_column, last_row, last_column = widest.extent
+    corner = f"{get_column_letter(min(last_column, 16384))}{last_row}"
+    raise UnreadableFile(
+        "sheet-too-large",
+        f'has values spread over {widest.area:,} cells in sheet "{name}" (down to row {last_row:,} and across to '
+        f"column {get_column_letter(min(last_column, 16384))}), far more than a return needs",
+        f"delete whatever is typed far from the table (look near {corner}: press Ctrl+End in Excel or "
+        "LibreOffice to find it), save and send it again",
+    )
+
+
+def _open_calamine(data: bytes):
     """calamine reads from a file object: its paths must be valid UTF-8, file names need not be."""
     from python_calamine import CalamineWorkbook
 
-    with path.open("rb") as handle:
-        return CalamineWorkbook.from_filelike(io.BytesIO(handle.read()))
+    return CalamineWorkbook.from_filelike(io.BytesIO(data))
 
 
-def _xlsx_sheets(path: Path) -> list[Sheet]:
-    """Excel workbooks: values from calamine (fast), details from the sheets' XML."""
+def _sheets(package: _Package, details: dict[str, _SheetDetails]) -> list[Sheet]:
+    """Values from calamine, with the details calamine does not give."""
+    workbook = _open_calamine(package.data)
+    visible = {m.name: str(m.visible).lower().endswith("visible") for m in workbook.sheets_metadata}
+    sheets = []
+    for name in workbook.sheet_names:
+        found = details.get(name, _SheetDetails())
+        rows: dict[int, dict[int, Cell]] = {}
+        values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for row_number, row in enumerate(values, 1):
+            cells = {}
+            for column, value in enumerate(row, 1):
+                position = (row_number, column)
+                if position in found.formulas or position in found.errors:
+                    continue  # below, from the file's own records
+                if not _is_empty(value):
+                    number_format = "0%" if position in found.percent else "General"
+                    cells[column] = Cell(row_number, column, value, number_format)
+            if cells:
+                rows[row_number] = cells
+        for position in found.formulas.keys() | found.errors.keys():
+            row_number, column = position
+            shown = values[row_number - 1][column - 1] if row_number <= len(values) and column <= len(
+                values[row_number - 1]) else None
+            error = found.errors.get(position)
+            value = error if error is not None else (None if _is_empty(shown) else shown)
+            number_format = "0%" if position in found.percent else "General"
+            rows.setdefault(row_number, {})[column] = Cell(
+                row_number, column, value, number_format, error=error is not None, formula=found.formulas.get(position))
+        rows = {r: dict(sorted(rows[r].items())) for r in sorted(rows)}
+        hidden_rows = sorted(r for r in found.hidden_rows if r in rows)
+        sheets.append(Sheet(name, rows, hidden_rows, hidden=not visible.get(name, True), protected=found.protected))
+    return sheets
+
+
+_DETAILS = {"xlsx": lambda p: _xlsx_details(p.parts), "ods": lambda p: _ods_details(p.parts),
+            "xls": lambda p: _xls_details(p.data)}
+
+
+def _read(package: _Package) -> list[Sheet]:
     try:
-        details = _xlsx_details(path)
-        workbook = _open_calamine(path)
-        visible = {m.name: str(m.visible).lower().endswith("visible") for m in workbook.sheets_metadata}
-        sheets = []
-        for name in workbook.sheet_names:
-            found = details.get(name, _SheetDetails())
-            rows: dict[int, dict[int, Cell]] = {}
-            for row_number, row in enumerate(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False), 1):
-                cells = {}
-                for column, value in enumerate(row, 1):
-                    if not _is_empty(value):
-                        number_format = "0%" if (row_number, column) in found.percent else "General"
-                        cells[column] = Cell(row_number, column, value, number_format)
-                if cells:
-                    rows[row_number] = cells
-            for (row_number, column), error in found.errors.items():  # calamine reads these as blanks
-                rows.setdefault(row_number, {})[column] = Cell(row_number, column, error, error=True)
-            hidden_rows = sorted(r for r in found.hidden_rows if r in rows)
-            sheets.append(Sheet(name, rows, hidden_rows, hidden=not visible.get(name, True), protected=found.protected,
-                                formulas_without_values=found.formulas_without_values))
-        return sheets
+        details = _DETAILS[package.kind](package) if package.kind in _DETAILS else {}
+        _check_area(details)
+        return _sheets(package, details)
     except UnreadableFile:
         raise
-    except Exception as exc:  # a part missing or malformed, whichever library noticed
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - calamine panics (pyo3's PanicException is a BaseException)
+        message = str(exc).lower()
         if type(exc).__module__.startswith("defusedxml"):
             raise UnreadableFile(
                 "xml-entities", "contains XML that ria-docs refuses to read (entity declarations)",
                 "open it in Excel and save it as a new .xlsx",
             ) from None
-        raise UnreadableFile(
-            "damaged-file", f"could not be read as an Excel workbook ({type(exc).__name__})",
-            "open it in Excel and save it again as an Excel Workbook (.xlsx)",
-        ) from None
-
-
-def _calamine_sheets(path: Path) -> list[Sheet]:
-    try:
-        workbook = _open_calamine(path)
-        visible = {m.name: str(m.visible).lower().endswith("visible") for m in workbook.sheets_metadata}
-        sheets = []
-        for name in workbook.sheet_names:
-            values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            rows: dict[int, dict[int, Cell]] = {}
-            for row_number, row in enumerate(values, start=1):
-                cells = {c: Cell(row_number, c, v) for c, v in enumerate(row, start=1) if not _is_empty(v)}
-                if cells:
-                    rows[row_number] = cells
-            sheets.append(Sheet(name, rows, hidden=not visible.get(name, True)))
-    except Exception as exc:  # calamine's errors are plain exceptions with a message
-        message = str(exc).lower()
         if "password" in message or "encrypt" in message:
             raise UnreadableFile(
                 "password-protected", "is protected with a password, so it cannot be read",
                 "open it in Excel, remove the password, save it and send it again",
             ) from None
+        what = "an Excel workbook" if package.kind == "xlsx" else "a spreadsheet"
         raise UnreadableFile(
-            "damaged-file", "could not be read as a spreadsheet",
+            "damaged-file", f"could not be read as {what}" + (f" ({type(exc).__name__})" if package.kind == "xlsx" else ""),
             "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)",
         ) from None
-    return sheets
 
 
 def read_sheets(path: Path) -> tuple[str, list[Sheet]]:
     """(format, sheets) of a spreadsheet file; UnreadableFile says why not."""
     try:
-        kind = _precheck(path)
-        return kind, (_xlsx_sheets(path) if kind == "xlsx" else _calamine_sheets(path))
+        package = _precheck(path)
     except OSError as exc:
         raise UnreadableFile("unreadable-file", f"cannot be opened ({exc.strerror})", "check the file is not open elsewhere") from None
+    return package.kind, _read(package)

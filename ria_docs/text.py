@@ -2,20 +2,19 @@
 
 Every string that comes out of a workbook passes through :func:`clean_text`
 before it is used anywhere, because one stray control character in a value
-makes docxtpl drop text from the document without any error.
+makes docxtpl drop text from the document without any error. Text is taken
+literally: Excel's _xHHHH_ escapes are decoded once, by the workbook reader
+(calamine), so a chair's own "_x0041_" stays as typed.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
-
-# Excel stores characters XML cannot hold as _xHHHH_; openpyxl hands them back
-# literally.  _x005F_ escapes the underscore itself, so one pass decodes both.
-_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 # Line breaks as Excel writes them on Windows (\r\n, often as _x000D_\n), on a
 # Mac (\x0b, vertical tab) and as Unicode separators.
@@ -50,7 +49,7 @@ def _describe(char: str) -> str:
 
 # Anything that needs more than splitting into lines: most cells have none of it.
 _SPECIAL = re.compile("[\r\x0b\x0c\u2028\u2029\x85\t\xa0\u200b\u200c\u200d\u2060\ufeff"
-                      "\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+                      "\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 @functools.lru_cache(maxsize=8192)  # headers, "Yes", RAG words and LA names recur in every return
@@ -59,8 +58,7 @@ def clean_text(value: str) -> CleanText:
     if not _SPECIAL.search(value):
         lines = [line.strip() for line in value.split("\n")]
         return CleanText("\n".join(line for line in lines if line))
-    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
-    text = _LINE_BREAKS.sub("\n", text).replace("\t", " ").replace("\xa0", " ")
+    text = _LINE_BREAKS.sub("\n", value).replace("\t", " ").replace("\xa0", " ")
     text = _ZERO_WIDTH.sub("", text)
     removed = tuple(sorted({_describe(c) for c in _FORBIDDEN.findall(text)}))
     if removed:
@@ -150,6 +148,32 @@ def suggest(value: str, candidates: dict[str, str] | list[str]) -> str | None:
         return by_key[starts[0]]
     close = difflib.get_close_matches(wanted, list(by_key), n=1, cutoff=0.6)
     return by_key[close[0]] if close else None
+
+
+def renamed_from(value: str, names: list[str]) -> str | None:
+    """The name ``value`` most likely is, renamed or misspelt ("Work programme
+    (updated)", "RAG status", "LA suport", "Comments"); None when unsure.
+
+    Stricter than :func:`suggest`, because a guess here turns a warning into an
+    error: a word added or dropped at either end, a shared stem of five letters
+    or more, or a close spelling, and only when one name fits.
+    """
+    wanted = loose_key(value)
+    if not wanted:
+        return None
+    keys = {loose_key(name): name for name in names}
+    if wanted in keys:
+        return keys[wanted]
+
+    def stem(first: str, second: str) -> int:
+        return len(os.path.commonprefix([first, second]))
+
+    fits = [k for k in keys if wanted.startswith(k + " ") or k.startswith(wanted + " ")
+            or wanted.replace(" ", "") == k.replace(" ", "") or stem(wanted, k) >= 5]
+    if len(fits) == 1:
+        return keys[fits[0]]
+    close = difflib.get_close_matches(wanted, list(keys), n=2, cutoff=0.8)
+    return keys[close[0]] if len(close) == 1 else None
 
 
 def did_you_mean(value: str, candidates: dict[str, str] | list[str]) -> str | None:

@@ -8,6 +8,7 @@ chooses between two returns from one network (:func:`select_returns`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -361,7 +362,7 @@ class _Validator:
         sheet = data.title
         marks = {k: v for k, v in row.items() if k in ("rag", "commentary", *TICK_COLUMNS)}
         if "activity" not in row:
-            if marks:
+            if marks and not _refused(data, row, "activity"):
                 first = min(marks.values(), key=lambda c: c.ref)
                 self.error(
                     "missing-activity", "this row has a RAG, tick or commentary but no Activity",
@@ -436,10 +437,17 @@ class _Validator:
 
         for la, row in self.carried_down(sheet, "la", resolve, "the LA's name"):
             if la is None or "indicator" not in row or "value" not in row:
-                if la is not None and ("indicator" in row) != ("value" in row):
-                    first = next(iter(row.values()))
+                if la is None or _refused(sheet, row, "indicator") or _refused(sheet, row, "value"):
+                    continue  # reported already
+                first = next(iter(row.values()))
+                if ("indicator" in row) != ("value" in row):
                     self.error("incomplete-figure", "this row needs both an Indicator and a Value",
                                sheet.title, first.ref, hint="fill in the missing cell, or clear the row")
+                else:  # an LA (and perhaps a period) with no figure yet: nothing to publish, but said
+                    self.account.ignored.extend(f"{sheet.title}!{c.ref}" for c in row.values())
+                    self.warning("no-figure", f"row {first.row} names {la} but gives no Indicator or Value, so it "
+                                 "is not used", sheet.title, first.ref,
+                                 hint="add the indicator and its figure, or clear the row if there is none yet")
                 continue
             cell = row["indicator"]
             indicator = find_match(cell.text.one_line, names)
@@ -449,11 +457,12 @@ class _Validator:
                            or ("the indicators are: " + join_names(list(names), 6) if names
                                else "region.toml lists no [[indicator]]"))
                 continue
-            value = _number(row["value"])
-            if value is None:
-                self.error("not-a-number", f'"{row["value"].text.one_line}" is not a number',
+            value, problem = parse_figure(row["value"])
+            if problem is not None:
+                self.error("not-a-number", f'"{row["value"].text.one_line}" {problem}',
                            sheet.title, row["value"].ref,
-                           hint="type the figure alone, like 22.5; leave the row out if there is no figure")
+                           hint="type the figure alone, like 22.5 or 1,234 (a point for decimals); leave the row out "
+                                "if there is no figure")
                 continue
             if (la, indicator) in seen:
                 self.error("duplicate-figure", f"{la} already has a figure for {indicator} in {seen[la, indicator]}",
@@ -514,17 +523,37 @@ class _Validator:
                 last.sub_bullets.extend(Text(text=line, source=source) for line in cell.text.lines)
 
 
-_NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$|^[-+]?\.\d+$")
+# A figure typed as text: digits with a point for decimals; commas only between
+# groups of three (1,234.5). "22,5" could be 22.5 or 225, so it is refused.
+_FIGURE = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[-+]?\.\d+$")
+_LARGEST = 1e15  # no indicator of children's services comes near this; past it, a slip
 
 
-def _number(cell: CellText) -> float | None:
-    """A figure as typed: 22.5, 22.5%, 1,234 or a number cell; None if it is not one."""
-    if isinstance(cell.value, bool):
-        return None
-    if isinstance(cell.value, (int, float)):
-        return float(cell.value) * (100 if cell.text.text.endswith("%") else 1)
-    text = cell.text.one_line.replace(" ", "").rstrip("%")
-    return float(text.replace(",", "")) if _NUMBER.match(text) else None
+def parse_figure(cell: CellText) -> tuple[float | None, str | None]:
+    """(value, None) for a figure as typed (22.5, 22.5%, 1,234 or a number cell);
+    (None, what is wrong) for anything that is not exactly one number."""
+    value = cell.value
+    if isinstance(value, bool):
+        return None, "is TRUE or FALSE, not a number"
+    if isinstance(value, (int, float)):
+        number = float(value) * (100 if cell.text.text.endswith("%") else 1)
+    else:
+        text = cell.text.one_line.replace(" ", "")
+        percent = text.endswith("%")
+        text = text[:-1] if percent else text
+        if not _FIGURE.match(text):
+            if "," in text and re.fullmatch(r"[-+]?[\d.,]*\d[\d.,]*", text):  # 22,5 or 1.234,5
+                return None, "could mean two things (a comma for decimals, or for thousands)"
+            return None, "is not a number"
+        number = float(text.replace(",", ""))
+    if not math.isfinite(number) or abs(number) > _LARGEST:
+        return None, "is not a figure ria-docs can publish (too large)"
+    return number, None
+
+
+def _refused(sheet, row: dict[str, CellText], key: str) -> bool:
+    """Whether the row's ``key`` cell was refused by the reader (and reported there)."""
+    return bool(row) and (next(iter(row.values())).row, key) in sheet.refused
 
 
 def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> NetworkReturn | None:

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, about, messages
+from conftest import ROOT, SMALL_REGION, about, messages
 from ria_docs import spreadsheet
 from ria_docs.cli import main
 from ria_docs.pipeline import merge_folder
@@ -56,11 +56,8 @@ def test_a_password_protected_workbook(cycle):
 def test_legacy_xls_and_ods_are_read_like_xlsx(cycle, tmp_path, name):
     shutil.copy(FORMATS / name, cycle / name)
     result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
-    # These formats keep no sheet protection, so the issued sheets are named, not silently skipped.
-    assert result.written and [(p.sheet, p.hint) for p in result.check.report.problems] == [
-        ("Instructions", "nothing to do, unless something was typed there for the regional team"),
-        ("Lists", "nothing to do, unless something was typed there for the regional team"),
-    ]
+    # Their own records keep the issued sheets' protection, so Instructions and Lists are skipped as issued.
+    assert result.written and result.check.report.problems == []
     [activity] = result.plan.themes[0].activities
     assert (activity.bullets, activity.rag.value, activity.ticks.sdsa) == (["Joint purchasing", "Shared framework"], "Amber", True)
     rutland = next(r for r in result.plan.la_support if r.la == "Rutland")
@@ -75,33 +72,47 @@ def test_excel_lock_files_are_skipped_silently(cycle, add_return, check):
     assert [a.file for a in report.returns] == ["commissioning.xlsx"] and report.problems == []
 
 
-def test_a_missing_optional_sheet_is_fine_and_a_renamed_one_is_reported(write_sheets, check):
+def test_a_missing_optional_sheet_is_fine_and_a_misspelt_one_is_an_error(write_sheets, check):
     write_sheets("r.xlsx", {
         "About": [["Network", "Commissioning Leads"], ["Period", "June 2024"], ["Completed by", "Me"]],
         "LA suport": [["LA", "Support needed"], ["Derby", "Help"]],
     })
     assert messages(check().report) == [
-        'r.xlsx, sheet LA suport: warning: sheet "LA suport" is not one ria-docs reads, so 4 cell(s) are not used: '
-        'A1, B1, A2, B2 (did you mean "LA support"? Rename the sheet so its cells are used)'
+        'r.xlsx, sheet LA suport: error: sheet "LA suport" looks like the "LA support" sheet renamed, and this '
+        'return has no "LA support" sheet, so its 4 cell(s) would be lost: A1, B1, A2, B2 (rename the sheet '
+        '"LA support" (right-click its tab > Rename))'
     ]
 
 
-def test_a_formula_with_no_saved_value_asks_for_a_save_in_excel(write_sheets, check):
+def test_a_formula_with_no_saved_value_in_a_figure_column_asks_for_a_save_in_excel(cycle, write_sheets, check):
+    (cycle / "region.toml").write_text(SMALL_REGION + '[[indicator]]\nname = "Re-referrals"\n', encoding="utf-8")
+    write_sheets("r.xlsx", {
+        "About": [["Network", "Commissioning Leads"], ["Period", "June 2024"], ["Completed by", "Me"]],
+        "Indicators": [["LA", "Indicator", "Value"], ["Derby", "Re-referrals", "=B7*2"]],
+    })
+    assert messages(check().report) == [
+        "r.xlsx, Indicators!C2: error: holds a formula (=B7*2) whose result was never saved, so its value cannot "
+        "be read (open the file in Excel, save it, and send it again (or type the value instead))"
+    ]
+
+
+def test_a_formula_in_a_text_column_is_an_error_saved_value_or_not(write_sheets, check):
     write_sheets("r.xlsx", {
         "About": [["Network", "Commissioning Leads"], ["Period", "June 2024"], ["Completed by", "Me"]],
         "Contribution": [["Contribution"], ['=CONCAT("Joint ", "work")']],
     })
     assert messages(check().report) == [
-        'r.xlsx, Contribution!A2: error: holds a formula (=CONCAT("Joint ", "work")) whose result was never '
-        "saved, so its value cannot be read (open the file in Excel, save it, and send it again (or type the "
-        "value instead))"
+        'r.xlsx, Contribution!A2: error: holds the formula "=CONCAT("Joint ", "work")", not text: a cell that '
+        'starts with "=" is calculated by Excel and LibreOffice (to keep it as text, type it again with an '
+        """apostrophe first ('=CONCAT("Joint ", "work")), or start it another way)"""
     ]
 
 
-def test_a_formula_with_a_saved_value_is_read_as_its_value(write_sheets, check):
+def test_a_formula_with_a_saved_value_is_read_as_its_value_in_a_figure_column(cycle, write_sheets, check):
+    (cycle / "region.toml").write_text(SMALL_REGION + '[[indicator]]\nname = "Re-referrals"\n', encoding="utf-8")
     path = write_sheets("r.xlsx", {
         "About": [["Network", "Commissioning Leads"], ["Period", "June 2024"], ["Completed by", "Me"]],
-        "Contribution": [["Contribution"], ["=1+1"]],
+        "Indicators": [["LA", "Indicator", "Value"], ["Derby", "Re-referrals", "=1+1"]],
     })
     # Excel saves a formula's result beside it (<f>1+1</f><v>2</v>); openpyxl saves none.
     with zipfile.ZipFile(path) as package:
@@ -114,8 +125,7 @@ def test_a_formula_with_a_saved_value_is_read_as_its_value(write_sheets, check):
             package.writestr(name, data)
     result = check()
     assert result.report.problems == []
-    network = next(n for n in result.plan.networks if n.name == "Commissioning Leads")
-    assert [t.text for t in network.contribution] == ["2"]
+    assert [(v.la, v.value) for v in result.plan.indicator_values] == [("Derby", 2.0)]
 
 
 def test_a_very_long_cell_is_read_with_a_warning(add_return, check):

@@ -169,11 +169,11 @@ def test_excel_error_values_are_named_and_not_used(write_sheets, check):
             package.writestr(name, data)
     result = check()
     assert messages(result.report) == [
-        "r.xlsx, Contribution!A3: warning: shows the Excel error #N/A, which is not used "
-        "(fix the formula in Excel, or type the value instead)"
+        "r.xlsx, Contribution!A3: error: shows the error #N/A, which is not a value ria-docs can use (type the "
+        "value instead; if you typed text starting with =, + or -, type an apostrophe before it (') to keep it "
+        "as text)"
     ]
-    network = next(n for n in result.plan.networks if n.name == "Commissioning Leads")
-    assert [t.text for t in network.contribution] == ["Real text"]
+    assert result.report.returns[0].ignored == ["Contribution!A3"]
 
 
 def test_an_unprotected_instructions_sheet_is_read_like_any_other(cycle, add_return, check):

@@ -188,15 +188,26 @@ def test_xlsm_is_read_like_xlsx(cycle, add_return):
     assert raw.sheets["contribution"].rows[0]["contribution"].text.text == "From a macro workbook"
 
 
-def test_a_renamed_sheet_says_its_cells_are_not_used_and_how_to_use_them(write_sheets):
+def test_a_renamed_sheet_whose_original_is_missing_is_an_error(write_sheets):
     path = write_sheets("r.xlsx", {"About": ABOUT, "Work Programme 2019-20": [["Theme", "Activity"], ["A", "x"]]})
+    _, report = read(path)
+    assert messages(report) == [
+        'r.xlsx, sheet Work Programme 2019-20: error: sheet "Work Programme 2019-20" looks like the "Work programme" '
+        'sheet renamed, and this return has no "Work programme" sheet, so its 4 cell(s) would be lost: A1, B1, A2, '
+        'B2 (rename the sheet "Work programme" (right-click its tab > Rename))'
+    ]
+    assert report.ignored_count == 4
+
+
+def test_a_renamed_sheet_beside_its_original_is_a_warning(write_sheets):
+    path = write_sheets("r.xlsx", {"About": ABOUT, "Work programme": [["Theme", "Activity"]],
+                                   "Work Programme 2019-20": [["Theme", "Activity"], ["A", "x"]]})
     _, report = read(path)
     assert messages(report) == [
         'r.xlsx, sheet Work Programme 2019-20: warning: sheet "Work Programme 2019-20" is not one ria-docs reads, '
         'so 4 cell(s) are not used: A1, B1, A2, B2 (did you mean "Work programme"? Rename the sheet so its cells '
         "are used)"
     ]
-    assert report.ignored_count == 4
 
 
 @pytest.mark.parametrize("row", [

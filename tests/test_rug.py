@@ -156,8 +156,8 @@ def test_indicator_rows_are_validated_with_their_cells(cycle, add_return):
     assert messages(check_folder(cycle).report) == [
         'data.xlsx, Indicators!A2: error: "Leics" is not an LA of Testshire (did you mean "Leicestershire"?)',
         'data.xlsx, Indicators!B3: error: "Re-referral" is not an indicator of the tartan rug (did you mean "Re-referrals"?)',
-        'data.xlsx, Indicators!C4: error: "about 20" is not a number (type the figure alone, like 22.5; leave the '
-        "row out if there is no figure)",
+        'data.xlsx, Indicators!C4: error: "about 20" is not a number (type the figure alone, like 22.5 or 1,234 '
+        "(a point for decimals); leave the row out if there is no figure)",
         "data.xlsx, Indicators!C6: error: Rutland already has a figure for Re-referrals in C5 (keep one of the two rows)",
     ]  # no "no figures" warning: with errors nothing is written anyway
 
