@@ -7,6 +7,17 @@ import re
 import zipfile
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+# Excel's escape for characters XML cannot hold, _xHHHH_; readers decode it, so
+# text that happens to look like one is written with its underscore escaped.
+_LOOKS_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def put_text(cell, value: str) -> None:
+    """Write text into an openpyxl cell as text, whatever it holds: never a
+    formula ("=...", "+...", "@..."), and an "_x0041_" a person typed reads
+    back as typed, not as "A"."""
+    cell.value = _LOOKS_ESCAPED.sub(r"_x005F_x\1_", value)
+    cell.data_type = "s"
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 

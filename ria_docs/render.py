@@ -222,7 +222,7 @@ def _rendered_package(template: Path, context: dict, *, title: str, subject: str
         template_body = tpl.get_xml()
     except Exception as exc:
         raise TemplateError(f"{template}: cannot be opened as a Word .docx template ({type(exc).__name__}).") from None
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_literal)
     try:
         if _needs_tree(tpl, template_body):
             return _render_through_tree(tpl, context, env, title=title, subject=subject, author=author, when=when)
@@ -231,6 +231,18 @@ def _rendered_package(template: Path, context: dict, *, title: str, subject: str
         raise
     except jinja2.TemplateError as exc:
         raise _template_error(template, exc) from None
+
+
+def _literal(value):
+    """Every value exactly as typed. After rendering, docxtpl turns "{_{", "}_}",
+    "{_%" and "%_}" into template tags' braces (for template authors); a chair's
+    text holding them must come out as it is, so its braces are written as
+    character references, which that replacement does not see."""
+    if type(value) is not str:  # Markup, RichText and numbers are the template's own
+        return value
+    from markupsafe import Markup, escape
+
+    return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
 
 
 def _needs_tree(tpl, template_body: str) -> bool:

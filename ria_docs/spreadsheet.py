@@ -19,7 +19,9 @@ Either way the reader gets the same :class:`Sheet` and :class:`Cell` objects.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 import zipfile
 import zlib
@@ -38,6 +40,9 @@ MAX_RATIO = 200  # deflate rarely beats 100:1 on real spreadsheet XML
 # Cells in the rectangles the values of all sheets cover: a return fills a few
 # thousand. calamine allocates a table this size (and Python a list of lists).
 MAX_CELL_AREA = 2_000_000
+# Filled cells in all sheets: each becomes a Python object. A return has a few
+# thousand; this many take about two seconds and 100 MB to read.
+MAX_FILLED_CELLS = 200_000
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .xls, and any encrypted Office file
 _CHUNK = 1 << 20
 _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
@@ -97,6 +102,7 @@ class _SheetDetails:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> "=A1*2"
     percent: set[tuple[int, int]] = field(default_factory=set)  # numbers shown as percentages
     extent: tuple[int, int, int, int] | None = None  # first row, first column, last row, last column of values
+    filled: int = 0  # cells holding a value
 
     @property
     def area(self) -> int:
@@ -267,21 +273,23 @@ def _percent_styles(parts: dict[str, bytes]) -> set[int]:
     return {i for i, xf in enumerate(cell_formats) if int(xf.get("numFmtId", 0)) in percent_formats}
 
 
-def _xlsx_extent(data: bytes) -> tuple[int, int, int, int] | None:
-    """The rectangle the sheet's non-empty cells cover, from their references.
+def _xlsx_extent(data: bytes) -> tuple[tuple[int, int, int, int] | None, int]:
+    """The rectangle the sheet's non-empty cells cover, from their references, and their number.
 
     A cell may leave out its reference (its place is then the next one along,
     in the row the row element names): then the rows' own numbers count too.
     """
     refs = _VALUE_CELL.findall(data)
+    if len(refs) > MAX_FILLED_CELLS:
+        raise _too_many(len(refs))
     rows = [int(row) for _, row in refs]
     columns = [column_index_from_string(letters.decode()) for letters in {letters for letters, _ in refs}]
     if _UNREFERENCED_CELL.search(data):
         rows += [int(row) for row in _VALUE_ROW.findall(data)]
         columns += [1, max(len(_CELL_START.findall(row)) for row in _ROW_BODY.findall(data))]
     if not rows:
-        return None
-    return min(rows), min(columns, default=1), max(rows), max(columns, default=1)
+        return None, 0
+    return (min(rows), min(columns, default=1), max(rows), max(columns, default=1)), len(refs)
 
 
 def _xlsx_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
@@ -311,7 +319,7 @@ def _xlsx_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
         protection = _PROTECTION.search(data)
         found.protected = bool(protection and _SHEET_ON.search(protection.group(0)))
         found.hidden_rows = [int(m.group(1)) for m in _HIDDEN_ROW.finditer(data)]
-        found.extent = _xlsx_extent(data)
+        found.extent, found.filled = _xlsx_extent(data)
         if not (_FORMULA.search(data) or _ERROR_CELL.search(data) or percent_styles):
             continue  # nothing else to find: no need to visit every cell
         events = etree.iterparse(
@@ -382,13 +390,14 @@ def _ods_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
             has_value = element.get(f"{office}value-type") is not None or formula is not None or any(
                 (child.text or "").strip() or len(child) for child in element)
             if has_value:
+                found.filled += repeat * row_repeat
                 last = (row + row_repeat - 1, column)
                 if found.extent is None:
                     found.extent = (row, first, *last)
                 else:
                     r0, c0, r1, c1 = found.extent
                     found.extent = (min(r0, row), min(c0, first), max(r1, last[0]), max(c1, last[1]))
-                if found.area > MAX_CELL_AREA:
+                if found.area > MAX_CELL_AREA or found.filled > MAX_FILLED_CELLS:
                     return details  # refused by the caller; no need to read further
                 error = element.get(f"{calcext}value-type") == "error"
                 percent = element.get(f"{office}value-type") == "percentage"
@@ -416,13 +425,23 @@ def _xls_details(data: bytes) -> dict[str, _SheetDetails]:
                              "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)") from None
     return {
         sheet.name: _SheetDetails(sheet.hidden_rows, sheet.protected, sheet.errors, sheet.formulas, sheet.percent,
-                                  sheet.extent)
+                                  sheet.extent, sheet.filled)
         for sheet in sheets
     }
 
 
+def _too_many(filled: int) -> UnreadableFile:
+    return UnreadableFile(
+        "sheet-too-large", f"has {filled:,} filled cells, far more than a return needs (a few thousand)",
+        "check it is the right file, and delete pasted data that is not part of the return",
+    )
+
+
 def _check_area(details: dict[str, _SheetDetails]) -> None:
     """Refuse a workbook whose values spread over more cells than any return needs."""
+    filled = sum(d.filled for d in details.values())
+    if filled > MAX_FILLED_CELLS:
+        raise _too_many(filled)
     if sum(d.area for d in details.values()) <= MAX_CELL_AREA:
         return
     name, widest = max(details.items(), key=lambda item: item[1].area)
@@ -444,15 +463,35 @@ def _open_calamine(data: bytes):
     return CalamineWorkbook.from_filelike(io.BytesIO(data))
 
 
+@contextlib.contextmanager
+def _quiet_stderr():
+    """calamine's Rust code prints a panic's backtrace on standard error before
+    Python sees the exception; the file is reported as damaged instead."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no standard error to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _sheets(package: _Package, details: dict[str, _SheetDetails]) -> list[Sheet]:
     """Values from calamine, with the details calamine does not give."""
-    workbook = _open_calamine(package.data)
-    visible = {m.name: str(m.visible).lower().endswith("visible") for m in workbook.sheets_metadata}
+    with _quiet_stderr():
+        workbook = _open_calamine(package.data)
+        visible = {m.name: str(m.visible).lower().endswith("visible") for m in workbook.sheets_metadata}
+        tables = {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                  for name in workbook.sheet_names}
     sheets = []
-    for name in workbook.sheet_names:
+    for name, values in tables.items():
         found = details.get(name, _SheetDetails())
         rows: dict[int, dict[int, Cell]] = {}
-        values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
         for row_number, row in enumerate(values, 1):
             cells = {}
             for column, value in enumerate(row, 1):

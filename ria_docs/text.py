@@ -196,3 +196,22 @@ def join_names(names: list[str], limit: int = 12, word: str = "or") -> str:
 def forbidden_characters(text: str) -> list[str]:
     """Characters in ``text`` that a Word document cannot hold, described."""
     return sorted({_describe(c) for c in _FORBIDDEN.findall(text)})
+
+
+# What Word, Outlook or a chair puts before a list item: a bullet symbol; a
+# dash, star or "o" and a space; a number or letter and a point or bracket and
+# a space. Never a minus sign or a decimal ("-5%", "1.5 days").
+_LIST_MARKER = re.compile(r"^(?:[\u2022\u25cf\u25e6\u25aa\u25ab\u25a0\u25a1\u2023\u2043\u2219\u00b7\u25cb\u25c6"
+                          r"\u27a2\u27a4\u25ba\u25b6\uf0b7\uf0a7]\s*|[-\u2013\u2014*o]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z]\)\s+)")
+
+
+def strip_list_marker(line: str) -> str:
+    """A list item without the marker typed or pasted before it ("- item",
+    "\u2022 item", "1. item"): the documents number and bullet lists themselves."""
+    for _ in range(3):  # "- \u2022 item", pasted twice over
+        stripped = _LIST_MARKER.sub("", line, count=1)
+        if stripped == line:
+            break
+        line = stripped
+    return line
+

@@ -16,7 +16,7 @@ from .model import Activity, IndicatorValue, Person, Rag, Source, Text, Ticks
 from .reader import SHEETS, CellText, RawReturn
 from .region import RegionConfig
 from .report import Report
-from .text import did_you_mean, find_match, join_names, loose_key, same_text
+from .text import did_you_mean, find_match, join_names, loose_key, same_text, strip_list_marker
 
 RAG_WORDS = {
     "r": Rag.RED, "red": Rag.RED,
@@ -112,6 +112,7 @@ class _Validator:
         self.report = report
         self.file = raw.file
         self.account = report.account(raw.file)
+        self.markers: dict[str, list[str]] = {}  # sheet -> cells whose list markers were taken off
 
     def source(self, sheet: str, cell: CellText) -> Source:
         return Source(file=self.file, sheet=sheet, cell=cell.ref)
@@ -121,6 +122,29 @@ class _Validator:
 
     def warning(self, kind: str, message: str, sheet: str | None = None, cell: str | None = None, hint: str | None = None):
         self.report.warning(kind, message, file=self.file, sheet=sheet, cell=cell, hint=hint)
+
+    def items(self, sheet: str, cell: CellText) -> list[str]:
+        """A cell's lines as list items: bullet or number markers typed or
+        pasted before them are taken off (the documents make their own), and
+        the cells that had one are named in the report."""
+        items = []
+        for line in cell.text.lines:
+            item = strip_list_marker(line)
+            if item != line:
+                self.markers.setdefault(sheet, []).append(cell.ref)
+            if item:
+                items.append(item)
+        return items
+
+    def report_markers(self) -> None:
+        for sheet, refs in self.markers.items():
+            refs = list(dict.fromkeys(refs))
+            shown = ", ".join(refs[:8]) + (f" and {len(refs) - 8} more" if len(refs) > 8 else "")
+            self.warning(
+                "list-markers", f"took the bullet or number typed before the text off {len(refs)} cell(s), as the "
+                f"documents make their own bullets: {shown}", sheet,
+                hint="nothing to do; one row (or one line of a cell) is one bullet",
+            )
 
     def use(self, sheet: str, *cells: CellText) -> None:
         """Cells whose content goes into the plan."""
@@ -264,7 +288,8 @@ class _Validator:
             cell = row["contribution"]
             self.use(sheet.title, cell)
             source = self.source(sheet.title, cell)
-            result.contribution.extend(Text(text=line, source=source, network=result.network) for line in cell.text.lines)
+            result.contribution.extend(Text(text=line, source=source, network=result.network)
+                                       for line in self.items(sheet.title, cell))
 
     # -- Work programme ------------------------------------------------------
     def theme_code(self, cell: CellText, sheet: str) -> str | None:
@@ -384,7 +409,7 @@ class _Validator:
         used = [row[k] for k in ("activity", "rag", *TICK_COLUMNS, "commentary") if k in row]
         self.use(sheet, *used)
         entry.activities.append(Activity(
-            bullets=cell.text.lines,
+            bullets=self.items(sheet, cell),
             rag=rag,
             ticks=Ticks(**ticks),
             commentary=row["commentary"].text.lines if "commentary" in row else [],
@@ -422,7 +447,7 @@ class _Validator:
                     continue
                 source = self.source(sheet.title, cell)
                 columns.setdefault(key, []).extend(
-                    Text(text=line, source=source, network=result.network) for line in cell.text.lines)
+                    Text(text=line, source=source, network=result.network) for line in self.items(sheet.title, cell))
 
     # -- Indicators (the tartan rug) ---------------------------------------------
     def indicators(self, result: NetworkReturn) -> None:
@@ -507,7 +532,7 @@ class _Validator:
                 cell = row["bullet"]
                 self.use(sheet.title, cell)
                 source = self.source(sheet.title, cell)
-                for line in cell.text.lines:
+                for line in self.items(sheet.title, cell):
                     last = UpdateEntry(section, line, source)
                     result.update.append(last)
             if "sub_bullet" in row:
@@ -520,7 +545,7 @@ class _Validator:
                     continue
                 self.use(sheet.title, cell)
                 source = self.source(sheet.title, cell)
-                last.sub_bullets.extend(Text(text=line, source=source) for line in cell.text.lines)
+                last.sub_bullets.extend(Text(text=line, source=source) for line in self.items(sheet.title, cell))
 
 
 # A figure typed as text: digits with a point for decimals; commas only between
@@ -572,7 +597,19 @@ def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> Net
     validator.la_support(result)
     validator.update(result)
     validator.indicators(result)
+    validator.report_markers()
     account.items = result.item_count
+    if not report.errors_in(raw.file):
+        # A safety net under every stage: a cell read but neither used, ignored
+        # nor layout would be lost unseen. None should be; if one is, say so.
+        unaccounted = account.unaccounted()
+        if unaccounted:
+            account.ignored.extend(unaccounted)
+            report.warning(
+                "unused-cells", f"{len(unaccounted)} cell(s) were read but not used: "
+                + ", ".join(unaccounted[:8]) + (f" and {len(unaccounted) - 8} more" if len(unaccounted) > 8 else ""),
+                file=raw.file, hint="check what they hold, and move it into the columns the return asks for",
+            )
     return result if result.network is not None else None
 
 

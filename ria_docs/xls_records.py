@@ -43,8 +43,10 @@ class XlsSheet:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> what is known of it
     percent: set[tuple[int, int]] = field(default_factory=set)
     extent: tuple[int, int, int, int] | None = None  # (first row, first column, last row, last column), 1-based
+    filled: int = 0  # cells holding a value
 
     def _value_at(self, row: int, column: int) -> None:
+        self.filled += 1
         if self.extent is None:
             self.extent = (row, column, row, column)
         else:
