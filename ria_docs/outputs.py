@@ -153,7 +153,10 @@ def _swap(out_dir: Path, files: dict[str, bytes], replaces: set[str]) -> None:
             except OSError as exc:
                 raise OutputError(f"{out_dir / name}: cannot be written ({exc.strerror}). Nothing was changed.") from None
         _fsync_folder(out_dir)
-        os.unlink(out_dir / JOURNAL_NAME)  # the commit: from here on, the new set counts
+        try:
+            os.unlink(out_dir / JOURNAL_NAME)  # the commit: from here on, the new set counts
+        except OSError as exc:
+            raise OutputError(f"{out_dir}: cannot be written ({exc.strerror}). Nothing was changed.") from None
         _fsync_folder(out_dir)
     except BaseException as exc:
         try:
@@ -174,6 +177,8 @@ def recover(out_dir: Path) -> None:
     """
     out_dir = Path(out_dir)
     journal = out_dir / JOURNAL_NAME
+    if os.path.islink(journal):  # ria-docs renames a file of its own there, never a link
+        os.unlink(journal)
     if os.path.lexists(journal):
         record = _read_journal(journal)
         backup = out_dir / record["backup"]
@@ -381,10 +386,12 @@ class OutputsLock:
 
     def __exit__(self, *_exc) -> None:
         if self._fd is not None:  # flock: delete while still holding it, then let go
-            with contextlib.suppress(OSError):
-                os.unlink(self.path)
-            os.close(self._fd)
-            self._fd = None
+            fd, self._fd = self._fd, None
+            try:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.path)
+            finally:
+                os.close(fd)
         elif self._token:
             if _read_small(self.path) == self._token:
                 with contextlib.suppress(OSError):
@@ -398,30 +405,46 @@ class OutputsLock:
         except OSError as exc:
             raise self._unusable(exc) from None
         try:
+            held = self._lock_and_sign(fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        if held:
+            self._fd = fd
+            return True
+        os.close(fd)
+        if self._flock:
+            return False
+        with contextlib.suppress(OSError):  # a share without flock: the exclusive file alone
+            if os.lstat(self.path).st_size == 0:  # the empty file just opened, not an owner's
+                os.unlink(self.path)
+        return self._try_exclusive()
+
+    def _lock_and_sign(self, fd: int) -> bool:
+        """flock ``fd``; True when it is the lock file now in place, with this run's details written in."""
+        try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
-            os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                return False
-            self._flock = False  # a share without flock: the exclusive file alone
-            with contextlib.suppress(OSError):
-                if os.lstat(self.path).st_size == 0:  # the empty file just opened, not an owner's
-                    os.unlink(self.path)
-            return self._try_exclusive()
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                self._flock = False
+            return False
         try:
             mine, there = os.fstat(fd), os.lstat(self.path)
-        except FileNotFoundError:  # the owner deleted it as we locked it: try again
-            os.close(fd)
+        except FileNotFoundError:  # its owner deleted it as we locked it: try again
             return False
         if (mine.st_dev, mine.st_ino) != (there.st_dev, there.st_ino):
-            os.close(fd)
             return False
         if not stat.S_ISREG(mine.st_mode) or mine.st_nlink != 1:
-            os.close(fd)
             raise OutputError(f"{self.path}: is not a lock file ria-docs made. Delete it and run the command again.")
-        os.ftruncate(fd, 0)
-        os.write(fd, _owner().encode("utf-8"))
-        self._fd = fd
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, _owner().encode("utf-8"))
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+            if isinstance(exc, OSError):
+                raise _not_written(exc, self.path, self.folder) from None
+            raise
         return True
 
     def _try_exclusive(self) -> bool:
@@ -437,8 +460,14 @@ class OutputsLock:
             raise self._unusable(exc) from None
         try:
             _write_all(fd, token.encode("utf-8"))
-        finally:
+        except BaseException as exc:
             os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+            if isinstance(exc, OSError):
+                raise _not_written(exc, self.path, self.folder) from None
+            raise
+        os.close(fd)
         self._token = token
         return True
 
