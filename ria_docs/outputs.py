@@ -453,8 +453,8 @@ class OutputsLock:
             fd = os.open(self.path, _OPEN_NEW, 0o644)
         except FileExistsError:
             seen = _read_small(self.path)
-            if self._stale(seen):
-                self._break(seen)
+            if self._stale(seen) and self._break(seen):
+                return self._try_exclusive()
             return False
         except OSError as exc:
             raise self._unusable(exc) from None
@@ -483,19 +483,24 @@ class OutputsLock:
         pid, host, _since = owner
         return host == socket.gethostname() and not _alive(pid)
 
-    def _break(self, seen: str) -> None:
-        """Move a dead owner's lock aside; if it changed meanwhile (a live run took it over), put it back."""
+    def _break(self, seen: str) -> bool:
+        """Move a dead owner's lock aside; if it changed meanwhile (a live run took it over), put it back.
+
+        Two runs breaking one stale lock at the same moment could still both go on: a window of
+        microseconds, on the systems without flock only.
+        """
         aside = self.path.with_name(f"{LOCK_NAME}.{uuid.uuid4().hex}.stale")
         try:
             os.rename(self.path, aside)
         except OSError:
-            return
+            return False
         if _read_small(aside) != seen:
             with contextlib.suppress(OSError):
                 os.rename(aside, self.path)
-                return
+                return False
         with contextlib.suppress(OSError):
             os.unlink(aside)
+        return True
 
     def _busy(self) -> OutputError:
         owner = _parse_owner(_read_small(self.path) or "")
