@@ -40,7 +40,9 @@ class PlanFileError(RiaDocsError):
 
 
 class OutputError(RiaDocsError):
-    """An output file cannot be written (read-only folder, file open in Word...)."""
+    """An output file cannot be written (read-only folder, file open in Word, full disk, another run
+    writing there), or the outputs folder is one ria-docs must not write into (the inputs or templates
+    folder). Raised before anything changed, or after the previous outputs were put back."""
 
 
 class ReturnsInvalid(RiaDocsError):

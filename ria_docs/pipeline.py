@@ -23,15 +23,14 @@ from .region import RegionConfig, load_region
 from .changes import compare
 from .changes import context as changes_context
 from .changes import to_markdown as changes_markdown
-from .render import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX, render_docx, template_path, write_outputs
+from .outputs import MERGE_OUTPUTS, RENDER_OUTPUTS, check_outputs_folder, write_outputs
+from .outputs import MERGE_REPORT, PLAN_JSON, RUG_XLSX  # noqa: F401  (named with every output, in outputs.py)
+from .render import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX, render_docx, template_path, templates_in_use
 from .report import Report, to_markdown
 from .rug import workbook_bytes as rug_workbook
 from .validate import NetworkReturn, select_returns, validate_return
 
 REGION_TOML = "region.toml"
-PLAN_JSON = "plan.json"
-RUG_XLSX = "tartan-rug.xlsx"
-MERGE_REPORT = "merge-report.md"
 # Files a chair may send that ria-docs cannot read: reported, so a return is not missed.
 OTHER_SPREADSHEETS = (".csv", ".numbers")
 
@@ -161,6 +160,7 @@ def merge_folder(
     baseline: Path | None = None,
 ) -> MergeResult:
     """The main job: check, merge, render, and write all outputs (or none)."""
+    check_outputs_folder(outputs, inputs=inputs, templates=templates_in_use(templates))
     if pdf:
         require_soffice()  # before any work, so a missing LibreOffice costs nothing
     check = check_folder(inputs, skip_invalid=skip_invalid, baseline=baseline, outputs=outputs)
@@ -184,7 +184,7 @@ def merge_folder(
         files[RUG_XLSX] = rug_workbook(plan)
     files[PLAN_JSON] = plan_json(plan)
     files[MERGE_REPORT] = report_md.encode("utf-8")
-    result.written = write_outputs(Path(outputs), files)
+    result.written = write_outputs(Path(outputs), files, replaces=MERGE_OUTPUTS)
     return result
 
 
@@ -234,10 +234,11 @@ def render_documents(plan: Plan, templates: Path | None = None) -> dict[str, byt
 
 def render_plan_file(plan_path: Path, outputs: Path, *, templates: Path | None = None, pdf: bool = False) -> list[Path]:
     """Re-render the documents from a saved plan.json (after a template edit)."""
+    check_outputs_folder(outputs, templates=templates_in_use(templates))
     if pdf:
         require_soffice()
     plan = load_plan(plan_path)
     files = render_documents(plan, templates)
     if pdf:
         files |= to_pdf(files)
-    return write_outputs(Path(outputs), files)
+    return write_outputs(Path(outputs), files, replaces=RENDER_OUTPUTS)

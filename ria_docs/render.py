@@ -14,18 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-import os
 import re
 import zipfile
 from importlib import resources
 from pathlib import Path
 
-from .exceptions import OutputError, TemplateError
+from .exceptions import TemplateError
 from .ooxml import ZIP_EPOCH, normalise_zip
+from .outputs import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX, write_outputs  # noqa: F401  (write_outputs: moved to outputs)
 
-PLAN_DOCX = "ria-plan.docx"
-UPDATE_DOCX = "regional-update.docx"
-CHANGES_DOCX = "changes.docx"  # written only by merge --baseline
 TEMPLATE_NAMES = (PLAN_DOCX, UPDATE_DOCX)
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -45,6 +42,12 @@ def template_path(name: str, templates_dir: Path | None) -> Path:
         raise TemplateError(f"{path}: no such template. The templates folder must hold {' and '.join(TEMPLATE_NAMES)}.")
     local = Path("templates") / name
     return local if local.is_file() else packaged_templates() / name
+
+
+def templates_in_use(templates_dir: Path | None) -> list[Path]:
+    """The folders template_path may take templates from: no output may be written into them."""
+    chosen = [Path(templates_dir)] if templates_dir is not None else [Path("templates")]
+    return [folder for folder in chosen if folder.is_dir()] + [packaged_templates()]
 
 
 @functools.cache
@@ -313,65 +316,3 @@ def _render_as_text(tpl, template: Path, context, env, *, title, subject, author
                 else:
                     target.writestr(entry, replaced.get(name) or source.read(name))
     return out.getvalue()
-
-
-def write_outputs(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write all files or none.
-
-    Each file goes to a temporary file first. Only when all are written are
-    the old outputs moved aside and the new ones renamed into place; if any
-    rename fails (a file open in Word, say), the old outputs are put back.
-    """
-    out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create the outputs folder ({exc.strerror}).") from None
-    folders = [name for name in files if (out_dir / name).is_dir()]
-    if folders:
-        raise OutputError(
-            f"{out_dir / folders[0]}: is a folder, where ria-docs writes a file of that name. "
-            "Rename or move the folder and run the command again. Nothing was changed."
-        )
-    tag = f"{os.getpid()}.tmp"
-    staged: list[tuple[Path, Path]] = []  # (temporary, final)
-    moved_aside: list[tuple[Path, Path]] = []  # (final, backup)
-    placed: list[Path] = []
-    try:
-        for name, data in files.items():
-            final, temp = out_dir / name, out_dir / f".{name}.new.{tag}"
-            try:
-                temp.write_bytes(data)
-            except OSError as exc:
-                raise OutputError(f"{final}: cannot be written ({exc.strerror}); nothing was changed.") from None
-            staged.append((temp, final))
-        for _temp, final in staged:
-            if final.exists():
-                backup = out_dir / f".{final.name}.old.{tag}"
-                try:
-                    os.replace(final, backup)
-                except OSError as exc:
-                    raise OutputError(
-                        f"{final}: cannot be replaced ({exc.strerror}); is it open in Word or Excel? "
-                        "Close it and run the command again. Nothing was changed."
-                    ) from None
-                moved_aside.append((final, backup))
-        for temp, final in staged:
-            try:
-                os.replace(temp, final)
-            except OSError as exc:
-                raise OutputError(f"{final}: cannot be written ({exc.strerror}). Nothing was changed.") from None
-            placed.append(final)
-        return placed
-    except OutputError:
-        for final in placed:
-            final.unlink(missing_ok=True)
-        for final, backup in moved_aside:
-            os.replace(backup, final)
-        moved_aside.clear()
-        raise
-    finally:
-        for temp, _final in staged:
-            temp.unlink(missing_ok=True)
-        for _final, backup in moved_aside:
-            backup.unlink(missing_ok=True)

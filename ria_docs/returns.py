@@ -13,9 +13,10 @@ from pathlib import Path
 
 from .exceptions import OutputError, UsageError
 from .model import Plan
+from .outputs import check_outputs_folder, write_outputs
 from .region import RegionConfig, load_region
 from .text import did_you_mean, join_names
-from .workbook import blank_return, fill_sheet, save_workbook, set_about
+from .workbook import blank_return, fill_sheet, set_about, workbook_bytes
 
 # Characters some file system refuses, and names Windows reserves.
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
@@ -144,7 +145,9 @@ def issue_returns(
 ) -> Issued:
     """Write one return workbook per network (or per named network) into ``out_dir``."""
     from .pipeline import REGION_TOML, load_plan
+    from .render import templates_in_use
 
+    check_outputs_folder(out_dir, templates=templates_in_use(None))
     region = load_region(Path(inputs) / REGION_TOML)
     chosen = _chosen_networks(region, list(networks or []))
     plan = load_plan(from_plan) if from_plan else None
@@ -180,10 +183,7 @@ def issue_returns(
             f"{len(existing)} return(s) already exist in {out_dir}: {shown}. "
             "Nothing was written. Use --force to replace them, or choose another folder with -o."
         )
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create the folder ({exc.strerror}).") from None
+    files: dict[str, bytes] = {}
     for name, path in targets.items():
         workbook = blank_return(region, name)
         if plan is not None:
@@ -191,9 +191,7 @@ def issue_returns(
             set_about(workbook, about)
             for sheet, rows in sheets.items():
                 fill_sheet(workbook, sheet, rows)
-        try:
-            save_workbook(workbook, path)
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot be written ({exc.strerror}).") from None
-        result.written.append(path)
+        files[path.name] = workbook_bytes(workbook)
+    # One batch: every workbook is in place, or none is and any earlier ones are as they were.
+    result.written = write_outputs(out_dir, files)
     return result

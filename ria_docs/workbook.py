@@ -365,9 +365,14 @@ def build_return(region: RegionConfig, about: dict[str, object], sheets: dict[st
     return workbook
 
 
-def save_workbook(workbook, path: Path, *, when: dt.date | None = None) -> None:
-    """Save with fixed timestamps, so the same content gives the same bytes."""
+def workbook_bytes(workbook, *, when: dt.date | None = None) -> bytes:
+    """The .xlsx file, with fixed timestamps, so the same content gives the same bytes."""
     buffer = io.BytesIO()
     workbook.save(buffer)
     stamp = f"{(when or dt.date(2000, 1, 1)):%Y-%m-%d}T00:00:00Z"
-    Path(path).write_bytes(normalise_zip(buffer.getvalue(), core_date=stamp))
+    return normalise_zip(buffer.getvalue(), core_date=stamp)
+
+
+def save_workbook(workbook, path: Path, *, when: dt.date | None = None) -> None:
+    """Save straight to ``path`` (tests and examples; ria-docs returns writes through outputs.write_outputs)."""
+    Path(path).write_bytes(workbook_bytes(workbook, when=when))
