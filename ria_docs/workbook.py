@@ -138,6 +138,24 @@ def _protect(ws) -> None:
         setattr(protection, allowed, False)  # False: not protected, so allowed
 
 
+def _unlock_columns(ws, widths: dict[str, float]) -> None:
+    """Give the columns their widths and unlock every cell of the sheet, to the last column.
+
+    Cells nobody wrote take the column's style: unlocked here, so LibreOffice
+    lets chairs size any column or row, and delete rows, on the protected sheet.
+    """
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    unlocked = _styles()["unlocked"]
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+        ws.column_dimensions[letter].protection = unlocked
+    first = max(column_index_from_string(letter) for letter in widths) + 1
+    rest = ws.column_dimensions[get_column_letter(first)]
+    rest.min, rest.max = first, 16384
+    rest.protection = unlocked
+
+
 def _validation(header: str, formula: str | None):
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -162,8 +180,7 @@ def _instructions(workbook, region: RegionConfig, network: str) -> None:
     from openpyxl.styles import Alignment, Font
 
     ws = workbook.create_sheet(INSTRUCTIONS_SHEET, 0)
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 100
+    _unlock_columns(ws, {"A": 24, "B": 100})
     wrap = Alignment(wrap_text=True, vertical="top")
     lines: list[tuple[str, str, str]] = [  # (style, column A, column B)
         ("title", f"{network}: return for {region.period}", ""),
@@ -208,6 +225,7 @@ def _instructions(workbook, region: RegionConfig, network: str) -> None:
         if style == "title":
             a.font = Font(name=FONT, bold=True, size=14)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+            ws.cell(row=row, column=2).protection = unlocked  # the merged-over cell, restyled by the merge
             ws.row_dimensions[row].height = 24
         elif style == "head":
             a.font = b.font = Font(name=FONT, bold=True)
@@ -242,8 +260,7 @@ def _about(workbook, region: RegionConfig, network: str) -> None:
 
     styles = _styles()
     ws = workbook.create_sheet("About")
-    ws.column_dimensions["A"].width = 20
-    ws.column_dimensions["B"].width = 50
+    _unlock_columns(ws, {"A": 20, "B": 50})  # only the three grey cells are locked
     config = region.network(network)
     prefilled = {
         "Network": network, "Period": region.period, "Template version": TEMPLATE_VERSION,
