@@ -314,3 +314,15 @@ def test_an_unknown_network_with_no_near_miss_lists_the_networks(tmp_path, cycle
         '"Xyz" is not a network in region.toml (the networks are: "2nd Tier Safeguarding Leads", '
         '"Commissioning Leads" and "Virtual School Heads").'
     )
+
+
+def test_the_line_break_key_is_given_for_libreoffice_and_excel_as_the_readme_gives_it(issued):
+    workbook = openpyxl.load_workbook(issued[0] / "Commissioning Leads - December 2019.xlsx")
+    text = " ".join(str(c.value) for row in workbook["Instructions"].iter_rows() for c in row if c.value)
+    prompts = {str(v.sqref): v.prompt for v in workbook["Work programme"].data_validations.dataValidation}
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    for where in (text, prompts["C2:C2000"]):
+        assert "Ctrl+Enter in LibreOffice" in where and "Alt+Enter in Excel" in where, where
+        assert "Ctrl+Option+Enter" in where
+    assert "**Ctrl+Enter** in LibreOffice Calc, **Alt+Enter** in Excel on Windows" in readme
+    assert "**Ctrl+Option+Enter** (or Option+Enter) in Excel for Mac" in readme
