@@ -283,8 +283,11 @@ def test_a_sentence_typed_with_an_equals_sign_is_an_error_quoting_it_in_every_fo
         errors = [p for p in check.report.errors if p.kind == "formula-in-text"]
         assert [(p.sheet, p.cell) for p in errors] == [("Work programme", "C2")], (
             suffix, [p.format() for p in check.report.problems])
-        # LibreOffice stores the formula lower-cased: the message quotes it whatever the case
-        assert SENTENCE[1:].lower() in errors[0].message.lower(), errors[0].message
+        if suffix != ".xls":
+            # LibreOffice stores the formula lower-cased: the message quotes it whatever the case.
+            # Its .xls holds no trace of the text (the formula is saved as =#N/A with #VALUE!
+            # cached), so there only the cell can be named.
+            assert SENTENCE[1:].lower() in errors[0].message.lower(), errors[0].message
 
 
 def test_libreoffice_lets_a_chair_size_columns_and_rows_and_type_under_the_header(libreoffice, issued, tmp_path):
