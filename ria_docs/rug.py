@@ -154,7 +154,8 @@ def workbook_bytes(plan: Plan) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .ooxml import normalise_zip, put_text
+    from .ooxml import normalise_zip
+    from .workbook import put as write  # text stays text, never a formula
 
     region = plan.region
     figures = _figures(plan)
@@ -162,16 +163,10 @@ def workbook_bytes(plan: Plan) -> bytes:
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Tartan rug"
-    def text(row: int, column: int, value: str):
-        """Names come from region.toml: written as text, never as a formula."""
-        cell = ws.cell(row=row, column=column)
-        put_text(cell, value)
-        return cell
-
-    text(1, 1, "LA").font = Font(bold=True)
+    write(ws, 1, 1, "LA").font = Font(bold=True)
     for column, indicator in enumerate(region.indicators, start=2):
         heading = indicator.name if indicator.unit in ("%", "") else f"{indicator.name} ({indicator.unit})"
-        cell = text(1, column, heading)
+        cell = write(ws, 1, column, heading)
         cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[cell.column_letter].width = 16
     ws.column_dimensions["A"].width = 24
@@ -179,31 +174,31 @@ def workbook_bytes(plan: Plan) -> bytes:
 
     def put(row: int, column: int, value: float | None, unit: str, code: str, fill: str) -> None:
         if value is None:
-            cell = text(row, column, "n/a")
+            cell = write(ws, row, column, "n/a")
         else:
-            cell = ws.cell(row=row, column=column, value=round(value / 100 if unit == "%" else value, 6))
+            cell = write(ws, row, column, round(value / 100 if unit == "%" else value, 6))
             cell.number_format = _excel_format(unit, code)
         cell.fill = PatternFill("solid", fgColor=fill)
 
     for row, la in enumerate(region.las, start=2):
-        text(row, 1, la)
+        write(ws, row, 1, la)
         for column, indicator in enumerate(region.indicators, start=2):
             band = banded[la, indicator.name]
             put(row, column, figures.get((la, indicator.name)), indicator.unit, band.code, band.fill)
     summary_row = len(region.las) + 2
-    text(summary_row, 1, f"{region.region} average").font = Font(bold=True)
-    text(summary_row + 1, 1, "England").font = Font(bold=True)
+    write(ws, summary_row, 1, f"{region.region} average").font = Font(bold=True)
+    write(ws, summary_row + 1, 1, "England").font = Font(bold=True)
     for column, indicator in enumerate(region.indicators, start=2):
         put(summary_row, column, _average(_present(plan, figures, indicator)), indicator.unit, "", SUMMARY_FILL)
         put(summary_row + 1, column, indicator.england, indicator.unit, "", SUMMARY_FILL)
     row = summary_row + 3
-    text(row, 1, "Key").font = Font(bold=True)
+    write(ws, row, 1, "Key").font = Font(bold=True)
     rug = context(plan)
     for offset, band in enumerate(rug["legend"], start=1):
-        text(row + offset, 1, band["code"]).fill = PatternFill("solid", fgColor=band["fill"])
-        text(row + offset, 2, band["label"])
+        write(ws, row + offset, 1, band["code"]).fill = PatternFill("solid", fgColor=band["fill"])
+        write(ws, row + offset, 2, band["label"])
     for offset, source in enumerate(rug["sources"], start=len(rug["legend"]) + 2):
-        text(row + offset, 1, f"Source: {source}")
+        write(ws, row + offset, 1, f"Source: {source}")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return normalise_zip(buffer.getvalue(), core_date="2000-01-01T00:00:00Z")

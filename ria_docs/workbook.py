@@ -12,11 +12,11 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from .ooxml import normalise_zip
+from .ooxml import normalise_zip, put_text
 from .reader import ABOUT_LABELS, INSTRUCTIONS_SHEET, LISTS_SHEET, SHEETS
 from .region import RegionConfig
 
-TEMPLATE_VERSION = "2"
+TEMPLATE_VERSION = "3"
 LAST_ROW = 2000  # dropdowns and input messages reach this far down
 FONT = "Calibri"  # the workbook's default; bold cells must name it too
 HEADER_FILL = "D9E2F3"
@@ -38,7 +38,8 @@ COLUMN_HELP = {
     "Contribution": "One bullet per row: what this network contributes to the RIA plan and other priorities.",
     "Theme": "Pick the theme from the list (or type its letter). Leave blank to mean the same theme as the row above.",
     "Outcome": "The outcome the theme aims for. Give it once, on the theme's first row.",
-    "Activity": "One activity per row. Alt+Enter inside the cell starts a new bullet of the same activity.",
+    "Activity": "One activity per row. A line break in the cell starts a new bullet of the same activity: "
+                "Ctrl+Enter in LibreOffice, Alt+Enter in Excel (Ctrl+Option+Enter or Option+Enter on a Mac).",
     "RAG": "Red, Amber or Green; Blue when complete. Leave blank if not yet rated.",
     "Regional group task": "Yes if this is a task for a regional group; otherwise leave blank.",
     "Seminar/workshop": "Yes if this activity is a seminar or workshop; otherwise leave blank.",
@@ -72,6 +73,9 @@ ABOUT_HELP = {
     "Template version": "The workbook layout's version: please leave it.",
 }
 LOCKED_ABOUT = ("Network", "Period", "Template version")
+# The in-cell line break, as the README's "Issuing returns" says it.
+LINE_BREAK_KEYS = ("Ctrl+Enter in LibreOffice Calc; Alt+Enter in Excel on Windows; "
+                   "Ctrl+Option+Enter (or Option+Enter) in Excel for Mac")
 
 
 def _styles():
@@ -119,11 +123,37 @@ def _print_setup(ws, landscape: bool) -> None:
 
 
 def _protect(ws) -> None:
-    """Protect the sheet (headers), leaving chairs free to add, delete and size rows."""
+    """Protect the sheet, leaving chairs free to add, delete and format rows and columns.
+
+    Excel honours these flags whatever is locked; LibreOffice refuses to size a
+    column or row, or lets an inserted row inherit the row above's lock, when
+    any cell of it is locked. So the sheets chairs type in lock nothing (their
+    headers included: a renamed header is an error at merge), and protection
+    only keeps columns from being inserted or deleted. Only About's three grey
+    cells and the hidden Lists sheet stay locked.
+    """
     protection = ws.protection
     protection.sheet = True
     for allowed in ("insertRows", "deleteRows", "formatRows", "formatColumns", "formatCells", "sort", "autoFilter"):
         setattr(protection, allowed, False)  # False: not protected, so allowed
+
+
+def _unlock_columns(ws, widths: dict[str, float]) -> None:
+    """Give the columns their widths and unlock every cell of the sheet, to the last column.
+
+    Cells nobody wrote take the column's style: unlocked here, so LibreOffice
+    lets chairs size any column or row, and delete rows, on the protected sheet.
+    """
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    unlocked = _styles()["unlocked"]
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+        ws.column_dimensions[letter].protection = unlocked
+    first = max(column_index_from_string(letter) for letter in widths) + 1
+    rest = ws.column_dimensions[get_column_letter(first)]
+    rest.min, rest.max = first, 16384
+    rest.protection = unlocked
 
 
 def _validation(header: str, formula: str | None):
@@ -150,8 +180,7 @@ def _instructions(workbook, region: RegionConfig, network: str) -> None:
     from openpyxl.styles import Alignment, Font
 
     ws = workbook.create_sheet(INSTRUCTIONS_SHEET, 0)
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 100
+    _unlock_columns(ws, {"A": 24, "B": 100})
     wrap = Alignment(wrap_text=True, vertical="top")
     lines: list[tuple[str, str, str]] = [  # (style, column A, column B)
         ("title", f"{network}: return for {region.period}", ""),
@@ -163,8 +192,10 @@ def _instructions(workbook, region: RegionConfig, network: str) -> None:
                  "or their headers. Add as many rows as you need. Selecting a cell shows what goes in it."),
         ("text", "Blank means same as above", "A blank Theme, LA or Section cell means the same as the row above, so "
                  "you only type a theme, LA or section once for a run of rows. Merged cells work the same way."),
-        ("text", "Bullets", "Each row is one bullet. Alt+Enter inside a cell (Ctrl+Option+Enter on a Mac) starts a "
-                 "new bullet in the same place."),
+        ("text", "Bullets", "Each row is one bullet. A line break inside a cell starts a new bullet in the same "
+                 f"place: {LINE_BREAK_KEYS}."),
+        ("text", "Rows and columns", "Insert, delete and resize rows anywhere, and widen or narrow columns, "
+                 "without unprotecting the sheet."),
         ("head", "Sheet", "What to put there"),
         ("text", "About", "Who completed the return and when; the network's chair and link director. "
                  "Network and Period are filled in for you."),
@@ -186,12 +217,15 @@ def _instructions(workbook, region: RegionConfig, network: str) -> None:
                  else "No update sections this round."),
         ("text", "Period", f"This round is {region.period}."),
     ]
+    unlocked = _styles()["unlocked"]
     for row, (style, left, right) in enumerate(lines, start=1):
-        a, b = ws.cell(row=row, column=1, value=left), ws.cell(row=row, column=2, value=right or None)
+        a, b = put(ws, row, 1, left), put(ws, row, 2, right or None)
         a.alignment = b.alignment = wrap
+        a.protection = b.protection = unlocked  # nothing locked: LibreOffice lets chairs widen the columns
         if style == "title":
             a.font = Font(name=FONT, bold=True, size=14)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+            ws.cell(row=row, column=2).protection = unlocked  # the merged-over cell, restyled by the merge
             ws.row_dimensions[row].height = 24
         elif style == "head":
             a.font = b.font = Font(name=FONT, bold=True)
@@ -210,9 +244,9 @@ def _lists(workbook, region: RegionConfig) -> dict[str, str]:
                "Indicator": [i.name for i in region.indicators]}
     formulas = {}
     for number, (header, values) in enumerate(columns.items(), start=1):
-        ws.cell(row=1, column=number, value=header)
+        put(ws, 1, number, header)
         for row, value in enumerate(values, start=2):
-            ws.cell(row=row, column=number, value=value).data_type = "s"
+            put(ws, row, number, value)
         if values:
             letter = ws.cell(row=1, column=number).column_letter
             formulas[header] = f"{LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
@@ -226,8 +260,7 @@ def _about(workbook, region: RegionConfig, network: str) -> None:
 
     styles = _styles()
     ws = workbook.create_sheet("About")
-    ws.column_dimensions["A"].width = 20
-    ws.column_dimensions["B"].width = 50
+    _unlock_columns(ws, {"A": 20, "B": 50})  # only the three grey cells are locked
     config = region.network(network)
     prefilled = {
         "Network": network, "Period": region.period, "Template version": TEMPLATE_VERSION,
@@ -235,9 +268,9 @@ def _about(workbook, region: RegionConfig, network: str) -> None:
         "Director link": config.director, "Director link LA": config.director_la,
     }
     for row, label in enumerate(ABOUT_LABELS.values(), start=1):
-        ws.cell(row=row, column=1, value=label).font = styles["header_font"]
-        cell = ws.cell(row=row, column=2)
-        _write(cell, prefilled.get(label))
+        put(ws, row, 1, label).font = styles["header_font"]
+        ws.cell(row=row, column=1).protection = styles["unlocked"]
+        cell = put(ws, row, 2, prefilled.get(label))
         cell.alignment = styles["wrap"]
         if label in LOCKED_ABOUT:
             cell.fill = styles["locked_fill"]
@@ -265,8 +298,11 @@ def _data_sheet(workbook, name: str, formulas: dict[str, str]) -> None:
     ws = workbook.create_sheet(spec.name)
     for number, header in enumerate(spec.headers.values(), start=1):
         letter = get_column_letter(number)
-        cell = ws.cell(row=1, column=number, value=header)
+        cell = put(ws, 1, number, header)
         cell.font, cell.fill, cell.alignment = styles["header_font"], styles["header_fill"], styles["wrap"]
+        # Unlocked like the rest: LibreOffice will not widen a column holding a
+        # locked cell, and a row inserted under the header takes its format.
+        cell.protection = styles["unlocked"]
         column = ws.column_dimensions[letter]
         column.width = COLUMN_WIDTHS.get(header, 20)
         # Column style: every cell a chair types in below the header is unlocked and wraps.
@@ -316,12 +352,24 @@ def blank_return(region: RegionConfig, network: str):
     return workbook
 
 
+def put(ws, row: int, column: int, value):
+    """Write ``value`` at (row, column) with :func:`_write`; return the cell.
+
+    Every cell the tool writes goes through here or :func:`_write`, so a name
+    from region.toml or plan.json starting with "=", "+", "-" or "@" stays text.
+    """
+    cell = ws.cell(row=row, column=column)
+    _write(cell, value)
+    return cell
+
+
 def _write(cell, value) -> None:
     """Write a value; text is always text, never a formula, whatever it starts with."""
-    cell.value = value
     if isinstance(value, str):
-        cell.data_type = "s"
-    elif isinstance(value, (dt.date, dt.datetime)):
+        put_text(cell, value)  # openpyxl makes "=..." a formula otherwise, and reads "_x0041_" back as "A"
+        return
+    cell.value = value
+    if isinstance(value, (dt.date, dt.datetime)):
         cell.number_format = "dd/mm/yyyy"
 
 

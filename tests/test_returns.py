@@ -50,7 +50,7 @@ def test_about_is_prefilled_from_the_roster_and_its_fixed_cells_locked(issued):
     assert values == {
         "Network": "Commissioning Leads", "Period": "December 2019", "Completed by": None, "Email": None,
         "Date submitted": None, "Chair": "Sally Savage", "Chair LA": "Lincolnshire",
-        "Director link": "Colin Pettigrew", "Director link LA": "Nottinghamshire", "Template version": "2",
+        "Director link": "Colin Pettigrew", "Director link LA": "Nottinghamshire", "Template version": "3",
     }
     locked = {ws.cell(row=r, column=1).value for r in range(1, 11) if ws.cell(row=r, column=2).protection.locked}
     assert locked == {"Network", "Period", "Template version"}
@@ -78,14 +78,18 @@ def test_dropdowns_cover_the_vocabulary_columns(issued):
     assert all(len(p) <= 255 for p in prompts.values())
 
 
-def test_headers_are_protected_and_the_rows_below_are_not(issued):
+def test_data_sheets_are_protected_but_lock_no_cell_so_libreoffice_can_size_columns_and_rows(issued):
     ws = openpyxl.load_workbook(issued[0] / "Commissioning Leads - December 2019.xlsx")["Work programme"]
     protection = ws.protection
     assert protection.sheet
-    assert [cell.protection.locked for cell in ws[1]] == [True] * 11
+    # LibreOffice refuses to widen a column (or size a row) holding any locked
+    # cell, and a row inserted under the header copies the header's lock.
+    assert [cell.protection.locked for cell in ws[1]] == [False] * 11
     assert all(ws.column_dimensions[c].protection.locked is False for c in "ABCDEFGHIJK")
-    # chairs can still add, delete and size rows
-    assert (protection.insertRows, protection.deleteRows, protection.formatRows) == (False, False, False)
+    # chairs can add, delete and format rows and columns; not insert or delete columns
+    assert (protection.insertRows, protection.deleteRows, protection.formatRows, protection.formatColumns) == (
+        False, False, False, False)
+    assert (protection.insertColumns, protection.deleteColumns) == (True, True)
     assert ws.freeze_panes == "A2"
 
 
@@ -310,3 +314,15 @@ def test_an_unknown_network_with_no_near_miss_lists_the_networks(tmp_path, cycle
         '"Xyz" is not a network in region.toml (the networks are: "2nd Tier Safeguarding Leads", '
         '"Commissioning Leads" and "Virtual School Heads").'
     )
+
+
+def test_the_line_break_key_is_given_for_libreoffice_and_excel_as_the_readme_gives_it(issued):
+    workbook = openpyxl.load_workbook(issued[0] / "Commissioning Leads - December 2019.xlsx")
+    text = " ".join(str(c.value) for row in workbook["Instructions"].iter_rows() for c in row if c.value)
+    prompts = {str(v.sqref): v.prompt for v in workbook["Work programme"].data_validations.dataValidation}
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    for where in (text, prompts["C2:C2000"]):
+        assert "Ctrl+Enter in LibreOffice" in where and "Alt+Enter in Excel" in where, where
+        assert "Ctrl+Option+Enter" in where
+    assert "**Ctrl+Enter** in LibreOffice Calc, **Alt+Enter** in Excel on Windows" in readme
+    assert "**Ctrl+Option+Enter** (or Option+Enter) in Excel for Mac" in readme
