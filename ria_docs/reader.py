@@ -300,8 +300,8 @@ class _ReturnReader:
             kind = "formula-in-text"
             message = (f'holds the formula "{formula[:120]}"{shows}, not text: a cell that starts with "=" is '
                        "calculated by Excel and LibreOffice")
-            hint = (f"to keep it as text, type it again with an apostrophe first ('{formula[:40]}), "
-                    "or start it another way")
+            start = formula if len(formula) <= 40 else formula[:40].rstrip() + "..."
+            hint = f"to keep it as text, type it again with an apostrophe first ('{start}), or start it another way"
         else:  # a .xls keeps no formula text
             kind, message = "formula-in-text", f"holds a formula, not text{shows}"
             hint = ("if it was meant as text starting with =, + or -, type it again with an apostrophe first "

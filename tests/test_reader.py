@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import messages
+from conftest import ROOT, messages
 from ria_docs.reader import read_return
 from ria_docs.report import Report
 
@@ -216,3 +216,128 @@ def test_hidden_rows_are_found_whatever_the_attribute_order(row):
     from ria_docs.spreadsheet import _HIDDEN_ROW
 
     assert [int(m.group(1)) for m in _HIDDEN_ROW.finditer(b"<sheetData>" + row + b"</row><row r=\"5\"></row>")] == [4]
+
+
+# -- Family: content a chair typed never disappears on a warning ---------------------------
+
+
+def test_a_sheet_renamed_after_unprotecting_it_is_an_error_naming_the_sheet(add_return, check):
+    import openpyxl
+
+    path = add_return("r.xlsx", {"Network": "Commissioning Leads", "Period": "June 2024", "Completed by": "Me"},
+                      {"Work programme": [{"Theme": "A", "Activity": "Joint purchasing"}]})
+    workbook = openpyxl.load_workbook(path)
+    workbook.security = None
+    workbook["Work programme"].protection.sheet = False
+    workbook["Work programme"].title = "Work programme (updated)"
+    workbook.save(path)
+    report = check().report
+    assert [(p.severity.value, p.kind, p.sheet) for p in report.problems] == [
+        ("error", "renamed-sheet", "Work programme (updated)")]
+    assert report.problems[0].message.startswith(
+        'sheet "Work programme (updated)" looks like the "Work programme" sheet renamed, and this return has no '
+        '"Work programme" sheet, so its 13 cell(s) would be lost: A1, B1, C1')
+
+
+def test_a_sheet_with_another_name_but_the_headers_of_a_missing_sheet_is_an_error(write_sheets):
+    path = write_sheets("r.xlsx", {"About": ABOUT, "Sheet1": [["LA", "Support needed"], ["Derby", "Help"]]})
+    _, report = read(path)
+    assert [(p.kind, p.severity.value) for p in report.problems] == [("renamed-sheet", "error")]
+    assert '"Sheet1" looks like the "LA support" sheet renamed' in report.problems[0].message
+
+
+@pytest.mark.parametrize("header, meant", [("RAG status", "RAG"), ("Comments", "Commentary"),
+                                           ("Lead", "Lead responsibility"), ("Seminar", "Seminar/workshop")])
+def test_a_renamed_header_whose_column_is_missing_is_an_error(write_sheets, header, meant):
+    path = write_sheets("r.xlsx", {"About": ABOUT, "Work programme": [
+        ["Theme", "Activity", header], ["A", "Joint purchasing", "Amber-ish"]]})
+    raw, report = read(path)
+    assert messages(report) == [
+        f'r.xlsx, Work programme!C1: error: column C is headed "{header}", which looks like "{meant}" renamed, and '
+        f'this sheet has no "{meant}" column, so its 1 cell(s) would be lost: C2 (change the header in C1 to '
+        f'"{meant}")'
+    ]
+    assert report.returns[0].ignored == ["Work programme!C1", "Work programme!C2"]
+
+
+def test_a_renamed_header_beside_its_column_is_only_a_warning(write_sheets):
+    path = write_sheets("r.xlsx", {"About": ABOUT, "Work programme": [
+        ["Theme", "Activity", "RAG", "RAG status"], ["A", "Joint purchasing", "Amber", "was red"]]})
+    _, report = read(path)
+    assert [(p.severity.value, p.kind) for p in report.problems] == [("warning", "ignored-cells")]
+
+
+def test_a_note_in_about_row_1_is_reported_not_taken_for_headings(write_sheets):
+    path = write_sheets("r.xlsx", {"About": [["Please call me before merging", "thanks"], *ABOUT]})
+    _, report = read(path)
+    assert messages(report)[0].startswith(
+        'r.xlsx, sheet About: warning: "Please call me before merging" is not an About label ria-docs knows, '
+        "so 2 cell(s) are not used: A1, B1")
+    assert report.returns[0].ignored == ["About!A1", "About!B1"]
+
+
+SENTENCE = "=Adoption support fund bids coordinated regionally"
+
+
+@pytest.mark.parametrize("saved", [None, "#VALUE!"], ids=["no saved value", "saved as #VALUE!"])
+def test_a_sentence_typed_with_an_equals_sign_is_the_same_error_saved_value_or_not(write_sheets, saved):
+    """Excel and LibreOffice make it a formula; a script may save it with no result."""
+    import zipfile
+
+    path = write_sheets("r.xlsx", {"About": ABOUT, "Contribution": [["Contribution"], [SENTENCE]]})
+    if saved:
+        with zipfile.ZipFile(path) as package:
+            parts = {n: package.read(n) for n in package.namelist()}
+        [sheet] = [n for n, d in parts.items() if b"<f>Adoption" in d]
+        parts[sheet] = parts[sheet].replace(b"<c r=\"A2\"", b"<c r=\"A2\" t=\"e\"").replace(
+            b"</f><v></v>", b"</f><v>" + saved.encode() + b"</v>")
+        with zipfile.ZipFile(path, "w") as package:
+            for name, data in parts.items():
+                package.writestr(name, data)
+    raw, report = read(path)
+    shows = f" (it shows {saved})" if saved else ""
+    assert messages(report) == [
+        f'r.xlsx, Contribution!A2: error: holds the formula "{SENTENCE}"{shows}, not text: a cell that starts with '
+        '"=" is calculated by Excel and LibreOffice (to keep it as text, type it again with an apostrophe first '
+        "('=Adoption support fund bids coordinated...), or start it another way)"
+    ]
+    assert raw.sheets["contribution"].rows == [] and report.returns[0].ignored == ["Contribution!A2"]
+
+
+def test_a_formula_in_a_figure_column_uses_its_saved_result_in_every_format(cycle, tmp_path):
+    import shutil
+
+    from conftest import SMALL_REGION
+    from ria_docs.pipeline import check_folder
+
+    (cycle / "region.toml").write_text(SMALL_REGION + '[[indicator]]\nname = "Re-referrals"\n', encoding="utf-8")
+    for suffix in ("xlsx", "ods", "xls"):
+        for old in cycle.glob("formula-as-text.*"):
+            old.unlink()
+        shutil.copy(ROOT / "tests" / "data" / "formats" / f"formula-as-text.{suffix}", cycle)
+        result = check_folder(cycle)
+        assert [(p.kind, p.sheet, p.cell) for p in result.report.errors] == [
+            ("formula-in-text", "Contribution", "A2"), ("formula-in-text", "Work programme", "C2")], suffix
+        # Nothing else reported: the row whose Activity was refused is not also "missing its Activity".
+        assert [p.kind for p in result.report.warnings] == [], suffix
+
+
+def test_excel_escapes_in_a_chairs_text_are_read_as_typed(cycle):
+    """LibreOffice and Excel save a typed "_x0041_" as _x005F_x0041_; it reads back as typed, not as "A"."""
+    from ria_docs.pipeline import check_folder
+
+    import shutil
+    shutil.copy(ROOT / "tests" / "data" / "formats" / "return.xlsx", cycle / "r.xlsx")
+    import zipfile
+
+    path = cycle / "r.xlsx"
+    with zipfile.ZipFile(path) as package:
+        parts = {n: package.read(n) for n in package.namelist()}
+    [part] = [n for n, d in parts.items() if b"Sufficiency strategy" in d]
+    parts[part] = parts[part].replace(b"Sufficiency strategy", b"Sufficiency _x005F_x0041_ strategy")
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    plan = check_folder(cycle).plan
+    rutland = next(r for r in plan.la_support if r.la == "Rutland")
+    assert [t.text for t in rutland.support_needed] == ["Sufficiency _x0041_ strategy"]
