@@ -13,12 +13,12 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
 
 from .context import plan_context, update_context
-from .exceptions import InputsError, PlanFileError
+from .exceptions import InputsError
 from .merge import merge_returns
 from .model import Plan
+from .plan_file import read_plan, require_same_region
 from .pdf import require_soffice, to_pdf
 from .reader import RETURN_SUFFIXES, read_return
 from .region import RegionConfig, load_region
@@ -27,6 +27,7 @@ from .changes import context as changes_context
 from .changes import to_markdown as changes_markdown
 from .render import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX, render_docx, template_path, write_outputs
 from .report import Report, to_markdown
+from .text import printable
 from .rug import workbook_bytes as rug_workbook
 from .validate import NetworkReturn, select_returns, validate_return
 
@@ -244,7 +245,7 @@ def scan_folder(inputs: Path, skip: tuple[Path, ...] = ()) -> FolderScan:
             target = os.readlink(path)
         except OSError:
             target = "?"
-        target = _printable(str(target))
+        target = printable(str(target))
         if exc.errno == errno.ELOOP:
             message = f"is a link that leads round in a loop ({target}), so it cannot be read"
         else:
@@ -300,29 +301,10 @@ def find_return_files(inputs: Path, unreadable: list[str] | None = None, skip: t
     return scan.returns
 
 
-def _printable(text: str) -> str:
-    """``text`` with bytes that are not UTF-8 shown as \\xff and invisible characters as \\u200b:
-    two names that differ only there get two labels, and a label always prints."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if 0xDC80 <= code <= 0xDCFF:  # a byte the file system's encoding could not decode (surrogateescape)
-            out.append(f"\\x{code - 0xDC00:02x}")
-        elif char.isprintable() or char == " ":
-            out.append(char)
-        elif code < 0x100:
-            out.append(f"\\x{code:02x}")
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    return "".join(out)
-
-
 def file_label(path: Path, inputs: Path) -> str:
     """The path relative to the inputs folder, printable whatever bytes the name holds."""
     relative = path.relative_to(inputs).as_posix() if path.is_relative_to(inputs) else str(path)
-    return _printable(relative)
+    return printable(relative)
 
 
 def check_folder(
@@ -338,6 +320,8 @@ def check_folder(
         raise InputsError(f"{inputs}: no such folder. Give the folder holding region.toml and the returns.")
     region = load_region(inputs / REGION_TOML)
     previous = load_plan(baseline) if baseline is not None else None
+    if previous is not None:
+        require_same_region(previous, baseline, region.region)
     report = Report()
     if previous is not None and previous.region.period == region.period:
         report.warning(
@@ -419,20 +403,8 @@ def plan_json(plan: Plan) -> bytes:
 
 
 def load_plan(path: Path) -> Plan:
-    path = Path(path)
-    try:
-        return Plan.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        raise PlanFileError(f"{path}: no such file. Give the plan.json a merge wrote.") from None
-    except OSError as exc:
-        raise PlanFileError(f"{path}: cannot be read ({exc.strerror}).") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise PlanFileError(
-            f"{path}: is not a plan.json written by ria-docs ({first['msg']} at {where or 'the top'}). "
-            "Merge the returns again to make a new one."
-        ) from None
+    """A saved plan.json; PlanFileError names the file, the place and what to do (see ria_docs.plan_file)."""
+    return read_plan(path)
 
 
 def _round_date(plan: Plan) -> dt.datetime | None:

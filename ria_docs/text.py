@@ -172,3 +172,22 @@ def join_names(names: list[str], limit: int = 12, word: str = "or") -> str:
 def forbidden_characters(text: str) -> list[str]:
     """Characters in ``text`` that a Word document cannot hold, described."""
     return sorted({_describe(c) for c in _FORBIDDEN.findall(text)})
+
+
+def printable(text: str) -> str:
+    """``text`` with bytes that are not UTF-8 shown as \\xff and invisible characters as \\u200b, so it
+    always prints, and two names that differ only there stay two names (file labels)."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte the file system's encoding could not decode (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif char.isprintable() or char == " ":
+            out.append(char)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return "".join(out)
