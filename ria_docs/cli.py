@@ -11,6 +11,33 @@ from . import __version__
 FOLDER = click.Path(file_okay=False, path_type=Path)
 
 
+def _safe_console() -> None:
+    """Never crash on a character the console cannot show.
+
+    A Windows console, or output redirected to a file in the cp1252 code
+    page, cannot encode a "✓" in a hint, a chair's name in another script, or
+    a file name that is not valid text: such characters are written as
+    escapes (\\u2713) instead of stopping check halfway (or merge after
+    writing its outputs).
+    """
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            reconfigure(errors="backslashreplace")
+        except (ValueError, OSError, TypeError):
+            pass  # a stream that cannot change: keep what it does
+
+
+class _Main(click.Group):
+    def main(self, *args, **kwargs):
+        _safe_console()
+        return super().main(*args, **kwargs)
+
+
 def _fail(message: str, code: int = 1):
     click.echo(f"Error: {message}", err=True)
     raise SystemExit(code)
@@ -22,7 +49,7 @@ def _show_report(report) -> None:
     click.echo(to_text(report))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ria-docs")
 def main():
     """Merge regional network returns into the RIA plan and the regional update.
