@@ -187,9 +187,12 @@ def returns(inputs: Path, out_dir: Path, networks: tuple[str, ...], from_plan: P
               help="Last round's plan.json: emails from last round's returns, and what would be carried forward.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def status(inputs: Path, baseline: Path | None, output_format: str):
-    """One line per network of region.toml: returned, invalid, or missing (and whom to chase).
+    """One line per network of region.toml: returned, invalid, unknown or missing (and whom to chase).
 
-    Always exits 0 when it could read the folder: a missing return is news, not a failure.
+    Then every file that could not be attributed to a network, and why. A
+    network is "unknown", not missing, when such a file's Network or name
+    points to it. Always exits 0 when it could read the folder: a missing
+    return is news, not a failure.
 
     \b
     Examples:
@@ -197,13 +200,13 @@ def status(inputs: Path, baseline: Path | None, output_format: str):
       ria-docs status 2020-03 --baseline 2019-12/outputs/plan.json --format json
     """
     from .exceptions import RiaDocsError
-    from .status import network_status, to_json, to_text
+    from .status import folder_status, to_json, to_text
 
     try:
-        statuses = network_status(inputs, baseline)
+        status = folder_status(inputs, baseline)
     except RiaDocsError as exc:
         _fail(str(exc))
-    click.echo(to_json(statuses) if output_format == "json" else to_text(statuses))
+    click.echo(to_json(status) if output_format == "json" else to_text(status))
 
 
 @main.command()

@@ -46,6 +46,7 @@ class CheckResult:
     returns: list[NetworkReturn] = field(default_factory=list)  # one per network, valid
     plan: Plan | None = None  # merged from ``returns``
     baseline: Plan | None = None  # last round's plan, when given
+    not_read: list = field(default_factory=list)  # FolderNote of each entry not read as a return, and why
 
     @property
     def ok(self) -> bool:
@@ -356,6 +357,7 @@ def check_folder(
     # Merge even when nothing will be written: its warnings belong in the report.
     result.plan = merge_returns(region, result.returns, report, previous)
     result.baseline = previous
+    result.not_read = list(scan.notes)
     if region.indicators and not result.plan.indicator_values and (skip_invalid or not report.errors):
         # Only when the documents would go out without it: with errors, nothing is written anyway.
         report.warning(
