@@ -11,6 +11,33 @@ from . import __version__
 FOLDER = click.Path(file_okay=False, path_type=Path)
 
 
+def _safe_console() -> None:
+    """Never crash on a character the console cannot show.
+
+    A Windows console, or output redirected to a file in the cp1252 code
+    page, cannot encode a "✓" in a hint, a chair's name in another script, or
+    a file name that is not valid text: such characters are written as
+    escapes (\\u2713) instead of stopping check halfway (or merge after
+    writing its outputs).
+    """
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            reconfigure(errors="backslashreplace")
+        except (ValueError, OSError, TypeError):
+            pass  # a stream that cannot change: keep what it does
+
+
+class _Main(click.Group):
+    def main(self, *args, **kwargs):
+        _safe_console()
+        return super().main(*args, **kwargs)
+
+
 def _fail(message: str, code: int = 1):
     click.echo(f"Error: {message}", err=True)
     raise SystemExit(code)
@@ -22,7 +49,7 @@ def _show_report(report) -> None:
     click.echo(to_text(report))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ria-docs")
 def main():
     """Merge regional network returns into the RIA plan and the regional update.
@@ -160,9 +187,12 @@ def returns(inputs: Path, out_dir: Path, networks: tuple[str, ...], from_plan: P
               help="Last round's plan.json: emails from last round's returns, and what would be carried forward.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def status(inputs: Path, baseline: Path | None, output_format: str):
-    """One line per network of region.toml: returned, invalid, or missing (and whom to chase).
+    """One line per network of region.toml: returned, invalid, unknown or missing (and whom to chase).
 
-    Always exits 0 when it could read the folder: a missing return is news, not a failure.
+    Then every file that could not be attributed to a network, and why. A
+    network is "unknown", not missing, when such a file's Network or name
+    points to it. Always exits 0 when it could read the folder: a missing
+    return is news, not a failure.
 
     \b
     Examples:
@@ -170,13 +200,13 @@ def status(inputs: Path, baseline: Path | None, output_format: str):
       ria-docs status 2020-03 --baseline 2019-12/outputs/plan.json --format json
     """
     from .exceptions import RiaDocsError
-    from .status import network_status, to_json, to_text
+    from .status import folder_status, to_json, to_text
 
     try:
-        statuses = network_status(inputs, baseline)
+        status = folder_status(inputs, baseline)
     except RiaDocsError as exc:
         _fail(str(exc))
-    click.echo(to_json(statuses) if output_format == "json" else to_text(statuses))
+    click.echo(to_json(status) if output_format == "json" else to_text(status))
 
 
 @main.command()

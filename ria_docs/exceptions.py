@@ -11,11 +11,8 @@ class RiaDocsError(Exception):
     """Base class; the CLI prints these as plain messages, never a traceback."""
 
 
-class RegionError(RiaDocsError):
-    """region.toml is missing, unreadable or inconsistent.
-
-    ``problems`` holds every problem found, so all of them can be shown at once.
-    """
+class _ProblemsError(RiaDocsError):
+    """A file with several problems: ``problems`` holds every one, so all of them can be shown at once."""
 
     def __init__(self, message: str, problems: list[str] | None = None):
         super().__init__(message)
@@ -27,6 +24,10 @@ class RegionError(RiaDocsError):
         return "\n".join([self.args[0], *(f"  - {p}" for p in self.problems)])
 
 
+class RegionError(_ProblemsError):
+    """region.toml is missing, unreadable or inconsistent."""
+
+
 class InputsError(RiaDocsError):
     """The inputs folder or a file given on the command line cannot be used."""
 
@@ -35,8 +36,8 @@ class TemplateError(RiaDocsError):
     """A Word template is missing, is not a .docx, or has a template-tag mistake."""
 
 
-class PlanFileError(RiaDocsError):
-    """A saved plan.json cannot be read back."""
+class PlanFileError(_ProblemsError):
+    """A saved plan.json cannot be read back, or is another region's."""
 
 
 class OutputError(RiaDocsError):

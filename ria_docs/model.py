@@ -10,7 +10,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict
 
-from .region import RegionConfig
+from .region import Finite, RegionConfig
 
 SCHEMA_VERSION = 1
 
@@ -134,7 +134,7 @@ class IndicatorValue(_Model):
 
     la: str
     indicator: str
-    value: float
+    value: Finite  # nan and inf are no figure
     period: str | None = None  # the period the figure covers, as the return says
     source: Source
 

@@ -7,16 +7,18 @@ Stages: read (reader) -> validate -> merge -> context -> render.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import errno
 import os
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
 
 from .context import plan_context, update_context
-from .exceptions import InputsError, PlanFileError
+from .exceptions import InputsError
 from .merge import merge_returns
 from .model import Plan
+from .plan_file import read_plan, require_same_region
 from .pdf import require_soffice, to_pdf
 from .reader import RETURN_SUFFIXES, read_return
 from .region import RegionConfig, load_region
@@ -27,6 +29,7 @@ from .outputs import MERGE_OUTPUTS, RENDER_OUTPUTS, check_outputs_folder, write_
 from .outputs import MERGE_REPORT, PLAN_JSON, RUG_XLSX  # noqa: F401  (named with every output, in outputs.py)
 from .render import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX, render_docx, template_path, templates_in_use
 from .report import Report, to_markdown
+from .text import printable
 from .rug import workbook_bytes as rug_workbook
 from .validate import NetworkReturn, select_returns, validate_return
 
@@ -42,6 +45,7 @@ class CheckResult:
     returns: list[NetworkReturn] = field(default_factory=list)  # one per network, valid
     plan: Plan | None = None  # merged from ``returns``
     baseline: Plan | None = None  # last round's plan, when given
+    not_read: list = field(default_factory=list)  # FolderNote of each entry not read as a return, and why
 
     @property
     def ok(self) -> bool:
@@ -60,40 +64,247 @@ def _is_outputs_folder(folder: Path) -> bool:
     return (folder / PLAN_JSON).is_file() and (folder / MERGE_REPORT).is_file()
 
 
-def find_return_files(inputs: Path, unreadable: list[str] | None = None, skip: tuple[Path, ...] = ()) -> list[Path]:
-    """Every workbook under the inputs folder, in a stable order.
+# Files a chair may send as a return in a form ria-docs does not read: named, so a return is not missed.
+OTHER_DOCUMENTS = {
+    ".docx": "a Word document", ".doc": "a Word document", ".odt": "a text document", ".rtf": "a text document",
+    ".pages": "a Pages document", ".pdf": "a PDF", ".zip": "a zip archive", ".msg": "a saved email",
+    ".eml": "a saved email",
+}
+_WORKBOOK_MAGIC = (b"PK", bytes.fromhex("D0CF11E0A1B11AE1"))
+_APPLE_DOUBLE = b"\x00\x05\x16\x07"  # "._name" files macOS leaves on shared and synced drives
+_LOCK_FILE_BYTES = 1024  # Excel's "~$" owner files hold a user name: 165 bytes
 
-    Excel's "~$" lock files, hidden files and folders, the folders in ``skip``
-    and folders a merge wrote (holding plan.json and merge-report.md) are
-    skipped; folders that cannot be read are added to ``unreadable``.
+
+@dataclass(frozen=True)
+class FolderNote:
+    """An entry of the inputs folder that is not read as a return, and why: reported so nothing is missed."""
+
+    error: bool
+    kind: str
+    label: str  # as file_label gives it
+    message: str
+    hint: str
+
+
+@dataclass
+class FolderScan:
+    returns: list[Path] = field(default_factory=list)  # files to read, in a stable order
+    labels: dict[Path, str] = field(default_factory=dict)  # each return's label, unique
+    notes: list[FolderNote] = field(default_factory=list)
+
+
+def _real(path: Path) -> Path:
+    """The real path, links resolved; the path itself when that cannot be worked out."""
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, RuntimeError, ValueError):
+        return Path(os.path.abspath(path))
+
+
+def _could_be_return(name: str) -> bool:
+    suffix = os.path.splitext(name)[1].lower()
+    return suffix in RETURN_SUFFIXES or suffix in OTHER_SPREADSHEETS
+
+
+def _head(path: Path, size: int = 8) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
+def _kind_of_special(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not an ordinary file"
+
+
+def scan_folder(inputs: Path, skip: tuple[Path, ...] = ()) -> FolderScan:
+    """Every entry under the inputs folder, read as a return or named with a reason.
+
+    Returns are the workbooks (and .csv/.numbers files, reported as such) that
+    are ordinary files.  Links are followed, to files and to folders (a shared
+    or synced ``returns`` folder), each real folder once: a link back to a
+    folder already read is named, not walked again.  Named, as errors: broken
+    or looping links, pipes, sockets and devices with a workbook's name,
+    folders that cannot be read.  Named, as warnings: workbooks in hidden
+    folders, hidden workbooks, "~$" files that are workbooks rather than
+    Excel's lock files, and documents a return may have been sent as (.docx,
+    .pdf...).  Quiet: other files (region.toml, README...), Excel's small
+    "~$" lock files, macOS's "._" shadow files, and folders a merge wrote.
     """
-    found = []
+    inputs = Path(inputs)
+    scan = FolderScan()
+    skip_real = {_real(Path(folder)) for folder in skip}
 
-    def skipped(error: OSError) -> None:
-        if unreadable is not None:
-            unreadable.append(file_label(Path(error.filename), inputs))
+    def note(error: bool, kind: str, path: Path, message: str, hint: str) -> None:
+        scan.notes.append(FolderNote(error, kind, file_label(path, inputs), message, hint))
 
-    skip = {Path(folder).resolve() for folder in skip}
-    for folder, subfolders, files in os.walk(inputs, onerror=skipped, followlinks=False):
-        subfolders[:] = sorted(
-            d for d in subfolders
-            if not d.startswith(".") and not _is_outputs_folder(Path(folder) / d)
-            and (Path(folder) / d).resolve() not in skip
-        )
-        for name in files:
-            path = Path(folder) / name
-            if name.startswith((".", "~$")) or path.suffix.lower() not in RETURN_SUFFIXES + OTHER_SPREADSHEETS:
-                continue
-            if path.is_file():
-                found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(inputs).as_posix().lower())
+    def unreadable(error: OSError) -> None:
+        note(True, "unreadable-folder", Path(error.filename), "is a folder that cannot be read, so any returns in it are missed",
+             "check its permissions, or move the returns out of it")
+
+    def identity(path: Path) -> tuple[int, int] | None:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        return info.st_dev, info.st_ino
+
+    root = identity(inputs)
+    visited = {root} if root else set()
+    links: list[Path] = []  # linked folders, walked after the real tree so that the real paths name its files
+
+    def walk(top: Path) -> None:
+        for folder, subfolders, files in os.walk(top, onerror=unreadable, followlinks=False):
+            here = Path(folder)
+            kept = []
+            for name in sorted(subfolders):
+                path = here / name
+                if _real(path) in skip_real or _is_outputs_folder(path):
+                    continue
+                if name.startswith("."):
+                    _hidden_folder(path)
+                    continue
+                if os.path.islink(path):
+                    links.append(path)
+                    continue
+                ident = identity(path)
+                if ident is not None and ident in visited:  # reached again through a link to a folder above it
+                    _linked_again(path)
+                    continue
+                if ident is not None:
+                    visited.add(ident)
+                kept.append(name)
+            subfolders[:] = kept
+            for name in files:
+                _entry(here / name, name)
+
+    def _hidden_folder(path: Path) -> None:
+        found, seen = [], 0
+        for folder, subfolders, files in os.walk(path, followlinks=False):
+            seen += len(files) + len(subfolders)
+            found += [Path(folder) / f for f in files if _could_be_return(f) and not f.startswith(("~$", "._"))]
+            if seen > 5000:
+                break  # a cache or a repository: enough to say it holds workbooks
+        if found:
+            shown = ", ".join(file_label(p, inputs) for p in sorted(found)[:5])
+            more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+            note(False, "hidden-folder", path,
+                 f"is a hidden folder (its name starts with a dot), so the {len(found)} workbook(s) in it are not read: "
+                 f"{shown}{more}", "if it holds a return for this round, move it out of the hidden folder")
+
+    def _entry(path: Path, name: str) -> None:
+        suffix = os.path.splitext(name)[1].lower()
+        returnish = suffix in RETURN_SUFFIXES or suffix in OTHER_SPREADSHEETS
+        try:
+            info = os.stat(path)  # follows links: what the file is, without opening it
+        except OSError as exc:
+            if os.path.islink(path):
+                _broken_link(path, name, exc)
+            elif returnish:
+                note(True, "unreadable-file", path, f"cannot be read ({exc.strerror})",
+                     "check its permissions, or ask for it again")
+            return
+        if stat.S_ISDIR(info.st_mode):
+            return  # a folder os.walk could not tell was one: found through its link
+        if not stat.S_ISREG(info.st_mode):
+            if returnish or suffix in OTHER_DOCUMENTS:
+                note(True, "not-a-file", path,
+                     f"is {_kind_of_special(info.st_mode)}, not a file, so it cannot be read as a return",
+                     "replace it with the return workbook itself")
+            return
+        if name.startswith("~$"):
+            if returnish and info.st_size > _LOCK_FILE_BYTES and _head(path).startswith(_WORKBOOK_MAGIC):
+                note(False, "lock-file-workbook", path,
+                     'starts with "~$" like the lock files Excel leaves while a workbook is open, so it is not read, '
+                     "but it is a workbook", "if it is a return, rename it without the ~$ and check again")
+            return
+        if name.startswith("."):
+            if returnish and not (name.startswith("._") and _head(path, 4) == _APPLE_DOUBLE):
+                note(False, "hidden-file", path, "is a hidden file (its name starts with a dot), so it is not read",
+                     "if it is a return, rename it without the leading dot and check again")
+            return
+        if returnish:
+            scan.returns.append(path)
+        elif suffix in OTHER_DOCUMENTS:
+            note(False, "not-a-return", path, f"is {OTHER_DOCUMENTS[suffix]} ({suffix}), not a return workbook, "
+                 "so it is not read", "if a chair sent their return this way, ask for it in the return workbook")
+
+    def _linked_again(path: Path) -> None:
+        note(False, "folder-link-loop", path, "is a folder that is read already (through a link), so it is not read twice",
+             "nothing to do, unless the link should point elsewhere")
+
+    def _broken_link(path: Path, name: str, exc: OSError) -> None:
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        target = printable(str(target))
+        if exc.errno == errno.ELOOP:
+            message = f"is a link that leads round in a loop ({target}), so it cannot be read"
+        else:
+            message = f"is a link to {target}, which cannot be found (a shared drive not connected?), so it cannot be read"
+        suffix = os.path.splitext(name)[1].lower()
+        quiet = suffix and suffix not in RETURN_SUFFIXES + OTHER_SPREADSHEETS and suffix not in OTHER_DOCUMENTS
+        note(not quiet, "broken-link", path, message,
+             "connect the drive it points to, or replace the link with the file or folder itself")
+
+    walk(inputs)
+    while links:
+        link = links.pop(0)
+        ident = identity(link)
+        if ident is None:
+            _broken_link(link, link.name, OSError(errno.ENOENT, "not found"))
+            continue
+        if _real(link.parent).is_relative_to(_real(link)):
+            note(False, "folder-link-loop", link,
+                 "is a link back to a folder that holds it, so it is not followed (it would go round in a loop)",
+                 "nothing to do, unless the link should point elsewhere")
+            continue
+        if ident in visited:
+            _linked_again(link)
+            continue
+        visited.add(ident)
+        walk(link)
+
+    scan.returns.sort(key=lambda p: _sort_key(p, inputs))
+    used: set[str] = set()
+    for path in scan.returns:
+        label = file_label(path, inputs)
+        number = 1
+        while label in used:  # two names that print the same (possible only with unusual characters)
+            number += 1
+            label = f"{file_label(path, inputs)} ({number})"
+        used.add(label)
+        scan.labels[path] = label
+    scan.notes.sort(key=lambda n: n.label.lower())
+    return scan
+
+
+def _sort_key(path: Path, inputs: Path) -> str:
+    return path.relative_to(inputs).as_posix().lower() if path.is_relative_to(inputs) else str(path).lower()
+
+
+def find_return_files(inputs: Path, unreadable: list[str] | None = None, skip: tuple[Path, ...] = ()) -> list[Path]:
+    """Every file under the inputs folder to read as a return, in a stable order
+    (see :func:`scan_folder`, which also names what is not read, and why).
+    Folders that cannot be read are added to ``unreadable``."""
+    scan = scan_folder(inputs, skip)
+    if unreadable is not None:
+        unreadable.extend(n.label for n in scan.notes if n.kind == "unreadable-folder")
+    return scan.returns
 
 
 def file_label(path: Path, inputs: Path) -> str:
     """The path relative to the inputs folder, printable whatever bytes the name holds."""
     relative = path.relative_to(inputs).as_posix() if path.is_relative_to(inputs) else str(path)
-    relative = relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return "".join(c if c.isprintable() else "?" for c in relative)
+    return printable(relative)
 
 
 def check_folder(
@@ -109,6 +320,8 @@ def check_folder(
         raise InputsError(f"{inputs}: no such folder. Give the folder holding region.toml and the returns.")
     region = load_region(inputs / REGION_TOML)
     previous = load_plan(baseline) if baseline is not None else None
+    if previous is not None:
+        require_same_region(previous, baseline, region.region)
     report = Report()
     if previous is not None and previous.region.period == region.period:
         report.warning(
@@ -116,13 +329,11 @@ def check_folder(
             file=str(baseline), hint="give last round's plan.json, or change period in region.toml",
         )
     valid = []
-    unreadable: list[str] = []
-    files = find_return_files(inputs, unreadable, skip=(Path(outputs),) if outputs is not None else ())
-    for folder in unreadable:
-        report.error("unreadable-folder", "is a folder that cannot be read, so any returns in it are missed",
-                     file=folder, hint="check its permissions, or move the returns out of it")
-    for path in files:
-        file = file_label(path, inputs)
+    scan = scan_folder(inputs, skip=(Path(outputs),) if outputs is not None else ())
+    for note in scan.notes:
+        (report.error if note.error else report.warning)(note.kind, note.message, file=note.label, hint=note.hint)
+    for path in scan.returns:
+        file = scan.labels[path]
         if path.suffix.lower() in OTHER_SPREADSHEETS:
             report.account(file)  # listed among the returns, left out below for its error
             report.error(
@@ -145,6 +356,7 @@ def check_folder(
     # Merge even when nothing will be written: its warnings belong in the report.
     result.plan = merge_returns(region, result.returns, report, previous)
     result.baseline = previous
+    result.not_read = list(scan.notes)
     if region.indicators and not result.plan.indicator_values and (skip_invalid or not report.errors):
         # Only when the documents would go out without it: with errors, nothing is written anyway.
         report.warning(
@@ -193,20 +405,8 @@ def plan_json(plan: Plan) -> bytes:
 
 
 def load_plan(path: Path) -> Plan:
-    path = Path(path)
-    try:
-        return Plan.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        raise PlanFileError(f"{path}: no such file. Give the plan.json a merge wrote.") from None
-    except OSError as exc:
-        raise PlanFileError(f"{path}: cannot be read ({exc.strerror}).") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise PlanFileError(
-            f"{path}: is not a plan.json written by ria-docs ({first['msg']} at {where or 'the top'}). "
-            "Merge the returns again to make a new one."
-        ) from None
+    """A saved plan.json; PlanFileError names the file, the place and what to do (see ria_docs.plan_file)."""
+    return read_plan(path)
 
 
 def _round_date(plan: Plan) -> dt.datetime | None:

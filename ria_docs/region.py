@@ -25,6 +25,8 @@ def _word_safe(text: str) -> str:
 
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_word_safe)]
+# nan and inf are valid TOML, but no figure to compare with: plan.json could not hold them.
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -67,8 +69,8 @@ class IndicatorConfig(_Strict):
     unit: str = ""  # "%" is shown after each figure; anything else ("per 10,000") in the column heading
     polarity: Literal["higher", "lower", "none"] = "none"  # which way is better
     method: Literal["quartile", "england"] = "quartile"  # how a cell is banded
-    england: float | None = None
-    tolerance: float | None = None  # method "england": within this of England counts as similar
+    england: Finite | None = None
+    tolerance: Finite | None = None  # method "england": within this of England counts as similar
     source: Name | None = None
 
     @property
@@ -204,6 +206,7 @@ _PYDANTIC_MESSAGES = {
     "extra_forbidden": "is not a key ria-docs knows",
     "float_parsing": "must be a number",
     "float_type": "must be a number",
+    "finite_number": "must be an ordinary number, not nan or inf",
 }
 
 

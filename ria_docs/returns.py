@@ -146,11 +146,14 @@ def issue_returns(
     """Write one return workbook per network (or per named network) into ``out_dir``."""
     from .pipeline import REGION_TOML, load_plan
     from .render import templates_in_use
+    from .plan_file import require_same_region
 
     check_outputs_folder(out_dir, templates=templates_in_use(None))
     region = load_region(Path(inputs) / REGION_TOML)
     chosen = _chosen_networks(region, list(networks or []))
     plan = load_plan(from_plan) if from_plan else None
+    if plan is not None:
+        require_same_region(plan, from_plan, region.region)
     result = Issued()
     if plan is not None and plan.region.period == region.period:
         result.notes.append(

@@ -1,18 +1,34 @@
-"""Who has returned: one line per network of region.toml (``ria-docs status``)."""
+"""Who has returned: one line per network of region.toml (``ria-docs status``).
+
+Every file in the folder is accounted for: a file that cannot be attributed
+to a network (a blank or unknown Network, an empty file, a .csv, a file that
+cannot be read) is listed with why, and no network is called missing while
+such a file may be its return. A file's network is guessed from the Network
+typed in it, else from its name ("Commissioning Leads - June 2024.csv");
+a network a file points to is "unknown", not "missing". When a file points
+nowhere it could be anyone's, and every missing network says so.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
-from pathlib import Path
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import PurePosixPath
 
 from .pipeline import check_folder
+from .text import find_match, loose_key, suggest
+
+STATES = ("returned", "invalid", "unknown", "missing")
+# Entries of the folder that are named but could not hold a return: not "not attributed".
+_NOT_A_RETURN = {"folder-link-loop"}
+_UNKNOWN_NETWORK = re.compile(r'^"(.*)" is not a network of ')
 
 
 @dataclass
 class NetworkStatus:
     network: str
-    state: str  # "returned", "invalid" or "missing"
+    state: str  # "returned", "invalid", "unknown" (a file not attributed may be its) or "missing"
     file: str | None = None
     date_submitted: str | None = None
     completed_by: str | None = None
@@ -20,11 +36,67 @@ class NetworkStatus:
     chase: str | None = None  # who to ask, for a missing return: chair (LA)
     email: str | None = None
     carried_from: str | None = None  # a missing network's content kept from this period (with a baseline)
+    may_be_in: list[str] = field(default_factory=list)  # files not attributed that may be this network's
 
 
-def network_status(inputs: Path, baseline: Path | None = None) -> list[NetworkStatus]:
+@dataclass
+class UnattributedFile:
+    file: str
+    why: str  # in plain words, as the check reports it
+    may_be: str | None = None  # the network the file's Network or name points to, if any
+
+
+@dataclass
+class FolderStatus:
+    networks: list[NetworkStatus]
+    unattributed: list[UnattributedFile] = field(default_factory=list)
+
+
+def _guess(texts: list[str], spellings: dict[str, str]) -> str | None:
+    """The network these texts (a typed Network, the file's name) point to, if any."""
+    keys = {loose_key(spelling): name for spelling, name in spellings.items()}
+    for text in texts:
+        found = find_match(text, spellings)
+        if found:
+            return found
+        wanted = f" {loose_key(text)} "
+        inside = [key for key in keys if key and f" {key} " in wanted]
+        if inside:
+            return keys[max(inside, key=len)]
+        found = suggest(text, spellings)
+        if found:
+            return found
+    return None
+
+
+def _why(report, file: str) -> str:
+    errors = report.errors_in(file)
+    return errors[0].message if errors else "names no network of region.toml"
+
+
+def folder_status(inputs, baseline=None) -> FolderStatus:
     check = check_folder(inputs, baseline=baseline)
     report, region, plan = check.report, check.region, check.plan
+    spellings = region.network_spellings()
+
+    unattributed = []
+    for account in report.returns:
+        if account.network:
+            continue
+        typed = [m[1] for p in report.errors_in(account.file) if p.kind == "unknown-network"
+                 and (m := _UNKNOWN_NETWORK.match(p.message))]
+        path = PurePosixPath(account.file)
+        names = [*typed, path.stem, *reversed(path.parent.parts)]
+        unattributed.append(UnattributedFile(account.file, _why(report, account.file), _guess(names, spellings)))
+    for note in check.not_read:
+        if note.kind in _NOT_A_RETURN:
+            continue
+        path = PurePosixPath(note.label)
+        guess = _guess([path.stem.removeprefix("~$").lstrip("."), *reversed(path.parent.parts)], spellings)
+        unattributed.append(UnattributedFile(note.label, note.message, guess))
+    unattributed.sort(key=lambda u: u.file.lower())
+    anyone = [u.file for u in unattributed if u.may_be is None]
+
     accounts: dict[str, list] = {}
     for account in report.returns:
         if account.network:
@@ -49,32 +121,67 @@ def network_status(inputs: Path, baseline: Path | None = None) -> list[NetworkSt
         else:
             chair = networks[config.name].chair
             last = last_returns.get(config.name)
+            pointing = [u.file for u in unattributed if u.may_be == config.name]
             statuses.append(NetworkStatus(
-                config.name, "missing", chase=chair.display() if chair else None,
+                config.name, "unknown" if pointing else "missing", chase=chair.display() if chair else None,
                 email=config.email or (last.email if last else None),
                 carried_from=report.carried_forward.get(config.name),
+                may_be_in=pointing or list(anyone),
             ))
-    return statuses
+    return FolderStatus(statuses, unattributed)
 
 
-def to_text(statuses: list[NetworkStatus]) -> str:
+def network_status(inputs, baseline=None) -> list[NetworkStatus]:
+    return folder_status(inputs, baseline).networks
+
+
+def _files(names: list[str], limit: int = 3) -> str:
+    return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def to_text(status: FolderStatus | list[NetworkStatus]) -> str:
+    if isinstance(status, list):
+        status = FolderStatus(status)
+    statuses = status.networks
     width = max(len(s.network) for s in statuses)
     lines = []
     for s in statuses:
+        who = " ".join(x for x in (s.chase, f"<{s.email}>" if s.email else None) if x)
         if s.state == "returned":
             detail = ", ".join(x for x in (s.file, s.date_submitted, s.completed_by) if x)
         elif s.state == "invalid":
             detail = f"{s.file}: {s.errors} error(s); ria-docs check lists them"
+        elif s.state == "unknown":
+            them = "it" if len(s.may_be_in) == 1 else "them"
+            detail = (f"a file in the folder may be its return ({_files(s.may_be_in)}): check {them} before "
+                      f"chasing" + (f" {who}" if who else ""))
         else:
-            who = " ".join(x for x in (s.chase, f"<{s.email}>" if s.email else None) if x)
             detail = f"chase {who}" if who else "no chair or email known: add them to region.toml"
-            if s.carried_from:
-                detail += f"; carried forward from {s.carried_from}"
+            if s.may_be_in:
+                count = len(s.may_be_in)
+                detail += (f" (but {_plural(count, 'file')} could not be attributed to a network: check "
+                           f"{'it' if count == 1 else 'them'} before chasing)")
+        if s.carried_from and s.state in ("unknown", "missing"):
+            detail += f"; carried forward from {s.carried_from}"
         lines.append(f"{s.state:<8}  {s.network:<{width}}  {detail}")
-    counts = {state: sum(s.state == state for s in statuses) for state in ("returned", "invalid", "missing")}
-    lines.append(f"{counts['returned']} returned, {counts['invalid']} invalid, {counts['missing']} missing.")
+    counts = {state: sum(s.state == state for s in statuses) for state in STATES}
+    shown = [f"{counts[state]} {state}" for state in STATES if state != "unknown" or counts[state]]
+    lines.append(", ".join(shown) + ".")
+    if status.unattributed:
+        lines.append(f"Files not attributed to a network ({len(status.unattributed)}):")
+        for u in status.unattributed:
+            lines.append(f"  {u.file}: {u.why}" + (f" (may be the return of {u.may_be})" if u.may_be else ""))
     return "\n".join(lines)
 
 
-def to_json(statuses: list[NetworkStatus]) -> str:
-    return json.dumps([asdict(s) for s in statuses], indent=2, ensure_ascii=False)
+def to_json(status: FolderStatus | list[NetworkStatus]) -> str:
+    if isinstance(status, list):
+        status = FolderStatus(status)
+    return json.dumps(
+        {"networks": [asdict(s) for s in status.networks], "not_attributed": [asdict(u) for u in status.unattributed]},
+        indent=2, ensure_ascii=False,
+    )

@@ -215,3 +215,21 @@ def strip_list_marker(line: str) -> str:
         line = stripped
     return line
 
+
+def printable(text: str) -> str:
+    """``text`` with bytes that are not UTF-8 shown as \\xff and invisible characters as \\u200b, so it
+    always prints, and two names that differ only there stay two names (file labels)."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte the file system's encoding could not decode (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif char.isprintable() or char == " ":
+            out.append(char)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return "".join(out)

@@ -210,3 +210,46 @@ def test_outputs_kept_inside_the_round_folder_are_not_read_as_returns(runner, tm
     # and a merge into a fresh folder inside it skips it from the first run
     new = runner.invoke(main, ["merge", str(cycle), "-o", str(cycle / "outputs-2")])
     assert new.exit_code == 0, new.output
+
+
+# -- a console that cannot show every character (issue 11, family 6) ------------------------------------------
+
+def _bad_tick(add_return):
+    add_return("commissioning.xlsx", about(), {"Work programme": [{"Theme": "A", "Activity": "x", "SDSA": "maybe"}]})
+
+
+TICK_HINT = "(use Yes (or Y, X, \\u2713) to tick it; leave it blank or No to leave it unticked)"
+
+
+def _cp1252(*args: str, cwd) -> subprocess.CompletedProcess:
+    env = {**__import__("os").environ, "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"}
+    return subprocess.run([sys.executable, "-m", "ria_docs", *args], cwd=cwd, env=env, capture_output=True,
+                          timeout=120)
+
+
+def test_check_on_a_cp1252_console_shows_what_it_cannot_encode_as_an_escape(cycle, add_return):
+    _bad_tick(add_return)
+    result = _cp1252("check", str(cycle), cwd=ROOT)
+    stdout, stderr = result.stdout.decode("cp1252"), result.stderr.decode("cp1252")
+    assert result.returncode == 1, stderr
+    assert "Traceback" not in stderr and stderr == ""
+    assert stdout.splitlines()[0] == (
+        f'commissioning.xlsx, Work programme!J2: error: "maybe" in SDSA is neither a tick nor blank {TICK_HINT}')
+    assert stdout.splitlines()[-1] == "1 return read: 1 error, 0 warnings."
+
+
+def test_merge_on_a_cp1252_console_reports_after_writing(cycle, add_return, tmp_path):
+    add_return("\u03a9mega returns.xlsx", about(**{"Completed by": "Zo\u00eb \u0141ukasz"}))
+    result = _cp1252("merge", str(cycle), "-o", str(tmp_path / "out"), cwd=ROOT)
+    stdout, stderr = result.stdout.decode("cp1252"), result.stderr.decode("cp1252")
+    assert result.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "  ok  \\u03a9mega returns.xlsx (Commissioning Leads)" in stdout.splitlines()
+    assert stdout.splitlines()[-1] == f"Wrote {tmp_path / 'out' / 'merge-report.md'}"
+
+
+def test_check_through_a_cp1252_runner(cycle, add_return):
+    _bad_tick(add_return)
+    result = CliRunner(charset="cp1252").invoke(main, ["check", str(cycle)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert TICK_HINT in result.stdout

@@ -85,3 +85,18 @@ def test_broken_toml_says_where(tmp_path):
 def test_no_region_toml(tmp_path):
     with pytest.raises(RegionError, match="no region.toml here"):
         load_region(tmp_path / "region.toml")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "+nan"])
+def test_an_england_value_or_tolerance_that_is_not_a_number_is_refused(tmp_path, value):
+    text = SMALL_REGION + f'''
+[[indicator]]
+name = "Re-referrals"
+method = "england"
+england = {value}
+tolerance = {value}
+'''
+    assert problems(tmp_path, text) == [
+        '''line 39: [[indicator]] number 1 ("Re-referrals"), england must be an ordinary number, not nan or inf''',
+        '''line 40: [[indicator]] number 1 ("Re-referrals"), tolerance must be an ordinary number, not nan or inf''',
+    ]

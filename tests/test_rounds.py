@@ -148,7 +148,7 @@ def test_status_lists_returned_invalid_and_missing_networks(cycle, add_return, t
         "1 returned, 1 invalid, 1 missing.",
     ]
     data = json.loads(CliRunner().invoke(main, ["status", str(cycle), "--format", "json"]).stdout)
-    assert [(s["network"], s["state"]) for s in data] == [
+    assert [(s["network"], s["state"]) for s in data["networks"]] == [
         ("2nd Tier Safeguarding Leads", "returned"), ("Commissioning Leads", "missing"), ("Virtual School Heads", "invalid")]
 
 

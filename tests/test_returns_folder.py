@@ -1,0 +1,261 @@
+"""Every item in the returns folder is read or named (issue 11, family 3).
+
+Links are followed (a shared or synced returns folder), each real folder once;
+broken and looping links, pipes and sockets with a workbook's name, unreadable
+entries, workbooks hidden from the reader and documents a return may have been
+sent as are each named in the report; every return gets a unique label.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sys
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import about, messages
+from ria_docs.cli import main
+from ria_docs.pipeline import check_folder, file_label, find_return_files, scan_folder
+
+needs_symlinks = pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+
+
+def _check(cycle):
+    return check_folder(cycle).report
+
+
+@needs_symlinks
+def test_a_linked_returns_folder_is_followed_and_read(cycle, add_return, tmp_path):
+    shared = tmp_path / "shared-drive" / "returns"
+    shared.mkdir(parents=True)
+    add_return("commissioning.xlsx", about(), folder=shared)
+    (cycle / "returns").symlink_to(shared, target_is_directory=True)
+    report = _check(cycle)
+    assert [(a.file, a.network, a.used) for a in report.returns] == [
+        ("returns/commissioning.xlsx", "Commissioning Leads", True)]
+    assert report.problems == []
+
+
+@needs_symlinks
+def test_a_link_back_to_a_folder_above_is_named_and_not_walked(cycle, add_return):
+    (cycle / "returns").mkdir()
+    add_return("returns/commissioning.xlsx", about())
+    (cycle / "returns" / "up").symlink_to(cycle, target_is_directory=True)
+    report = _check(cycle)
+    assert [a.file for a in report.returns] == ["returns/commissioning.xlsx"]
+    assert messages(report) == [
+        "returns/up: warning: is a link back to a folder that holds it, so it is not followed (it would go round "
+        "in a loop) (nothing to do, unless the link should point elsewhere)"
+    ]
+
+
+@needs_symlinks
+def test_a_second_link_to_a_folder_is_not_read_twice(cycle, add_return, tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    add_return("commissioning.xlsx", about(), folder=shared)
+    (cycle / "a-returns").symlink_to(shared, target_is_directory=True)
+    (cycle / "b-returns").symlink_to(shared, target_is_directory=True)
+    report = _check(cycle)
+    assert [a.file for a in report.returns] == ["a-returns/commissioning.xlsx"]
+    assert messages(report) == [
+        "b-returns: warning: is a folder that is read already (through a link), so it is not read twice "
+        "(nothing to do, unless the link should point elsewhere)"
+    ]
+
+
+@needs_symlinks
+def test_a_link_to_the_folder_above_the_inputs_does_not_read_the_inputs_twice(cycle, add_return):
+    add_return("commissioning.xlsx", about())
+    (cycle / "round").symlink_to(cycle.parent, target_is_directory=True)
+    report = _check(cycle)
+    assert [a.file for a in report.returns] == ["commissioning.xlsx"]
+    assert [p.file for p in report.problems] == ["round"]
+
+
+@needs_symlinks
+def test_broken_and_looping_links_are_errors(cycle, add_return, tmp_path):
+    add_return("commissioning.xlsx", about())
+    (cycle / "adoption.xlsx").symlink_to(tmp_path / "unplugged" / "adoption.xlsx")
+    (cycle / "returns").symlink_to(tmp_path / "unplugged" / "returns", target_is_directory=True)
+    (cycle / "loop.xlsx").symlink_to(cycle / "loop.xlsx")
+    (cycle / "old-notes.txt").symlink_to(tmp_path / "unplugged" / "notes.txt")  # a note: a warning is enough
+    report = _check(cycle)
+    unplugged = tmp_path / "unplugged"
+    assert [(p.severity.value, p.file) for p in report.problems] == [
+        ("error", "adoption.xlsx"), ("error", "loop.xlsx"), ("warning", "old-notes.txt"), ("error", "returns")]
+    by_file = {p.file: p.format() for p in report.problems}
+    assert by_file["adoption.xlsx"] == (
+        f"adoption.xlsx: error: is a link to {unplugged / 'adoption.xlsx'}, which cannot be found (a shared drive "
+        "not connected?), so it cannot be read (connect the drive it points to, or replace the link with the file "
+        "or folder itself)"
+    )
+    assert by_file["loop.xlsx"].startswith(f"loop.xlsx: error: is a link that leads round in a loop ({cycle / 'loop.xlsx'})")
+    assert by_file["returns"].startswith(f"returns: error: is a link to {unplugged / 'returns'}, which cannot be found")
+    assert [a.file for a in report.returns] == ["commissioning.xlsx"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_named_pipe_called_xlsx_is_named_and_never_opened(cycle, add_return):
+    add_return("commissioning.xlsx", about())
+    os.mkfifo(cycle / "adoption.xlsx")
+    done = []
+    worker = threading.Thread(target=lambda: done.append(_check(cycle)), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert done, "reading the folder blocked on the named pipe"
+    assert messages(done[0]) == [
+        "adoption.xlsx: error: is a named pipe (FIFO), not a file, so it cannot be read as a return "
+        "(replace it with the return workbook itself)"
+    ]
+    assert [a.file for a in done[0].returns] == ["commissioning.xlsx"]
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="no Unix sockets on this system")
+def test_a_socket_called_xlsx_is_named(cycle, tmp_path, monkeypatch):
+    monkeypatch.chdir(cycle)  # a short relative path: socket paths are limited to about 100 bytes
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind("returns.xlsx")
+    except OSError:
+        pytest.skip("cannot make a socket here")
+    try:
+        assert messages(_check(cycle)) == [
+            "returns.xlsx: error: is a socket, not a file, so it cannot be read as a return "
+            "(replace it with the return workbook itself)"
+        ]
+    finally:
+        server.close()
+
+
+def test_an_entry_that_cannot_be_looked_at_is_an_error(cycle, add_return, monkeypatch):
+    add_return("commissioning.xlsx", about())
+    add_return("adoption.xlsx", about("2nd Tier Safeguarding Leads"))
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):
+        if os.fspath(path).endswith("adoption.xlsx"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    report = _check(cycle)
+    assert messages(report) == [
+        "adoption.xlsx: error: cannot be read (Permission denied) (check its permissions, or ask for it again)"]
+    assert [a.file for a in report.returns] == ["commissioning.xlsx"]
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="permissions do not stop this user")
+def test_a_file_without_read_permission_is_an_error(cycle, add_return):
+    path = add_return("adoption.xlsx", about())
+    path.chmod(0)
+    try:
+        assert [p.kind for p in _check(cycle).problems] == ["unreadable-file"]
+    finally:
+        path.chmod(0o644)
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="file names must be valid text on this system")
+def test_two_names_that_are_not_valid_text_get_two_labels_and_are_both_read(cycle, add_return):
+    first = add_return("first.xlsx", about())
+    second = add_return("second.xlsx", about("2nd Tier Safeguarding Leads"))
+    try:
+        os.rename(first, os.fsencode(cycle) + b"/a-\xff.xlsx")
+        os.rename(second, os.fsencode(cycle) + b"/a-\xfe.xlsx")
+    except OSError:
+        pytest.skip("this file system refuses names that are not valid text")
+    report = _check(cycle)
+    assert [(a.file, a.network, a.used) for a in report.returns] == [
+        ("a-\\xfe.xlsx", "2nd Tier Safeguarding Leads", True), ("a-\\xff.xlsx", "Commissioning Leads", True)]
+    assert report.problems == []
+    result = CliRunner().invoke(main, ["check", str(cycle)])
+    assert result.exit_code == 0 and "a-\\xff.xlsx (Commissioning Leads)" in result.stdout
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="file names must be valid text on this system")
+def test_a_name_that_prints_like_another_still_gets_its_own_label(cycle, add_return):
+    first = add_return("first.xlsx", about())
+    add_return("a-\\xff.xlsx", about("2nd Tier Safeguarding Leads"))  # a backslash typed in the name
+    try:
+        os.rename(first, os.fsencode(cycle) + b"/a-\xff.xlsx")
+    except OSError:
+        pytest.skip("this file system refuses names that are not valid text")
+    scan = scan_folder(cycle)
+    assert sorted(scan.labels.values()) == ["a-\\xff.xlsx", "a-\\xff.xlsx (2)"]
+
+
+def test_labels_show_invisible_characters(tmp_path):
+    assert file_label(tmp_path / "r\u200b.xlsx", tmp_path) == "r\\u200b.xlsx"
+    assert file_label(tmp_path / "sub" / "tab\there.xlsx", tmp_path) == "sub/tab\\x09here.xlsx"
+    assert file_label(tmp_path / "Participation – Leicester é.xlsx", tmp_path) == "Participation – Leicester é.xlsx"
+
+
+def test_workbooks_in_hidden_folders_and_hidden_workbooks_are_named(cycle, add_return, tmp_path):
+    outside = add_return("commissioning.xlsx", about())
+    (cycle / ".old").mkdir()
+    shutil.copy(outside, cycle / ".old" / "adoption.xlsx")
+    (cycle / ".cache").mkdir()
+    (cycle / ".cache" / "notes.txt").write_text("x", encoding="utf-8")  # no workbook: nothing to say
+    shutil.copy(outside, cycle / ".vsh.xlsx")
+    (cycle / "._commissioning.xlsx").write_bytes(b"\x00\x05\x16\x07" + b"\x00" * 4000)  # macOS's shadow file
+    report = _check(cycle)
+    assert messages(report) == [
+        ".old: warning: is a hidden folder (its name starts with a dot), so the 1 workbook(s) in it are not read: "
+        ".old/adoption.xlsx (if it holds a return for this round, move it out of the hidden folder)",
+        ".vsh.xlsx: warning: is a hidden file (its name starts with a dot), so it is not read "
+        "(if it is a return, rename it without the leading dot and check again)",
+    ]
+    assert [a.file for a in report.returns] == ["commissioning.xlsx"]
+
+
+def test_excel_lock_files_are_quiet_but_a_workbook_named_like_one_is_not(cycle, add_return):
+    real = add_return("commissioning.xlsx", about())
+    (cycle / "~$commissioning.xlsx").write_bytes(b"\x0bA Chair" + b" " * 157)  # Excel's 165-byte owner file
+    shutil.copy(real, cycle / "~$adoption.xlsx")
+    report = _check(cycle)
+    assert messages(report) == [
+        '~$adoption.xlsx: warning: starts with "~$" like the lock files Excel leaves while a workbook is open, '
+        "so it is not read, but it is a workbook (if it is a return, rename it without the ~$ and check again)"
+    ]
+
+
+def test_documents_a_return_may_have_been_sent_as_are_named_and_notes_are_not(cycle, add_return):
+    add_return("commissioning.xlsx", about())
+    (cycle / "adoption return.docx").write_bytes(b"PK\x03\x04")
+    (cycle / "vsh.pdf").write_bytes(b"%PDF-1.7")
+    (cycle / "Re: return.msg").write_bytes(b"\xd0\xcf")
+    for quiet in ("README.md", "notes.txt", "plan.json", "logo.png"):
+        (cycle / quiet).write_text("x", encoding="utf-8")
+    report = _check(cycle)
+    assert [(p.severity.value, p.kind, p.file) for p in report.problems] == [
+        ("warning", "not-a-return", "adoption return.docx"),
+        ("warning", "not-a-return", "Re: return.msg"),
+        ("warning", "not-a-return", "vsh.pdf"),
+    ]
+    assert report.problems[2].format() == (
+        "vsh.pdf: warning: is a PDF (.pdf), not a return workbook, so it is not read "
+        "(if a chair sent their return this way, ask for it in the return workbook)"
+    )
+
+
+def test_find_return_files_lists_only_what_is_read(cycle, add_return):
+    add_return("b.xlsx", about())
+    add_return("A.xlsx", about())
+    (cycle / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    (cycle / "x.pdf").write_bytes(b"%PDF")
+    assert [p.name for p in find_return_files(cycle)] == ["A.xlsx", "b.xlsx", "notes.csv"]
+
+
+def test_a_merge_with_a_broken_link_writes_nothing(cycle, add_return, tmp_path):
+    if sys.platform == "win32":
+        pytest.skip("symlinks need privileges on Windows")
+    add_return("commissioning.xlsx", about())
+    (cycle / "returns").symlink_to(tmp_path / "not-mounted", target_is_directory=True)
+    result = CliRunner().invoke(main, ["merge", str(cycle), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "returns: error: is a link to" in result.stdout
+    assert not (tmp_path / "out").exists()
