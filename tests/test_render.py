@@ -257,3 +257,16 @@ def test_verification_refuses_a_document_whose_xml_is_broken(example_outputs):
             package.writestr(name, part)
     with pytest.raises(TemplateError, match=r"ria-plan.docx: the rendered document does not open cleanly \(mismatched tag"):
         verify_docx(broken.getvalue(), "ria-plan.docx")
+
+
+@pytest.mark.parametrize("typed", ["Keep {_{ this }_} and {_% that %_}", "Literal {{ name }} and {% if x %}",
+                                   "Angle <b> & ampersand", "_x0041_ stays"])
+def test_a_chairs_text_comes_out_exactly_as_typed(cycle, add_return, tmp_path, typed):
+    """docxtpl turns {_{ into {{ after rendering, for template authors; a chair's text is never rewritten."""
+    add_return("r.xlsx", about(), {"Contribution": [{"Contribution": typed}],
+                                   "Work programme": [{"Theme": "A", "Activity": typed}]})
+    result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
+    assert result.written, [p.format() for p in result.check.report.problems]
+    document = docx.Document(tmp_path / "out" / "ria-plan.docx")
+    texts = [c.text for table in document.tables for row in table.rows for c in row.cells]
+    assert texts.count(typed) >= 2  # the Section C activity and the Section D contribution

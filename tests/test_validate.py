@@ -268,3 +268,137 @@ def test_duplicate_returns_without_dates_point_at_the_network_cell(add_return, c
         "and their Date submitted does not say which is later "
         "(remove the older return, or give each its Date submitted)"
     )
+
+
+# -- List markers typed or pasted before list items ------------------------------------------
+
+
+def test_pasted_list_markers_are_taken_off_list_items_and_reported(add_return, check):
+    add_return("r.xlsx", about(), {
+        "Contribution": [{"Contribution": "- Leads sufficiency work\n\u2022 Chairs the forum"},
+                         {"Contribution": "* Shares data"}, {"Contribution": "o Hosts the event"},
+                         {"Contribution": "1. First priority\n2) Second\n(a) Third"}],
+        "Work programme": [{"Theme": "A", "Activity": "\u2022\tJoint purchasing\n-5% placement costs\n1.5 days"}],
+        "LA support": [{"LA": "Derby", "Support needed": "\u25aa Help", "Support actions": "- Visit"}],
+    })
+    result = check()
+    assert only(result.report) == [
+        "r.xlsx, sheet Contribution: warning: took the bullet or number typed before the text off 4 cell(s), as "
+        "the documents make their own bullets: A2, A3, A4, A5 (nothing to do; one row (or one line of a cell) is "
+        "one bullet)",
+        "r.xlsx, sheet Work programme: warning: took the bullet or number typed before the text off 1 cell(s), as "
+        "the documents make their own bullets: C2 (nothing to do; one row (or one line of a cell) is one bullet)",
+        "r.xlsx, sheet LA support: warning: took the bullet or number typed before the text off 2 cell(s), as the "
+        "documents make their own bullets: B2, C2 (nothing to do; one row (or one line of a cell) is one bullet)",
+    ]
+    network = next(n for n in result.plan.networks if n.name == "Commissioning Leads")
+    assert [t.text for t in network.contribution] == [
+        "Leads sufficiency work", "Chairs the forum", "Shares data", "Hosts the event", "First priority", "Second",
+        "Third"]
+    [activity] = result.plan.themes[0].activities
+    assert activity.bullets == ["Joint purchasing", "-5% placement costs", "1.5 days"]
+    derby = next(r for r in result.plan.la_support if r.la == "Derby")
+    assert ([t.text for t in derby.support_needed], [t.text for t in derby.support_actions]) == (["Help"], ["Visit"])
+
+
+@pytest.mark.parametrize("text", ["-5% on last year", "1.5 days a week", "o'clock meetings", "Oxford visit",
+                                  "2019. A year", "10 LAs", "(see note)", "A) capital letter"])
+def test_text_that_only_looks_like_a_marker_is_untouched(text):
+    from ria_docs.text import strip_list_marker
+
+    assert strip_list_marker(text) == text
+
+
+def test_an_outcome_keeps_its_text_as_typed(add_return, check):
+    """Outcome and Lead responsibility are paragraphs in a merged cell, not lists."""
+    add_return("r.xlsx", about(), {"Work programme": [
+        {"Theme": "A", "Outcome": "- More foster carers", "Activity": "Campaign"}]})
+    result = check()
+    assert only(result.report) == [] and result.plan.themes[0].outcome == ["- More foster carers"]
+
+
+# -- Figures: parsed strictly -----------------------------------------------------------------
+
+def _figures(cycle, rows: list[dict]):
+    """A return with these Indicators rows, in a region with one indicator."""
+    import datetime as dt
+
+    from conftest import SMALL_REGION
+    from ria_docs.region import load_region
+    from ria_docs.workbook import build_return, save_workbook
+
+    (cycle / "region.toml").write_text(SMALL_REGION + '[[indicator]]\nname = "Re-referrals"\nunit = "%"\n',
+                                       encoding="utf-8")
+    path = cycle / "r.xlsx"
+    save_workbook(build_return(load_region(cycle / "region.toml"), about(), {"Indicators": rows}), path,
+                  when=dt.date(2024, 6, 1))
+    return path
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("22.5", 22.5), ("22.5%", 22.5), ("1,234", 1234.0), ("1,234.5", 1234.5), (" 7 ", 7.0), ("-3", -3.0),
+    (0.225, 0.225), (42, 42.0)])
+def test_figures_typed_in_the_usual_ways_are_read(cycle, check, typed, expected):
+    _figures(cycle, [{"LA": "Derby", "Indicator": "Re-referrals", "Value": typed}])
+    result = check()
+    assert only(result.report) == []
+    assert [v.value for v in result.plan.indicator_values] == [expected]
+
+
+@pytest.mark.parametrize("typed, problem", [
+    ("22,5", "could mean two things (a comma for decimals, or for thousands)"),
+    ("1.234,5", "could mean two things (a comma for decimals, or for thousands)"),
+    ("12,34", "could mean two things (a comma for decimals, or for thousands)"),
+    ("1E+400", "is not a number"),
+    ("22.5.1", "is not a number"),
+    ("about 20", "is not a number"),
+    ("nan", "is not a number"),
+    (True, "is TRUE or FALSE, not a number"),
+])
+def test_a_figure_that_could_mean_two_things_is_an_error_naming_the_cell(cycle, check, typed, problem):
+    _figures(cycle, [{"LA": "Derby", "Indicator": "Re-referrals", "Value": typed}])
+    shown = "TRUE" if typed is True else typed
+    assert only(check().report) == [
+        f'r.xlsx, Indicators!C2: error: "{shown}" {problem} (type the figure alone, like 22.5 or 1,234 (a point for '
+        "decimals); leave the row out if there is no figure)"
+    ]
+
+
+def test_a_number_cell_too_large_to_publish_is_an_error(cycle, check):
+    """A figure stored as 1E+400 reads as infinity: refused here, not by render later."""
+    import zipfile
+
+    path = _figures(cycle, [{"LA": "Derby", "Indicator": "Re-referrals", "Value": 12345}])
+    with zipfile.ZipFile(path) as package:
+        parts = {n: package.read(n) for n in package.namelist()}
+    [sheet] = [n for n, d in parts.items() if b"<v>12345</v>" in d]
+    parts[sheet] = parts[sheet].replace(b"<v>12345</v>", b"<v>1E+400</v>")
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    assert only(check().report) == [
+        'r.xlsx, Indicators!C2: error: "inf" is not a figure ria-docs can publish (too large) (type the figure '
+        "alone, like 22.5 or 1,234 (a point for decimals); leave the row out if there is no figure)"
+    ]
+
+
+def test_an_indicators_row_with_an_la_but_no_figure_yet_is_reported(cycle, check):
+    _figures(cycle, [{"LA": "Derby", "Indicator": "Re-referrals", "Value": 20}, {"LA": "Rutland", "Period": "2023/24"}])
+    result = check()
+    assert only(result.report) == [
+        "r.xlsx, Indicators!A3: warning: row 3 names Rutland but gives no Indicator or Value, so it is not used "
+        "(add the indicator and its figure, or clear the row if there is none yet)"
+    ]
+    assert result.report.returns[0].ignored == ["Indicators!A3", "Indicators!D3"]
+
+
+def test_a_cell_no_stage_accounts_for_is_reported_not_lost(add_return, check, monkeypatch):
+    """The safety net under every stage: were one to forget a cell, the report still names it."""
+    from ria_docs import validate
+
+    monkeypatch.setattr(validate._Validator, "contribution", lambda self, result: None)
+    add_return("r.xlsx", about(), {"Contribution": [{"Contribution": "Forgotten by a stage"}]})
+    assert only(check().report) == [
+        "r.xlsx: warning: 1 cell(s) were read but not used: Contribution!A2 (check what they hold, and move it "
+        "into the columns the return asks for)"
+    ]
