@@ -149,3 +149,17 @@ def check(cycle):
 
 def messages(report) -> list[str]:
     return [p.format() for p in report.problems]
+
+
+def edit_parts(path: Path, old: bytes, new: bytes) -> None:
+    """Replace ``old`` by ``new`` in every part of a workbook's zip that holds it,
+    as a file written by another program might hold it; at least one must."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        parts = {n: package.read(n) for n in package.namelist()}
+    edited = [n for n, data in parts.items() if old in data]
+    assert edited, f"{old!r} is in no part of {path.name}"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data.replace(old, new))

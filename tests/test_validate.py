@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import about, messages
+from conftest import about, edit_parts, messages
 
 
 def only(report):
@@ -366,16 +366,8 @@ def test_a_figure_that_could_mean_two_things_is_an_error_naming_the_cell(cycle, 
 
 def test_a_number_cell_too_large_to_publish_is_an_error(cycle, check):
     """A figure stored as 1E+400 reads as infinity: refused here, not by render later."""
-    import zipfile
-
     path = _figures(cycle, [{"LA": "Derby", "Indicator": "Re-referrals", "Value": 12345}])
-    with zipfile.ZipFile(path) as package:
-        parts = {n: package.read(n) for n in package.namelist()}
-    [sheet] = [n for n, d in parts.items() if b"<v>12345</v>" in d]
-    parts[sheet] = parts[sheet].replace(b"<v>12345</v>", b"<v>1E+400</v>")
-    with zipfile.ZipFile(path, "w") as package:
-        for name, data in parts.items():
-            package.writestr(name, data)
+    edit_parts(path, b"<v>12345</v>", b"<v>1E+400</v>")
     assert only(check().report) == [
         'r.xlsx, Indicators!C2: error: "inf" is not a figure ria-docs can publish (too large) (type the figure '
         "alone, like 22.5 or 1,234 (a point for decimals); leave the row out if there is no figure)"
