@@ -13,9 +13,16 @@ project's own workbook writer (about 20 activity rows, 10 LA support rows and
   write; and that process's peak memory;
 - the floor: bare `openpyxl.load_workbook` of the same files, and one bare
   docxtpl render of a same-sized context with the same template;
-- `ria-docs --help` start-up.
+- `ria-docs --help` start-up;
+- hostile files (tests/hostile_files.py: one value at XFD1048576, a million
+  repeated .ods rows, a zip entry that lies about its size, 95 MB of text near
+  the size limits...): how long each takes to be read or refused, and the
+  peak memory of the process reading it. Every file within the size limit
+  should take under 5 s and 500 MB.
 
-It prints one table and writes it as JSON to bench/results.json.
+    python bench/run.py --hostile       # the hostile files only
+
+It prints the tables and writes them as JSON to bench/results.json.
 """
 
 from __future__ import annotations
@@ -172,6 +179,53 @@ def worker(folder: Path, out: Path) -> dict:
     return {"times": times, "peak_mb": peak_mb, "problems": len(report.problems)}
 
 
+def hostile_worker(path: Path) -> dict:
+    """Read one hostile file as the pipeline does; what happened, how long, how much memory."""
+    import resource
+
+    sys.path.insert(0, str(ROOT))
+    from ria_docs.reader import read_return
+    from ria_docs.report import Report
+
+    start = time.perf_counter()
+    report = Report()
+    read_return(path, path.name, report)
+    refused = [p.kind for p in report.errors if p.cell is None and p.sheet is None]
+    outcome = f"refused: {refused[0]}" if refused else f"read ({len(report.problems)} problems)"
+    return {"outcome": outcome, "seconds": time.perf_counter() - start, "peak_mb": _peak_mb(resource)}
+
+
+def _peak_mb(resource) -> float:
+    """This process's peak memory. On Linux ru_maxrss survives exec (a child
+    started by a big parent reports the parent's size), so VmHWM is read first."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def hostile_table() -> list[dict]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    import hostile_files
+
+    rows = []
+    for what, path in hostile_files.all_files(DATA / "hostile", ROOT / "tests" / "data" / "formats").items():
+        result = subprocess.run([sys.executable, __file__, "--hostile-worker", str(path)],
+                                capture_output=True, text=True, timeout=600)
+        if result.returncode != 0:  # a crash (an abort from calamine) is a result too
+            row = {"outcome": f"crashed (exit {result.returncode})", "seconds": float("nan"), "peak_mb": float("nan")}
+        else:
+            row = json.loads(result.stdout.strip().splitlines()[-1])
+        rows.append({"file": what, "size_kb": path.stat().st_size / 1024, **row})
+    print(f"{'hostile file':<48} | {'size KB':>9} | {'outcome':<28} | {'seconds':>7} | {'peak MB':>7}")
+    for r in rows:
+        print(f"{r['file']:<48} | {r['size_kb']:>9.0f} | {r['outcome']:<28} | {r['seconds']:>7.2f} | {r['peak_mb']:>7.0f}")
+    return rows
+
+
 def run_worker(folder: Path, out: Path) -> dict:
     result = subprocess.run([sys.executable, __file__, "--worker", str(folder), str(out)],
                             capture_output=True, text=True, check=True)
@@ -188,10 +242,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 60, 180, 540])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--hostile", action="store_true", help="measure the hostile files only")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--hostile-worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(Path(args.worker[0]), Path(args.worker[1]))))
+        return
+    if args.hostile_worker:
+        print(json.dumps(hostile_worker(Path(args.hostile_worker))))
+        return
+    if args.hostile:
+        RESULTS.write_text(json.dumps({"hostile": hostile_table()}, indent=2) + "\n", encoding="utf-8")
         return
 
     exe = Path(sys.executable).parent / "ria-docs"
@@ -228,6 +290,7 @@ def main() -> None:
     by_n = {r["n"]: r for r in rows}
     if 60 in by_n and 540 in by_n:
         print(f"growth 540/60 (process): {by_n[540]['process_s'] / by_n[60]['process_s']:.1f}x (9x is linear)")
+    summary["hostile"] = hostile_table()
     RESULTS.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(f"written {RESULTS.relative_to(ROOT)}")
 

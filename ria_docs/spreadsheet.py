@@ -35,7 +35,10 @@ from .exceptions import UnreadableFile
 from .text import clean_text
 
 MAX_FILE_BYTES = 25 * 1024 * 1024  # a return is normally well under 1 MB
-MAX_INFLATED_BYTES = 250 * 1024 * 1024
+# What a package may unpack to. A return unpacks to well under 1 MB; at this
+# size a workbook's strings, held once by calamine and once by Python, stay
+# within a few hundred MB.
+MAX_INFLATED_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 200  # deflate rarely beats 100:1 on real spreadsheet XML
 # Cells in the rectangles the values of all sheets cover: a return fills a few
 # thousand. calamine allocates a table this size (and Python a list of lists).
@@ -57,6 +60,10 @@ _UNREFERENCED_CELL = re.compile(rb'<(?:\w+:)?c(?=[\s>/])(?![^>]*\sr=")[^>]*(?<!/
 _VALUE_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d{1,7})"[^>]*(?<!/)>')
 _ROW_BODY = re.compile(rb"<(?:\w+:)?row\b[^>]*(?<!/)>(.*?)</(?:\w+:)?row>", re.S)
 _CELL_START = re.compile(rb"<(?:\w+:)?c(?=[\s>/])")
+# The parts the scanners read: the workbook, its relationships, styles and
+# sheets (.xlsx), content.xml (.ods) and the mimetype that tells .ods apart.
+_SCANNED_PARTS = re.compile(r"^(mimetype|content\.xml|xl/(workbook\.xml|_rels/workbook\.xml\.rels|styles\.xml"
+                            r"|worksheets/[^/]+\.xml))$")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -143,19 +150,21 @@ def _zip_bomb(inflated: int, size: int, *, counted: bool = True) -> UnreadableFi
 
 
 def _inflate_all(package: zipfile.ZipFile, size: int) -> dict[str, bytes]:
-    """Every XML part of the package, inflated and counted as it inflates.
+    """The parts the format's own scanners read, inflated; every part counted
+    and checked for entity declarations as it inflates.
 
     The sizes a zip declares are not trusted: an entry that inflates to more
     or less than it claims is damaged, and the real total is capped, so the
-    check itself never uses more than the cap. Other parts (pictures) are
-    inflated, counted and dropped.
+    check itself never uses more than the cap. Other parts (shared strings,
+    pictures) are inflated, checked and dropped: calamine reads those itself.
     """
     parts: dict[str, bytes] = {}
     total = 0
     for entry in package.infolist():
         if entry.is_dir():
             continue
-        keep = entry.filename.endswith((".xml", ".rels")) or entry.filename == "mimetype"
+        xml = entry.filename.endswith((".xml", ".rels"))
+        keep = _SCANNED_PARTS.match(entry.filename) is not None
         chunks, length, tail = [], 0, b""
         with package.open(entry) as stream:
             while True:
@@ -168,7 +177,7 @@ def _inflate_all(package: zipfile.ZipFile, size: int) -> dict[str, bytes]:
                     raise _zip_bomb(total, size)
                 if entry.compress_size and length > 10 * 1024 * 1024 and length / entry.compress_size > MAX_RATIO:
                     raise _zip_bomb(total, size)
-                if keep:
+                if xml:
                     if _ENTITY.search(tail + chunk):
                         raise UnreadableFile(
                             "xml-entities", f"contains XML entity declarations ({entry.filename}), which ria-docs "
@@ -176,6 +185,7 @@ def _inflate_all(package: zipfile.ZipFile, size: int) -> dict[str, bytes]:
                             "open it in Excel and save it as a new .xlsx; if it came from outside, check it first",
                         )
                     tail = chunk[-16:]
+                if keep:
                     chunks.append(chunk)
         if length != entry.file_size:
             raise UnreadableFile(*_DAMAGED)

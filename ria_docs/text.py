@@ -52,9 +52,19 @@ _SPECIAL = re.compile("[\r\x0b\x0c\u2028\u2029\x85\t\xa0\u200b\u200c\u200d\u2060
                       "\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
-@functools.lru_cache(maxsize=8192)  # headers, "Yes", RAG words and LA names recur in every return
 def clean_text(value: str) -> CleanText:
     """Make one cell's text safe for XML and split it into clean lines."""
+    # Short texts (headers, "Yes", RAG words, LA names) recur in every return and
+    # are cached; a long one is cleaned each time, so the cache never holds it.
+    return _clean_short(value) if len(value) <= 200 else _clean(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _clean_short(value: str) -> CleanText:
+    return _clean(value)
+
+
+def _clean(value: str) -> CleanText:
     if not _SPECIAL.search(value):
         lines = [line.strip() for line in value.split("\n")]
         return CleanText("\n".join(line for line in lines if line))
