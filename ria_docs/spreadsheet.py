@@ -142,8 +142,9 @@ def _zip_bomb(inflated: int, size: int, *, counted: bool = True) -> UnreadableFi
     )
 
 
-def _inflate_all(package: zipfile.ZipFile, size: int) -> dict[str, bytes]:
-    """Every XML part of the package, inflated and counted as it inflates.
+def _inflate_all(package: zipfile.ZipFile, size: int, *, xlsb: bool = False) -> dict[str, bytes]:
+    """Every XML part of the package (and for an .xlsb its record parts),
+    inflated and counted as it inflates.
 
     The sizes a zip declares are not trusted: an entry that inflates to more
     or less than it claims is damaged, and the real total is capped, so the
@@ -156,6 +157,7 @@ def _inflate_all(package: zipfile.ZipFile, size: int) -> dict[str, bytes]:
         if entry.is_dir():
             continue
         keep = entry.filename.endswith((".xml", ".rels")) or entry.filename == "mimetype"
+        binary = xlsb and _is_xlsb_part(entry.filename)
         chunks, length, tail = [], 0, b""
         with package.open(entry) as stream:
             while True:
@@ -168,7 +170,9 @@ def _inflate_all(package: zipfile.ZipFile, size: int) -> dict[str, bytes]:
                     raise _zip_bomb(total, size)
                 if entry.compress_size and length > 10 * 1024 * 1024 and length / entry.compress_size > MAX_RATIO:
                     raise _zip_bomb(total, size)
-                if keep:
+                if binary:
+                    chunks.append(chunk)  # records, not XML: no entities to look for
+                elif keep:
                     if _ENTITY.search(tail + chunk):
                         raise UnreadableFile(
                             "xml-entities", f"contains XML entity declarations ({entry.filename}), which ria-docs "
@@ -179,9 +183,18 @@ def _inflate_all(package: zipfile.ZipFile, size: int) -> dict[str, bytes]:
                     chunks.append(chunk)
         if length != entry.file_size:
             raise UnreadableFile(*_DAMAGED)
-        if keep:
+        if keep or binary:
             parts[entry.filename] = b"".join(chunks)
     return parts
+
+
+def _is_xlsb_part(name: str) -> bool:
+    """The .xlsb parts whose records are read: the workbook, the styles and the
+    sheets (not pictures, macros, printer settings or embedded files)."""
+    name = name.replace("\\", "/").lower()
+    return name in ("xl/workbook.bin", "xl/styles.bin") or (
+        name.endswith(".bin") and name.startswith(("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/",
+                                                   "xl/macrosheets/")))
 
 
 @dataclass
@@ -229,7 +242,7 @@ def _precheck(path: Path) -> _Package:
             claimed = sum(e.file_size for e in package.infolist())
             if claimed > MAX_INFLATED_BYTES:  # what it claims, first: refused without inflating anything
                 raise _zip_bomb(claimed, size, counted=False)
-            parts = _inflate_all(package, size)
+            parts = _inflate_all(package, size, xlsb="xl/workbook.bin" in names)
     except UnreadableFile:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError):
@@ -430,6 +443,21 @@ def _xls_details(data: bytes) -> dict[str, _SheetDetails]:
     }
 
 
+def _xlsb_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
+    from .xlsb_records import XlsbDamaged, read_xlsb
+
+    try:
+        sheets = read_xlsb(parts)
+    except XlsbDamaged:
+        raise UnreadableFile("damaged-file", "could not be read as a spreadsheet",
+                             "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)") from None
+    return {
+        sheet.name: _SheetDetails(sheet.hidden_rows, sheet.protected, sheet.errors, sheet.formulas, sheet.percent,
+                                  sheet.extent, sheet.filled)
+        for sheet in sheets
+    }
+
+
 def _too_many(filled: int) -> UnreadableFile:
     return UnreadableFile(
         "sheet-too-large", f"has {filled:,} filled cells, far more than a return needs (a few thousand)",
@@ -519,7 +547,7 @@ def _sheets(package: _Package, details: dict[str, _SheetDetails]) -> list[Sheet]
 
 
 _DETAILS = {"xlsx": lambda p: _xlsx_details(p.parts), "ods": lambda p: _ods_details(p.parts),
-            "xls": lambda p: _xls_details(p.data)}
+            "xls": lambda p: _xls_details(p.data), "xlsb": lambda p: _xlsb_details(p.parts)}
 
 
 def _read(package: _Package) -> list[Sheet]:
