@@ -106,10 +106,13 @@ class _SheetDetails:
 
     @property
     def area(self) -> int:
+        """The cells of the table read for the sheet: it starts at A1 (calamine's
+        to_python(skip_empty_area=False) fills the rows and columns before the
+        first value), so two values at BZZ1048575:BZZ1048576 make 2 billion."""
         if self.extent is None:
             return 0
-        first_row, first_column, last_row, last_column = self.extent
-        return (last_row - first_row + 1) * (last_column - first_column + 1)
+        _first_row, _first_column, last_row, last_column = self.extent
+        return last_row * last_column
 
 
 def _size(size: int) -> str:
