@@ -447,10 +447,13 @@ def _xls_details(data: bytes) -> dict[str, _SheetDetails]:
 
 
 def _xlsb_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
-    from .xlsb_records import XlsbDamaged, read_xlsb
+    from .xlsb_records import XlsbDamaged, XlsbTooLarge, read_xlsb
 
     try:
         sheets = read_xlsb(parts)
+    except XlsbTooLarge as exc:
+        raise UnreadableFile("sheet-too-large", str(exc), "check it is the right file, and delete pasted data "
+                             "that is not part of the return") from None
     except XlsbDamaged:
         raise UnreadableFile("damaged-file", "could not be read as a spreadsheet",
                              "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)") from None

@@ -28,6 +28,9 @@ ERROR_CODES = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 
                0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 PERCENT_FORMATS = {9, 10}  # Excel's built-in 0% and 0.00%
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # what Excel allows; beyond is not a valid file
+# Records read in one workbook: a return has a few thousand. Reading takes about a second a million, so a
+# package of 250 MB of tiny records (each part small enough to pass the zip checks) is refused in seconds.
+MAX_RECORDS = 3_000_000
 
 # Record types ([MS-XLSB] 2.3.2), checked against files Excel wrote.
 ROW_HEADER = 0x0000  # BrtRowHdr: rw u32, ixfe u32, miyRw u16, flags u16 (0x1000 fDyZero: hidden), ...
@@ -63,6 +66,10 @@ class XlsbDamaged(Exception):
     """The file is not a well-formed .xlsb."""
 
 
+class XlsbTooLarge(Exception):
+    """The workbook holds far more records or filled cells than any return (the message says which)."""
+
+
 @dataclass
 class XlsbSheet:
     name: str
@@ -92,8 +99,9 @@ def _u32(data: bytes, offset: int) -> int:
     return struct.unpack_from("<I", data, offset)[0]
 
 
-def records(data: bytes):
-    """(type, body) of each record of a part, in order.
+def records(data: bytes, budget: list[int] | None = None):
+    """(type, body) of each record of a part, in order; ``budget`` ([records
+    left]) is shared by the parts of one workbook.
 
     Stricter than the format needs, so that whatever passes is framed the same
     way by any reader: the second byte of a type and the fourth of a size
@@ -121,6 +129,10 @@ def records(data: bytes):
             raise XlsbDamaged("bad record size")
         if offset + size > end:
             raise XlsbDamaged("record runs past the end of its part")
+        if budget is not None:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise XlsbTooLarge(f"holds more than {MAX_RECORDS:,} records, far more than a return needs")
         yield kind, data[offset:offset + size]
         offset += size
 
@@ -159,7 +171,7 @@ def _targets(rels: bytes) -> dict[str, str]:
     return {r.get("Id"): r.get("Target") or "" for r in fromstring(rels).iter(_RELATIONSHIPS) if r.get("Id")}
 
 
-def _percent_styles(styles: bytes | None) -> set[int]:
+def _percent_styles(styles: bytes | None, budget: list[int]) -> set[int]:
     """Indexes of cell formats (BrtXF in the cell formats block) whose number format shows a percentage."""
     from .spreadsheet import shows_percent
 
@@ -168,7 +180,7 @@ def _percent_styles(styles: bytes | None) -> set[int]:
     percent_formats = set(PERCENT_FORMATS)
     cell_formats: list[int] = []
     in_cell_formats = False
-    for kind, body in records(styles):
+    for kind, body in records(styles, budget):
         if kind == NUMBER_FORMAT:
             code, _ = _wide_string(body, 2)
             if shows_percent(code or ""):
@@ -203,8 +215,9 @@ def _read_xlsb(parts: dict[str, bytes]) -> list[XlsbSheet]:
     if workbook is None or rels is None:
         raise XlsbDamaged("no workbook or no relationships")
     targets = _targets(rels)
+    budget = [MAX_RECORDS]
     sheets: list[XlsbSheet] = []
-    for kind, body in records(workbook):
+    for kind, body in records(workbook, budget):
         if kind == BUNDLE_SHEET:
             relation, offset = _wide_string(body, 8, nullable=True)
             name, _ = _wide_string(body, offset)
@@ -215,18 +228,25 @@ def _read_xlsb(parts: dict[str, bytes]) -> list[XlsbSheet]:
             sheets.append(XlsbSheet(name or "", _normalised(f"xl/{targets[relation]}")))
         elif kind == END_SHEETS:
             break
-    percent_styles = _percent_styles(found.get("xl/styles.bin"))
+    from .spreadsheet import MAX_FILLED_CELLS
+
+    percent_styles = _percent_styles(found.get("xl/styles.bin"), budget)
+    filled = 0
     for sheet in sheets:
         data = found.get(sheet.part)
         if data is None:
             raise XlsbDamaged(f"no part {sheet.part} for sheet {sheet.name!r}")
-        _read_sheet(data, sheet, percent_styles)
+        _read_sheet(data, sheet, percent_styles, budget, MAX_FILLED_CELLS - filled)
+        filled += sheet.filled
     return sheets
 
 
-def _read_sheet(data: bytes, sheet: XlsbSheet, percent_styles: set[int]) -> None:
+def _read_sheet(data: bytes, sheet: XlsbSheet, percent_styles: set[int], budget: list[int] | None = None,
+                most: int | None = None) -> None:
+    """One sheet's details; XlsbTooLarge past ``most`` filled cells (before the
+    error and formula maps grow with them)."""
     row, column = 0, -1  # 0-based, as in the records; the column of the previous cell in the row
-    for kind, body in records(data):
+    for kind, body in records(data, budget):
         if kind == ROW_HEADER:
             if len(body) < 13:
                 raise XlsbDamaged("short row header")
@@ -261,6 +281,8 @@ def _read_sheet(data: bytes, sheet: XlsbSheet, percent_styles: set[int]) -> None
             continue
         position = (row + 1, column + 1)
         sheet._value_at(*position)
+        if most is not None and sheet.filled > most:
+            raise XlsbTooLarge("has more filled cells than a return needs (a few thousand)")
         if kind in FORMULAS:
             sheet.formulas[position] = "a formula"
         if kind in ERRORS:

@@ -346,3 +346,24 @@ def test_random_damage_to_a_sheet_gives_sheets_or_a_report_never_a_crash(tmp_pat
     read, refused = map(int, done.stdout.split())
     assert read + refused == 200
     assert read > 0 and refused > 0  # the mutations reach both outcomes: the test exercises the refusals
+
+
+@pytest.mark.parametrize("flood", ["records", "cells"])
+def test_a_flood_of_small_records_is_refused_in_seconds(tmp_path, flood):
+    """Parts small enough to pass the zip checks can still hold millions of records:
+    the reading stops at a budget instead of taking minutes."""
+    import time
+
+    if flood == "records":  # 3.1 million empty records of a type that is not a cell
+        rows = record(0x25) * 3_100_000
+    else:  # 200,001 numbers in one column
+        rows = b"".join(row_header(r) + real(0, 1.0) for r in range(200_001))
+    path = tmp_path / "flood.xlsb"
+    path.write_bytes(xlsb({"Data": sheet_part(rows)}))
+    assert path.stat().st_size < 2 * 1024 * 1024
+    started = time.monotonic()
+    with pytest.raises(UnreadableFile) as refused:
+        read_sheets(path)
+    assert refused.value.kind == "sheet-too-large"
+    assert ("records" if flood == "records" else "filled cells") in refused.value.message
+    assert time.monotonic() - started < 10
