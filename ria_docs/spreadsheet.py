@@ -62,7 +62,7 @@ _ROW_BODY = re.compile(rb"<(?:\w+:)?row\b[^>]*(?<!/)>(.*?)</(?:\w+:)?row>", re.S
 _CELL_START = re.compile(rb"<(?:\w+:)?c(?=[\s>/])")
 # The parts the scanners read: the workbook, its relationships, styles and
 # sheets (.xlsx), content.xml (.ods) and the mimetype that tells .ods apart.
-_SCANNED_PARTS = re.compile(r"^(mimetype|content\.xml|xl/(workbook\.xml|_rels/workbook\.xml\.rels|styles\.xml"
+_SCANNED_PARTS = re.compile(r"^(mimetype|content\.xml|xl/(workbook\.xml|_rels/workbook\.(xml|bin)\.rels|styles\.xml"
                             r"|worksheets/[^/]+\.xml))$")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -113,10 +113,13 @@ class _SheetDetails:
 
     @property
     def area(self) -> int:
+        """The cells of the table read for the sheet: it starts at A1 (calamine's
+        to_python(skip_empty_area=False) fills the rows and columns before the
+        first value), so two values at BZZ1048575:BZZ1048576 make 2 billion."""
         if self.extent is None:
             return 0
-        first_row, first_column, last_row, last_column = self.extent
-        return (last_row - first_row + 1) * (last_column - first_column + 1)
+        _first_row, _first_column, last_row, last_column = self.extent
+        return last_row * last_column
 
 
 def _size(size: int) -> str:
@@ -154,9 +157,10 @@ def _zip_bomb(inflated: int, size: int, *, counted: bool = True) -> UnreadableFi
     )
 
 
-def _inflate_all(package: zipfile.ZipFile, size: int) -> dict[str, bytes]:
-    """The parts the format's own scanners read, inflated; every part counted
-    and checked for entity declarations as it inflates.
+def _inflate_all(package: zipfile.ZipFile, size: int, *, xlsb: bool = False) -> dict[str, bytes]:
+    """The parts the format's own scanners read (for an .xlsb, its record
+    parts too), inflated; every part counted, and every XML part checked for
+    entity declarations, as it inflates.
 
     The sizes a zip declares are not trusted: an entry that inflates to more
     or less than it claims is damaged, and the real total is capped, so the
@@ -169,7 +173,8 @@ def _inflate_all(package: zipfile.ZipFile, size: int) -> dict[str, bytes]:
         if entry.is_dir():
             continue
         xml = entry.filename.endswith((".xml", ".rels"))
-        keep = _SCANNED_PARTS.match(entry.filename) is not None
+        binary = xlsb and _is_xlsb_part(entry.filename)
+        keep = binary or _SCANNED_PARTS.match(entry.filename) is not None
         chunks, length, tail = [], 0, b""
         with package.open(entry) as stream:
             while True:
@@ -197,6 +202,15 @@ def _inflate_all(package: zipfile.ZipFile, size: int) -> dict[str, bytes]:
         if keep:
             parts[entry.filename] = b"".join(chunks)
     return parts
+
+
+def _is_xlsb_part(name: str) -> bool:
+    """The .xlsb parts whose records are read: the workbook, the styles and the
+    sheets (not pictures, macros, printer settings or embedded files)."""
+    name = name.replace("\\", "/").lower()
+    return name in ("xl/workbook.bin", "xl/styles.bin") or (
+        name.endswith(".bin") and name.startswith(("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/",
+                                                   "xl/macrosheets/")))
 
 
 @dataclass
@@ -244,7 +258,7 @@ def _precheck(path: Path) -> _Package:
             claimed = sum(e.file_size for e in package.infolist())
             if claimed > MAX_INFLATED_BYTES:  # what it claims, first: refused without inflating anything
                 raise _zip_bomb(claimed, size, counted=False)
-            parts = _inflate_all(package, size)
+            parts = _inflate_all(package, size, xlsb="xl/workbook.bin" in names)
     except UnreadableFile:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError):
@@ -445,6 +459,24 @@ def _xls_details(data: bytes) -> dict[str, _SheetDetails]:
     }
 
 
+def _xlsb_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
+    from .xlsb_records import XlsbDamaged, XlsbTooLarge, read_xlsb
+
+    try:
+        sheets = read_xlsb(parts)
+    except XlsbTooLarge as exc:
+        raise UnreadableFile("sheet-too-large", str(exc), "check it is the right file, and delete pasted data "
+                             "that is not part of the return") from None
+    except XlsbDamaged:
+        raise UnreadableFile("damaged-file", "could not be read as a spreadsheet",
+                             "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)") from None
+    return {
+        sheet.name: _SheetDetails(sheet.hidden_rows, sheet.protected, sheet.errors, sheet.formulas, sheet.percent,
+                                  sheet.extent, sheet.filled)
+        for sheet in sheets
+    }
+
+
 def _too_many(filled: int) -> UnreadableFile:
     return UnreadableFile(
         "sheet-too-large", f"has {filled:,} filled cells, far more than a return needs (a few thousand)",
@@ -534,7 +566,7 @@ def _sheets(package: _Package, details: dict[str, _SheetDetails]) -> list[Sheet]
 
 
 _DETAILS = {"xlsx": lambda p: _xlsx_details(p.parts), "ods": lambda p: _ods_details(p.parts),
-            "xls": lambda p: _xls_details(p.data)}
+            "xls": lambda p: _xls_details(p.data), "xlsb": lambda p: _xlsb_details(p.parts)}
 
 
 def _read(package: _Package) -> list[Sheet]:
