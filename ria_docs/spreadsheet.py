@@ -54,12 +54,13 @@ _ERROR_CELL = re.compile(rb'\st="e"')
 _PROTECTION = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*>")
 _SHEET_ON = re.compile(rb'\ssheet="(?:1|true)"')
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\shidden="(?:1|true)")[^>]*\sr="(\d+)"')
-# A cell element that is not empty (<c r="B7" s="1"/> is formatting only), and its reference.
-_VALUE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d{1,7})"[^>]*(?<!/)>')
-_UNREFERENCED_CELL = re.compile(rb'<(?:\w+:)?c(?=[\s>/])(?![^>]*\sr=")[^>]*(?<!/)>')
-_VALUE_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d{1,7})"[^>]*(?<!/)>')
-_ROW_BODY = re.compile(rb"<(?:\w+:)?row\b[^>]*(?<!/)>(.*?)</(?:\w+:)?row>", re.S)
+# The usual writing of a sheet (Excel, LibreOffice, openpyxl): every cell names
+# its place, r="B7", attributes in double quotes with no spaces around "=", no
+# comments or CDATA. Such a sheet's extent comes from regular expressions;
+# any other is walked cell by cell (_walk_sheet).
+_UNUSUAL_XML = re.compile(rb"<!--|<!\[CDATA\[|\s=|=\s|='")
 _CELL_START = re.compile(rb"<(?:\w+:)?c(?=[\s>/])")
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?(?<=\s)r="([A-Z]{1,3})(\d{1,7})"[^>]*?(/?)>')
 # The parts the scanners read: the workbook, its relationships, styles and
 # sheets (.xlsx), content.xml (.ods) and the mimetype that tells .ods apart.
 _SCANNED_PARTS = re.compile(r"^(mimetype|content\.xml|xl/(workbook\.xml|_rels/workbook\.(xml|bin)\.rels|styles\.xml"
@@ -302,23 +303,73 @@ def _percent_styles(parts: dict[str, bytes]) -> set[int]:
     return {i for i, xf in enumerate(cell_formats) if int(xf.get("numFmtId", 0)) in percent_formats}
 
 
-def _xlsx_extent(data: bytes) -> tuple[tuple[int, int, int, int] | None, int]:
-    """The rectangle the sheet's non-empty cells cover, from their references, and their number.
-
-    A cell may leave out its reference (its place is then the next one along,
-    in the row the row element names): then the rows' own numbers count too.
-    """
-    refs = _VALUE_CELL.findall(data)
-    if len(refs) > MAX_FILLED_CELLS:
-        raise _too_many(len(refs))
-    rows = [int(row) for _, row in refs]
-    columns = [column_index_from_string(letters.decode()) for letters in {letters for letters, _ in refs}]
-    if _UNREFERENCED_CELL.search(data):
-        rows += [int(row) for row in _VALUE_ROW.findall(data)]
-        columns += [1, max(len(_CELL_START.findall(row)) for row in _ROW_BODY.findall(data))]
-    if not rows:
+def _fast_extent(data: bytes) -> tuple[tuple[int, int, int, int] | None, int] | None:
+    """The rectangle the sheet's non-empty cells cover and their number, from
+    the cells' references alone; None when the sheet is not written the usual
+    way (a cell without its reference, quotes or spacing regular expressions
+    would misread, a comment), and must be walked instead."""
+    if _UNUSUAL_XML.search(data):
+        return None
+    refs = _CELL_REF.findall(data)
+    if len(refs) != len(_CELL_START.findall(data)):
+        return None
+    filled = [(letters, row) for letters, row, closed in refs if not closed]
+    if len(filled) > MAX_FILLED_CELLS:
+        raise _too_many(len(filled))
+    if not filled:
         return None, 0
-    return (min(rows), min(columns, default=1), max(rows), max(columns, default=1)), len(refs)
+    rows = [int(row) for _, row in filled]
+    columns = [column_index_from_string(letters.decode()) for letters in {letters for letters, _ in filled}]
+    return (min(rows), min(columns), max(rows), max(columns)), len(filled)
+
+
+def _local(tag) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _walk_sheet(data: bytes, found: _SheetDetails, percent_styles: set[int], *, extent: bool) -> None:
+    """Visit every cell of a sheet as calamine places it: at its reference, or,
+    without one, next along in its row (the row's number, or the next row).
+    Records formulas, errors and percentage cells; with ``extent``, the
+    rectangle and number of the cells that hold something too."""
+    from lxml import etree
+
+    row = column = 0
+    position: tuple[int, int] | None = None
+    events = etree.iterparse(io.BytesIO(data), events=("start", "end"), resolve_entities=False, load_dtd=False,
+                             no_network=True)
+    for event, element in events:
+        name = _local(element.tag)
+        if event == "start":
+            if name == "row":
+                number = element.get("r")
+                row, column = (int(number) if number and number.isdigit() else row + 1), 0
+            elif name == "c":
+                position = _position(element.get("r")) or (row, column + 1)
+                row, column = position
+            continue
+        if name == "row":
+            element.clear()
+        if name != "c" or position is None:
+            continue
+        children = {_local(child.tag): child for child in element}
+        kind, formula, value = element.get("t"), children.get("f"), children.get("v")
+        if extent and children:
+            found.filled += 1
+            if found.filled > MAX_FILLED_CELLS:
+                raise _too_many(found.filled)
+            first_row, first_column, last_row, last_column = found.extent or (*position, *position)
+            found.extent = (min(first_row, position[0]), min(first_column, position[1]),
+                            max(last_row, position[0]), max(last_column, position[1]))
+        if formula is not None:
+            found.formulas[position] = f"={formula.text}" if formula.text else "a formula"
+        if kind == "e":
+            found.errors[position] = (value.text if value is not None else None) or "#VALUE!"
+        elif formula is not None and (value is None or (not value.text and kind != "str")):
+            pass  # no saved result: the formula alone says what the cell is
+        elif kind in (None, "n") and value is not None and int(element.get("s", 0) or 0) in percent_styles:
+            found.percent.add(position)
+        element.clear()  # keep memory flat on long sheets
 
 
 def _xlsx_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
@@ -327,19 +378,20 @@ def _xlsx_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
     (<f>..</f><v>..</v>); files written by scripts often do not, and a
     sentence typed starting with "=" is saved as a formula with an error.
 
-    Small parts are parsed with defusedxml; sheets are streamed with lxml set
-    never to load a DTD or resolve an entity (the pre-check has refused any).
-    Any namespace prefix is accepted (<x:worksheet> as well as <worksheet>).
+    Small parts are parsed with defusedxml; sheets are read with lxml set never
+    to load a DTD or resolve an entity (the pre-check has refused any), and
+    within its limits on depth. Any namespace or prefix is accepted.
     """
     from defusedxml.ElementTree import fromstring
-    from lxml import etree
 
-    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     details: dict[str, _SheetDetails] = {}
     targets = {r.get("Id"): r.get("Target") for r in fromstring(parts["xl/_rels/workbook.xml.rels"])}
     percent_styles = _percent_styles(parts)
-    for sheet in fromstring(parts["xl/workbook.xml"]).iter(f"{_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{rel}id"), "") or ""
+    for sheet in fromstring(parts["xl/workbook.xml"]).iter():
+        if _local(sheet.tag) != "sheet":
+            continue
+        relation = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+        target = targets.get(relation, "") or ""
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         if part not in parts:
             continue
@@ -348,28 +400,12 @@ def _xlsx_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
         protection = _PROTECTION.search(data)
         found.protected = bool(protection and _SHEET_ON.search(protection.group(0)))
         found.hidden_rows = [int(m.group(1)) for m in _HIDDEN_ROW.finditer(data)]
-        found.extent, found.filled = _xlsx_extent(data)
-        if not (_FORMULA.search(data) or _ERROR_CELL.search(data) or percent_styles):
-            continue  # nothing else to find: no need to visit every cell
-        events = etree.iterparse(
-            io.BytesIO(data), events=("end",), tag=f"{_MAIN}c",
-            resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True,
-        )
-        for _, element in events:
-            kind, formula, value = element.get("t"), element.find(f"{_MAIN}f"), element.find(f"{_MAIN}v")
-            position = _position(element.get("r"))
-            if position is None:
-                element.clear()
-                continue
-            if formula is not None:
-                found.formulas[position] = f"={formula.text}" if formula.text else "a formula"
-            if kind == "e":
-                found.errors[position] = (value.text if value is not None else None) or "#VALUE!"
-            elif formula is not None and (value is None or (not value.text and kind != "str")):
-                pass  # no saved result: the formula alone says what the cell is
-            elif kind in (None, "n") and value is not None and int(element.get("s", 0)) in percent_styles:
-                found.percent.add(position)
-            element.clear()  # keep memory flat on long sheets
+        fast = _fast_extent(data)
+        if fast is not None:
+            found.extent, found.filled = fast
+            if not (_FORMULA.search(data) or _ERROR_CELL.search(data) or percent_styles):
+                continue  # nothing else to find: no need to visit every cell
+        _walk_sheet(data, found, percent_styles, extent=fast is None)
     return details
 
 
@@ -395,7 +431,7 @@ def _ods_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
     row_repeat = 1
     cells = (f"{t}table-cell", f"{t}covered-table-cell")
     events = etree.iterparse(io.BytesIO(data), events=("start", "end"), resolve_entities=False, load_dtd=False,
-                             no_network=True, huge_tree=True)
+                             no_network=True)
     for event, element in events:
         tag = element.tag
         if tag == f"{t}table" and event == "start":
