@@ -46,9 +46,14 @@ MAX_CELL_AREA = 2_000_000
 # Filled cells in all sheets: each becomes a Python object. A return has a few
 # thousand; this many take about two seconds and 100 MB to read.
 MAX_FILLED_CELLS = 200_000
+# Texts in a workbook's shared-strings table, used or not: calamine loads them all.
+MAX_SHARED_STRINGS = 2 * MAX_FILLED_CELLS
+MAX_ZIP_ENTRIES = 5_000  # a workbook has a few dozen parts
+MAX_SMALL_PART = 16 * 1024 * 1024  # styles.xml with Excel's 64,000 cell formats is about 5 MB
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .xls, and any encrypted Office file
 _CHUNK = 1 << 20
 _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+_SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 _ERROR_CELL = re.compile(rb'\st="e"')
 _PROTECTION = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*>")
@@ -140,10 +145,10 @@ def _is_empty(value) -> bool:
 
 
 def shows_percent(code: str) -> bool:
-    """Whether a number format multiplies by 100 and shows "%": a % outside quotes,
-    not escaped with a backslash and not in [brackets] (0.0"%" and 0.0\\% show a
-    literal sign after the number as it is)."""
-    return "%" in re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)
+    """Whether a number format multiplies by 100 and shows "%": a % outside
+    quotes and [brackets], and not the character after \\, _ (a space as wide
+    as it) or * (a fill): 0.0"%", 0.0\\%, 0.0_% and 0.0*% show the number as it is."""
+    return "%" in re.sub(r'"[^"]*"|[\\_*].|\[[^\]]*\]', "", code)
 
 
 _DAMAGED = ("damaged-file", "is damaged: it is not a complete Excel file (perhaps cut short when sent)",
@@ -176,7 +181,8 @@ def _inflate_all(package: zipfile.ZipFile, size: int, *, xlsb: bool = False) -> 
         xml = entry.filename.endswith((".xml", ".rels"))
         binary = xlsb and _is_xlsb_part(entry.filename)
         keep = binary or _SCANNED_PARTS.match(entry.filename) is not None
-        chunks, length, tail = [], 0, b""
+        strings = entry.filename.lower().endswith("sharedstrings.xml")
+        chunks, length, tail, texts = [], 0, b"", 0
         with package.open(entry) as stream:
             while True:
                 chunk = stream.read(_CHUNK)
@@ -195,6 +201,13 @@ def _inflate_all(package: zipfile.ZipFile, size: int, *, xlsb: bool = False) -> 
                             "refuses to read because they can be used to attack the computer reading them",
                             "open it in Excel and save it as a new .xlsx; if it came from outside, check it first",
                         )
+                    if strings:  # each <si> is one text calamine will hold, used or not
+                        texts += sum(1 for m in _SHARED_STRING.finditer(tail + chunk) if m.end() > len(tail))
+                        if texts > MAX_SHARED_STRINGS:
+                            raise UnreadableFile(
+                                "sheet-too-large", f"holds more than {MAX_SHARED_STRINGS:,} different texts, far "
+                                "more than a return needs", "check it is the right file, and delete pasted data "
+                                "that is not part of the return")
                     tail = chunk[-16:]
                 if keep:
                     chunks.append(chunk)
@@ -221,6 +234,17 @@ class _Package:
     kind: str  # "xlsx", "ods", "xlsb" or "xls"
     data: bytes
     parts: dict[str, bytes] = field(default_factory=dict)
+
+
+def _declared_entries(data: bytes) -> int | None:
+    """How many entries the zip's end record declares, read before the zip is
+    opened (opening lists them all, which takes seconds for a few hundred
+    thousand); None where there is no end record to read."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return None
+    declared = int.from_bytes(data[end + 10:end + 12], "little")
+    return MAX_ZIP_ENTRIES + 1 if declared == 0xFFFF else declared  # 0xFFFF: a zip64 count, never a workbook's
 
 
 def _precheck(path: Path) -> _Package:
@@ -252,6 +276,12 @@ def _precheck(path: Path) -> _Package:
             "not-a-workbook",
             "is not an Excel workbook: " + ("it holds plain text (a CSV file renamed?)" if text else "its content is not a spreadsheet"),
             "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)",
+        )
+    entries = _declared_entries(data)
+    if entries is not None and entries > MAX_ZIP_ENTRIES:
+        raise UnreadableFile(
+            "zip-bomb", f"is a package of {entries:,} parts, where a workbook has a few dozen",
+            "check it is the right file; ask for the return to be saved again from Excel",
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
@@ -286,18 +316,37 @@ def _position(ref: str | None) -> tuple[int, int] | None:
     return row, column_index_from_string(letters)
 
 
+def small_xml(data: bytes):
+    """A small part (the workbook's list of sheets, its relationships, its
+    styles) as a tree: parsed by libxml2 within its own limits on depth, never
+    loading a DTD or resolving an entity, and refused when it declares any."""
+    from lxml import etree
+
+    if len(data) > MAX_SMALL_PART:
+        raise UnreadableFile(
+            "file-too-large", f"has a part of {_size(len(data))} where a workbook has a few kilobytes",
+            "open it in Excel or LibreOffice and save it as a new .xlsx",
+        )
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+    root = etree.fromstring(data, parser)
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise UnreadableFile(
+            "xml-entities", "contains XML that ria-docs refuses to read (entity declarations)",
+            "open it in Excel and save it as a new .xlsx",
+        )
+    return root
+
+
 def _percent_styles(parts: dict[str, bytes]) -> set[int]:
     """Indexes of cell formats whose number format shows a percentage."""
-    from defusedxml.ElementTree import fromstring
-
     if "xl/styles.xml" not in parts:
         return set()
-    styles = fromstring(parts["xl/styles.xml"])
+    styles = small_xml(parts["xl/styles.xml"])
     percent_formats = {9, 10}  # Excel's built-in 0% and 0.00%
-    for number_format in styles.iter(f"{_MAIN}numFmt"):
-        if shows_percent(number_format.get("formatCode") or ""):
+    for number_format in styles.iter():
+        if _local(number_format.tag) == "numFmt" and shows_percent(number_format.get("formatCode") or ""):
             percent_formats.add(int(number_format.get("numFmtId")))
-    cell_formats = styles.find(f"{_MAIN}cellXfs")
+    cell_formats = next((e for e in styles if _local(e.tag) == "cellXfs"), None)
     if cell_formats is None:
         return set()
     return {i for i, xf in enumerate(cell_formats) if int(xf.get("numFmtId", 0)) in percent_formats}
@@ -378,16 +427,14 @@ def _xlsx_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
     (<f>..</f><v>..</v>); files written by scripts often do not, and a
     sentence typed starting with "=" is saved as a formula with an error.
 
-    Small parts are parsed with defusedxml; sheets are read with lxml set never
-    to load a DTD or resolve an entity (the pre-check has refused any), and
-    within its limits on depth. Any namespace or prefix is accepted.
+    Every part is read with lxml set never to load a DTD or resolve an entity
+    (the pre-check has refused any), and within libxml2's limits on depth.
+    Any namespace or prefix is accepted.
     """
-    from defusedxml.ElementTree import fromstring
-
     details: dict[str, _SheetDetails] = {}
-    targets = {r.get("Id"): r.get("Target") for r in fromstring(parts["xl/_rels/workbook.xml.rels"])}
+    targets = {r.get("Id"): r.get("Target") for r in small_xml(parts["xl/_rels/workbook.xml.rels"])}
     percent_styles = _percent_styles(parts)
-    for sheet in fromstring(parts["xl/workbook.xml"]).iter():
+    for sheet in small_xml(parts["xl/workbook.xml"]).iter():
         if _local(sheet.tag) != "sheet":
             continue
         relation = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)

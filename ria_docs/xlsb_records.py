@@ -166,9 +166,9 @@ def _lookup(parts: dict[str, bytes]) -> dict[str, bytes]:
 
 def _targets(rels: bytes) -> dict[str, str]:
     """Relationship id -> target, from xl/_rels/workbook.bin.rels."""
-    from defusedxml.ElementTree import fromstring
+    from .spreadsheet import small_xml
 
-    return {r.get("Id"): r.get("Target") or "" for r in fromstring(rels).iter(_RELATIONSHIPS) if r.get("Id")}
+    return {r.get("Id"): r.get("Target") or "" for r in small_xml(rels).iter(_RELATIONSHIPS) if r.get("Id")}
 
 
 def _percent_styles(styles: bytes | None, budget: list[int]) -> set[int]:
@@ -202,7 +202,7 @@ def read_xlsb(parts: dict[str, bytes]) -> list[XlsbSheet]:
     except (struct.error, IndexError, ValueError, KeyError) as exc:
         raise XlsbDamaged(str(exc)) from None
     except Exception as exc:
-        if type(exc).__module__.startswith(("defusedxml", "xml.")):  # the relationships are not XML
+        if type(exc).__module__.startswith(("lxml", "xml.")):  # the relationships are not XML
             raise XlsbDamaged(str(exc)) from None
         raise
 

@@ -185,8 +185,8 @@ def test_xml_entity_declarations_are_refused_before_parsing(cycle):
     ]
 
 
-def test_behind_the_pre_check_small_parts_go_through_defusedxml(cycle, monkeypatch):
-    """With the pre-check switched off, defusedxml still refuses the declaration."""
+def test_behind_the_pre_check_small_parts_with_a_doctype_are_refused_by_the_parser(cycle, monkeypatch):
+    """With the pre-check switched off, the parser of small parts still refuses the declaration."""
     path = cycle / "bomb.xlsx"
     _bombed(FORMATS / "return.xlsx", path, "xl/workbook.xml")
     monkeypatch.setattr(spreadsheet, "_ENTITY", __import__("re").compile(rb"(?!)"))  # switch the pre-check off

@@ -52,7 +52,8 @@ def test_a_formula_in_a_sheet_written_with_a_namespace_prefix_is_found(tmp_path)
 
 
 @pytest.mark.parametrize("code, percent", [
-    ("0%", True), ("0.0%", True), ('0.0"%"', False), ("0.0\\%", False), ('[Red]0.0"%"', False), ("#,##0", False)])
+    ("0%", True), ("0.0%", True), ('0.0"%"', False), ("0.0\\%", False), ('[Red]0.0"%"', False), ("#,##0", False),
+    ("0.0_%", False), ("0.0*%", False), ("0.0_)%", True)])
 def test_only_a_real_percent_format_multiplies_by_a_hundred(code, percent):
     assert shows_percent(code) is percent
 
