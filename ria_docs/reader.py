@@ -210,6 +210,7 @@ class _ReturnReader:
                 continue  # the team's Instructions and dropdown lists, as issued (and still protected)
             self.account.read_refs.extend(f"{sheet.title}!{c.coordinate}" for r in sorted(sheet.rows)
                                           for c in _row(sheet, r))
+            self._notes(sheet)
             if key == "about" and key not in seen:
                 seen.add(key)
                 self._read_about(sheet, raw)
@@ -233,6 +234,18 @@ class _ReturnReader:
             )
             return None
         return raw
+
+    def _notes(self, sheet: Sheet) -> None:
+        """Notes (comments) on cells are not part of the return: named, with what they say."""
+        if not sheet.notes:
+            return
+        self.account.ignored.extend(f"{sheet.title}!{ref} (note)" for ref in sheet.notes)
+        shown = [f'{ref} ("{text[:60]}{"..." if len(text) > 60 else ""}")' if text else ref
+                 for ref, text in sheet.notes.items()]
+        self.report.warning(
+            "notes", f"{len(shown)} note(s) on cells are not used: {_shown(shown, 4)}", file=self.file,
+            sheet=sheet.title, hint="type into the return's cells anything in a note that should reach the plan",
+        )
 
     def _extra_sheet(self, sheet: Sheet, seen: set[str]) -> None:
         """A sheet ria-docs does not read: a warning, unless it looks like one it
@@ -328,30 +341,65 @@ class _ReturnReader:
         raw.about_title = sheet.title
         self._warn_hidden(sheet)
         labels = {loose_key(text): key for key, text in ABOUT_LABELS.items()}
-        outside: list[str] = []  # cells beside a label's value, or with no label
+        rows = []  # (row, label text, key or None), for rows with a label in column A
         for row in sorted(sheet.rows):
             cells = sheet.rows[row]
-            label_cell = cells.get(1)
-            label = self._cell(sheet.title, label_cell).text.one_line if label_cell else ""
-            key = labels.get(loose_key(label))
-            if key is None and row == 1 and all(
+            label = self._cell(sheet.title, cells[1]).text.one_line if 1 in cells else ""
+            if row == 1 and labels.get(loose_key(label)) is None and all(
                     loose_key(self._cell(sheet.title, c).text.one_line) in ABOUT_HEADINGS for c in cells.values()):
                 # Column headings such as "Question | Answer"; anything else in row 1 is reported below.
                 self.account.layout_refs.extend(f"{sheet.title}!{c.coordinate}" for c in _row(sheet, row))
                 continue
-            if key is None and label_cell is not None:
-                self._ignore(
-                    sheet.title, _refs(_row(sheet, row)), f'"{label}" is not an About label ria-docs knows',
-                    did_you_mean(label, list(ABOUT_LABELS.values()))
-                    or "the labels are: " + ", ".join(ABOUT_LABELS.values()),
-                )
+            rows.append((row, label, labels.get(loose_key(label)) if label else None))
+        present = {key for _, _, key in rows if key}
+        missing = [key for key in ABOUT_LABELS if key not in present]
+        # As issued, each label has its own row: a label in the row of a missing one is that one, renamed.
+        issued_rows = {number: key for number, key in enumerate(ABOUT_LABELS, start=1)}
+        as_issued = all(issued_rows.get(row) == key for row, _, key in rows if key)
+        empty_label_above: tuple[str, int] | None = None  # (key, row) of a label just above with no value
+        outside: list[str] = []  # cells beside a label's value, or with no label
+        for row, label, key in rows:
+            cells = sheet.rows[row]
+            beside = [cell for cell in _row(sheet, row) if cell.column > 1]
+            if key is None and label:
+                guess = issued_rows.get(row) if as_issued and issued_rows.get(row) in missing else None
+                guess = guess or _key_of(renamed_from(label, [ABOUT_LABELS[k] for k in missing]))
+                if guess and beside:
+                    missing.remove(guess)
+                    refs = [cells[1].coordinate, *(c.coordinate for c in beside)]
+                    self.account.ignored.extend(f"{sheet.title}!{ref}" for ref in refs)
+                    self.report.error(
+                        "renamed-label", f'row {row} is labelled "{label}", which looks like "{ABOUT_LABELS[guess]}" '
+                        f'renamed, and there is no "{ABOUT_LABELS[guess]}" label, so {_shown(refs[1:])} would be '
+                        "lost", file=self.file, sheet=sheet.title, cell=cells[1].coordinate,
+                        hint=f'change {cells[1].coordinate} to "{ABOUT_LABELS[guess]}"',
+                    )
+                else:
+                    self._ignore(
+                        sheet.title, _refs(_row(sheet, row)), f'"{label}" is not an About label ria-docs knows',
+                        did_you_mean(label, list(ABOUT_LABELS.values()))
+                        or "the labels are: " + ", ".join(ABOUT_LABELS.values()),
+                    )
+                empty_label_above = None
                 continue
-            outside.extend(cell.coordinate for cell in _row(sheet, row) if cell.column > 2 or key is None)
-            if key is None:
+            if key is None:  # a value with no label: beside the one above, if that one has none?
+                value = cells.get(2)
+                if value is not None and empty_label_above is not None and empty_label_above[1] == row - 1:
+                    self._misplaced(sheet.title, value, *empty_label_above)
+                    outside.extend(c.coordinate for c in beside if c is not value)
+                else:
+                    outside.extend(c.coordinate for c in beside)
+                empty_label_above = None
                 continue
-            self.account.layout_refs.append(f"{sheet.title}!{label_cell.coordinate}")
+            self.account.layout_refs.append(f"{sheet.title}!{cells[1].coordinate}")
             raw.about_label_rows.setdefault(key, row)
             value = cells.get(2)
+            further = [c for c in beside if c.column > 2]
+            if value is None and further and key not in raw.about:
+                self._misplaced(sheet.title, further[0], key, row)  # typed one column too far
+                further = further[1:]
+            outside.extend(c.coordinate for c in further)
+            empty_label_above = (key, row) if value is None and not further and key not in raw.about else None
             if value is None or not self._usable(sheet.title, value, key in ABOUT_COMPUTED):
                 continue
             if key in raw.about:
@@ -363,6 +411,16 @@ class _ReturnReader:
                 raw.about[key] = self._cell(sheet.title, value)
         if outside:
             self._ignore(sheet.title, outside, "only a label in column A and its value in column B are read")
+
+    def _misplaced(self, sheet: str, cell, key: str, label_row: int) -> None:
+        """A value typed beside the wrong cell: an error, as the value would be lost."""
+        self.account.ignored.append(f"{sheet}!{cell.coordinate}")
+        self.report.error(
+            "misplaced-value", f'{cell.coordinate} holds a value where ria-docs does not read one, and '
+            f'"{ABOUT_LABELS[key]}" (row {label_row}) has none in B{label_row}: is it its value?',
+            file=self.file, sheet=sheet, cell=cell.coordinate,
+            hint=f"move it to B{label_row}, beside its label, or clear it",
+        )
 
     # -- the table sheets --------------------------------------------------
     def _read_table(self, sheet: Sheet, spec: SheetSpec) -> SheetData | None:
@@ -403,12 +461,19 @@ class _ReturnReader:
             self.account.ignored.extend(f"{sheet.title}!{c.coordinate}" for r in data_rows for c in _row(sheet, r))
             self.account.ignored.extend(f"{sheet.title}!{header_cells[c].coordinate}" for c in extra_columns)
             return None
+        missing = [key for key in spec.headers if key not in found]
+        # As issued, each header has its own column (columns cannot be inserted or
+        # deleted): a header in the column of a missing one is that one, renamed.
+        issued = dict(enumerate(spec.headers, start=1))
+        as_issued = all(issued.get(column) == key for column, key in columns.items())
         for column in extra_columns:
             header = header_cells[column]
             refs = [sheet.rows[r][column].coordinate for r in data_rows if column in sheet.rows[r]]
             text = self._cell(sheet.title, header).text.one_line
-            renamed = renamed_from(text, list(spec.headers.values()))
-            if renamed and loose_key(renamed) not in {loose_key(spec.headers[k]) for k in found} and refs:
+            renamed = issued.get(column) if as_issued and issued.get(column) in missing else None
+            renamed = spec.headers[renamed] if renamed else renamed_from(text, [spec.headers[k] for k in missing])
+            if renamed and refs:
+                missing.remove(next(k for k in missing if spec.headers[k] == renamed))
                 guess = renamed
                 # A misspelt or renamed header whose column is missing: its cells would be lost.
                 self.account.ignored.extend(f"{sheet.title}!{ref}" for ref in [header.coordinate, *refs])
@@ -445,6 +510,11 @@ class _ReturnReader:
             if row:
                 data.rows.append(row)
         return data
+
+
+def _key_of(label: str | None) -> str | None:
+    """The About key of a label as ABOUT_LABELS spells it."""
+    return next((key for key, text in ABOUT_LABELS.items() if text == label), None)
 
 
 def _shown(refs: list[str], limit: int = 8) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import posixpath
 import re
 import zipfile
 import zlib
@@ -69,7 +70,7 @@ _CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?(?<=\s)r="([A-Z]{1,3})(\d{1,7})"[^>
 # The parts the scanners read: the workbook, its relationships, styles and
 # sheets (.xlsx), content.xml (.ods) and the mimetype that tells .ods apart.
 _SCANNED_PARTS = re.compile(r"^(mimetype|content\.xml|xl/(workbook\.xml|_rels/workbook\.(xml|bin)\.rels|styles\.xml"
-                            r"|worksheets/[^/]+\.xml))$")
+                            r"|worksheets/[^/]+\.xml|worksheets/_rels/[^/]+\.rels|comments[^/]*\.xml))$")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -103,6 +104,7 @@ class Sheet:
     hidden_rows: list[int] = field(default_factory=list)
     hidden: bool = False
     protected: bool | None = None  # None: the format does not say
+    notes: dict[str, str] = field(default_factory=dict)  # "C4" -> the note (comment) on that cell
 
 
 @dataclass
@@ -116,6 +118,7 @@ class _SheetDetails:
     percent: set[tuple[int, int]] = field(default_factory=set)  # numbers shown as percentages
     extent: tuple[int, int, int, int] | None = None  # first row, first column, last row, last column of values
     filled: int = 0  # cells holding a value
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> a note's text ("" unknown)
 
     @property
     def area(self) -> int:
@@ -243,8 +246,7 @@ def _declared_entries(data: bytes) -> int | None:
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end < 0 or end + 22 > len(data):
         return None
-    declared = int.from_bytes(data[end + 10:end + 12], "little")
-    return MAX_ZIP_ENTRIES + 1 if declared == 0xFFFF else declared  # 0xFFFF: a zip64 count, never a workbook's
+    return int.from_bytes(data[end + 10:end + 12], "little")  # 0xFFFF: more, counted in a zip64 record
 
 
 def _precheck(path: Path) -> _Package:
@@ -279,8 +281,9 @@ def _precheck(path: Path) -> _Package:
         )
     entries = _declared_entries(data)
     if entries is not None and entries > MAX_ZIP_ENTRIES:
+        many = "more than 65,535" if entries == 0xFFFF else f"{entries:,}"
         raise UnreadableFile(
-            "zip-bomb", f"is a package of {entries:,} parts, where a workbook has a few dozen",
+            "zip-bomb", f"is a package of {many} parts, where a workbook has a few dozen",
             "check it is the right file; ask for the return to be saved again from Excel",
         )
     try:
@@ -421,6 +424,27 @@ def _walk_sheet(data: bytes, found: _SheetDetails, percent_styles: set[int], *, 
         element.clear()  # keep memory flat on long sheets
 
 
+def _xlsx_notes(parts: dict[str, bytes], sheet_part: str) -> dict[tuple[int, int], str]:
+    """The notes (comments) on a sheet's cells: their own part, named in the sheet's relationships."""
+    folder, _, name = sheet_part.rpartition("/")
+    relationships = parts.get(f"{folder}/_rels/{name}.rels")
+    if relationships is None:
+        return {}
+    notes = {}
+    for relation in small_xml(relationships):
+        if not (relation.get("Type") or "").endswith("/comments"):
+            continue
+        target = relation.get("Target") or ""
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
+        if path not in parts:
+            continue
+        for comment in small_xml(parts[path]).iter():
+            position = _position(comment.get("ref")) if _local(comment.tag) == "comment" else None
+            if position:
+                notes[position] = " ".join("".join(comment.itertext()).split())
+    return notes
+
+
 def _xlsx_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
     """Sheet name -> hidden rows, protection, error cells, formulas, percentage
     cells and extent. Excel stores a result beside every formula
@@ -447,6 +471,7 @@ def _xlsx_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
         protection = _PROTECTION.search(data)
         found.protected = bool(protection and _SHEET_ON.search(protection.group(0)))
         found.hidden_rows = [int(m.group(1)) for m in _HIDDEN_ROW.finditer(data)]
+        found.notes = _xlsx_notes(parts, part)
         fast = _fast_extent(data)
         if fast is not None:
             found.extent, found.filled = fast
@@ -501,6 +526,10 @@ def _ods_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
             formula = element.get(f"{t}formula")
             has_value = element.get(f"{office}value-type") is not None or formula is not None or any(
                 (child.text or "").strip() or len(child) for child in element)
+            for note in element.iterchildren(f"{office}annotation"):
+                text = " ".join("".join(p.itertext()) for p in note.iterchildren(
+                    "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"))
+                found.notes[row, first] = " ".join(text.split())
             if has_value:
                 found.filled += repeat * row_repeat
                 last = (row + row_repeat - 1, column)
@@ -527,37 +556,36 @@ def _ods_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
     return details
 
 
-def _xls_details(data: bytes) -> dict[str, _SheetDetails]:
-    from .xls_records import XlsDamaged, read_xls
+def _records_details(read, source) -> dict[str, _SheetDetails]:
+    """The details of a binary workbook (.xls, .xlsb) from its record reader."""
+    from .xls_records import XlsDamaged
+    from .xlsb_records import XlsbDamaged, XlsbTooLarge
 
     try:
-        sheets = read_xls(data)
-    except XlsDamaged:
-        raise UnreadableFile("damaged-file", "could not be read as a spreadsheet",
-                             "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)") from None
-    return {
-        sheet.name: _SheetDetails(sheet.hidden_rows, sheet.protected, sheet.errors, sheet.formulas, sheet.percent,
-                                  sheet.extent, sheet.filled)
-        for sheet in sheets
-    }
-
-
-def _xlsb_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
-    from .xlsb_records import XlsbDamaged, XlsbTooLarge, read_xlsb
-
-    try:
-        sheets = read_xlsb(parts)
+        sheets = read(source)
     except XlsbTooLarge as exc:
         raise UnreadableFile("sheet-too-large", str(exc), "check it is the right file, and delete pasted data "
                              "that is not part of the return") from None
-    except XlsbDamaged:
+    except (XlsDamaged, XlsbDamaged):
         raise UnreadableFile("damaged-file", "could not be read as a spreadsheet",
                              "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)") from None
     return {
         sheet.name: _SheetDetails(sheet.hidden_rows, sheet.protected, sheet.errors, sheet.formulas, sheet.percent,
-                                  sheet.extent, sheet.filled)
+                                  sheet.extent, sheet.filled, getattr(sheet, "notes", {}))
         for sheet in sheets
     }
+
+
+def _xls_details(data: bytes) -> dict[str, _SheetDetails]:
+    from .xls_records import read_xls
+
+    return _records_details(read_xls, data)
+
+
+def _xlsb_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
+    from .xlsb_records import read_xlsb
+
+    return _records_details(read_xlsb, parts)
 
 
 def _too_many(filled: int) -> UnreadableFile:
@@ -644,7 +672,9 @@ def _sheets(package: _Package, details: dict[str, _SheetDetails]) -> list[Sheet]
                 row_number, column, value, number_format, error=error is not None, formula=found.formulas.get(position))
         rows = {r: dict(sorted(rows[r].items())) for r in sorted(rows)}
         hidden_rows = sorted(r for r in found.hidden_rows if r in rows)
-        sheets.append(Sheet(name, rows, hidden_rows, hidden=not visible.get(name, True), protected=found.protected))
+        notes = {f"{get_column_letter(c)}{r}": text for (r, c), text in sorted(found.notes.items())}
+        sheets.append(Sheet(name, rows, hidden_rows, hidden=not visible.get(name, True), protected=found.protected,
+                            notes=notes))
     return sheets
 
 

@@ -162,11 +162,15 @@ def suggest(value: str, candidates: dict[str, str] | list[str]) -> str | None:
 
 def renamed_from(value: str, names: list[str]) -> str | None:
     """The name ``value`` most likely is, renamed or misspelt ("Work programme
-    (updated)", "RAG status", "LA suport", "Comments"); None when unsure.
+    (updated)", "RAG status", "Expected outcome", "LA suport", "Comments",
+    "Link director"); None when unsure.
 
     Stricter than :func:`suggest`, because a guess here turns a warning into an
-    error: a word added or dropped at either end, a shared stem of five letters
-    or more, or a close spelling, and only when one name fits.
+    error: a word added or dropped at either end, the same words in another
+    order, a shared stem of five letters or more, or a close spelling, and
+    only when one name fits best (a name the value starts with, then one that
+    starts with the value, then the shortest). Give it only the names that are
+    missing: a renamed one is one of those.
     """
     wanted = loose_key(value)
     if not wanted:
@@ -175,13 +179,20 @@ def renamed_from(value: str, names: list[str]) -> str | None:
     if wanted in keys:
         return keys[wanted]
 
-    def stem(first: str, second: str) -> int:
-        return len(os.path.commonprefix([first, second]))
+    def fits(key: str) -> bool:
+        return (wanted.startswith(key + " ") or key.startswith(wanted + " ") or wanted.endswith(" " + key)
+                or key.endswith(" " + wanted) or sorted(wanted.split()) == sorted(key.split())
+                or wanted.replace(" ", "") == key.replace(" ", "")
+                or len(os.path.commonprefix([wanted, key])) >= 5)
 
-    fits = [k for k in keys if wanted.startswith(k + " ") or k.startswith(wanted + " ")
-            or wanted.replace(" ", "") == k.replace(" ", "") or stem(wanted, k) >= 5]
-    if len(fits) == 1:
-        return keys[fits[0]]
+    found = [key for key in keys if fits(key)]
+    if len(found) > 1:  # a name the value starts with, else one that starts with the value; then the shortest
+        found = ([key for key in found if wanted.startswith(key)] or [key for key in found if key.startswith(wanted)]
+                 or found)
+        shortest = min(map(len, found))
+        found = [key for key in found if len(key) == shortest]
+    if len(found) == 1:
+        return keys[found[0]]
     close = difflib.get_close_matches(wanted, list(keys), n=2, cutoff=0.8)
     return keys[close[0]] if len(close) == 1 else None
 

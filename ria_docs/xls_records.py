@@ -25,7 +25,7 @@ PERCENT_FORMATS = {9, 10}  # Excel's built-in 0% and 0.00%
 
 # BIFF8 record types used here.
 BOF, EOF, BOUNDSHEET, FORMAT, XF = 0x0809, 0x000A, 0x0085, 0x041E, 0x00E0
-PROTECT, ROW = 0x0012, 0x0208
+PROTECT, ROW, NOTE = 0x0012, 0x0208, 0x001C
 FORMULA, BOOLERR, NUMBER, RK, LABELSST, LABEL, MULRK, RSTRING = 0x0006, 0x0205, 0x0203, 0x027E, 0x00FD, 0x0204, 0x00BD, 0x00D6
 VALUE_RECORDS = {NUMBER, RK, LABELSST, LABEL, RSTRING, BOOLERR, FORMULA}
 
@@ -44,6 +44,7 @@ class XlsSheet:
     percent: set[tuple[int, int]] = field(default_factory=set)
     extent: tuple[int, int, int, int] | None = None  # (first row, first column, last row, last column), 1-based
     filled: int = 0  # cells holding a value
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> "" (its text is elsewhere)
 
     def _value_at(self, row: int, column: int) -> None:
         self.filled += 1
@@ -207,7 +208,9 @@ def _read_sheet(stream: bytes, position: int, sheet: XlsSheet, percent_xfs: set[
             continue
         if depth != 1:
             continue  # an embedded chart's records
-        if kind == PROTECT and len(body) >= 2:
+        if kind == NOTE and len(body) >= 4:
+            sheet.notes[_u16(body, 0) + 1, _u16(body, 2) + 1] = ""
+        elif kind == PROTECT and len(body) >= 2:
             sheet.protected = _u16(body, 0) == 1
         elif kind == ROW and len(body) >= 16:
             if _u16(body, 12) & 0x20:  # fDyZero: the row is hidden
