@@ -353,17 +353,19 @@ class _ReturnReader:
             rows.append((row, label, labels.get(loose_key(label)) if label else None))
         present = {key for _, _, key in rows if key}
         missing = [key for key in ABOUT_LABELS if key not in present]
-        # As issued, each label has its own row: a label in the row of a missing one is that one, renamed.
+        # As issued, each label has its own row: a label in the row of a missing
+        # one, between the labels issued above and below it, is that one renamed.
         issued_rows = {number: key for number, key in enumerate(ABOUT_LABELS, start=1)}
-        as_issued = all(issued_rows.get(row) == key for row, _, key in rows if key)
+        found_rows = {row: key for row, _, key in rows if key}
         empty_label_above: tuple[str, int] | None = None  # (key, row) of a label just above with no value
         outside: list[str] = []  # cells beside a label's value, or with no label
         for row, label, key in rows:
             cells = sheet.rows[row]
             beside = [cell for cell in _row(sheet, row) if cell.column > 1]
             if key is None and label:
-                guess = issued_rows.get(row) if as_issued and issued_rows.get(row) in missing else None
-                guess = guess or _key_of(renamed_from(label, [ABOUT_LABELS[k] for k in missing]))
+                guess = _key_of(renamed_from(label, [ABOUT_LABELS[k] for k in missing]))
+                if guess is None and issued_rows.get(row) in missing and _between_issued(found_rows, issued_rows, row):
+                    guess = issued_rows[row]
                 if guess and beside:
                     missing.remove(guess)
                     refs = [cells[1].coordinate, *(c.coordinate for c in beside)]
@@ -465,13 +467,13 @@ class _ReturnReader:
         # As issued, each header has its own column (columns cannot be inserted or
         # deleted): a header in the column of a missing one is that one, renamed.
         issued = dict(enumerate(spec.headers, start=1))
-        as_issued = all(issued.get(column) == key for column, key in columns.items())
         for column in extra_columns:
             header = header_cells[column]
             refs = [sheet.rows[r][column].coordinate for r in data_rows if column in sheet.rows[r]]
             text = self._cell(sheet.title, header).text.one_line
-            renamed = issued.get(column) if as_issued and issued.get(column) in missing else None
-            renamed = spec.headers[renamed] if renamed else renamed_from(text, [spec.headers[k] for k in missing])
+            renamed = renamed_from(text, [spec.headers[k] for k in missing])
+            if renamed is None and issued.get(column) in missing and _between_issued(columns, issued, column):
+                renamed = spec.headers[issued[column]]
             if renamed and refs:
                 missing.remove(next(k for k in missing if spec.headers[k] == renamed))
                 guess = renamed
@@ -510,6 +512,13 @@ class _ReturnReader:
             if row:
                 data.rows.append(row)
         return data
+
+
+def _between_issued(found: dict[int, str], issued: dict[int, str], place: int) -> bool:
+    """Whether the labels or headers issued on either side of ``place`` (row or
+    column) are where they were issued: then what stands at ``place`` is the one
+    issued there, whatever it is called now."""
+    return all(found.get(side) == issued[side] for side in (place - 1, place + 1) if side in issued)
 
 
 def _key_of(label: str | None) -> str | None:

@@ -70,7 +70,7 @@ _CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?(?<=\s)r="([A-Z]{1,3})(\d{1,7})"[^>
 # The parts the scanners read: the workbook, its relationships, styles and
 # sheets (.xlsx), content.xml (.ods) and the mimetype that tells .ods apart.
 _SCANNED_PARTS = re.compile(r"^(mimetype|content\.xml|xl/(workbook\.xml|_rels/workbook\.(xml|bin)\.rels|styles\.xml"
-                            r"|worksheets/[^/]+\.xml|worksheets/_rels/[^/]+\.rels|comments[^/]*\.xml))$")
+                            r"|worksheets/[^/]+\.xml|worksheets/_rels/[^/]+\.rels|comments[^/]*\.xml|comments/[^/]+\.xml))$")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
