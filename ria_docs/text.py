@@ -23,8 +23,11 @@ _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029\x85]")
 # Characters XML 1.0 forbids (tab and newline are handled before this), plus
 # the non-characters U+FFFE/U+FFFF that openpyxl lets through but cannot save.
 _FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-# Invisible characters that would make an empty-looking bullet.
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# Invisible characters that would make an empty-looking bullet. The joiners
+# (U+200C, U+200D) stay: emoji sequences and several scripts need them; a line
+# of nothing else is empty all the same.
+_ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
+_ONLY_JOINERS = re.compile("^[\u200c\u200d]*$")
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def _clean(value: str) -> CleanText:
     if removed:
         text = _FORBIDDEN.sub("", text)
     lines = [line.strip() for line in text.split("\n")]
-    return CleanText("\n".join(line for line in lines if line), removed)
+    return CleanText("\n".join(line for line in lines if not _ONLY_JOINERS.match(line)), removed)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -219,11 +222,20 @@ def forbidden_characters(text: str) -> list[str]:
     return sorted({_describe(c) for c in _FORBIDDEN.findall(text)})
 
 
-# What Word, Outlook or a chair puts before a list item: a bullet symbol; a
-# dash, star or "o" and a space; a number or letter and a point or bracket and
-# a space. Never a minus sign or a decimal ("-5%", "1.5 days").
-_LIST_MARKER = re.compile(r"^(?:[\u2022\u25cf\u25e6\u25aa\u25ab\u25a0\u25a1\u2023\u2043\u2219\u00b7\u25cb\u25c6"
-                          r"\u27a2\u27a4\u25ba\u25b6\uf0b7\uf0a7]\s*|[-\u2013\u2014*o]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z]\)\s+)")
+# What Word, Outlook or a chair puts before a list item, and what pasting one
+# from Word leaves: a bullet symbol (Word's symbol-font bullets are private-use
+# characters, U+F0xx, or Ø and § once their font is lost); a dash or star and
+# a space (a dash straight before a word too); Word's "o" and a space; a
+# number, letter or roman numeral with a point or bracket, and a space. Never
+# a minus sign, a comparison or a decimal ("-5%", "> 10%", "1.5 days").
+_LIST_MARKER = re.compile(
+    "^(?:[\uf020-\uf0ff\u2022\u25cf\u25e6\u25aa\u25ab\u25a0\u25a1\u2023\u2043\u2219\u00b7\u25cb\u25c6"
+    "\u25c7\u27a2\u27a4\u27a2\u2794\u25ba\u25b6\u25b8\u2713\u2714\u2756\u2666\u2192\u21d2\u2605]\\s*"
+    "|[\u00d8\u00a7]\\s+"
+    "|[-\u2010\u2011\u2012\u2013\u2014\u2212*]\\s+|[-\u2010\u2013\u2014](?=[^\\W\\d_])"
+    "|o\\s+"
+    "|\\(?\\d{1,2}[.)]\\s+|\\d{1,2}(?:\\.\\d{1,2})+\\.\\s+"
+    "|\\(?(?:i{1,3}|iv|vi{0,3}|ix|x)[.)]\\s+|\\(?[a-z][.)]\\s+|\\(?[A-Z]\\)\\s+)")
 
 
 def strip_list_marker(line: str) -> str:

@@ -563,7 +563,9 @@ def parse_figure(cell: CellText) -> tuple[float | None, str | None]:
     if isinstance(value, (int, float)):
         number = float(value) * (100 if cell.text.text.endswith("%") else 1)
     else:
-        text = cell.text.one_line.replace(" ", "")
+        text = re.sub(r"\s+%$", "%", cell.text.one_line.strip()).replace("\u2212", "-")  # "12 %"; a typeset minus
+        if re.search(r"\d[\s]+[\d.,]", text):  # "12 15", or two lines of a cell: never run together
+            return None, "holds more than one number"
         percent = text.endswith("%")
         text = text[:-1] if percent else text
         if not _FIGURE.match(text):

@@ -326,3 +326,64 @@ def test_excel_escapes_in_a_chairs_text_are_read_as_typed(cycle):
     plan = check_folder(cycle).plan
     rutland = next(r for r in plan.la_support if r.la == "Rutland")
     assert [t.text for t in rutland.support_needed] == ["Sufficiency _x0041_ strategy"]
+
+
+@pytest.mark.parametrize("header, column, meant", [
+    ("Status", "D", "RAG"), ("Responsible lead", "H", "Lead responsibility"), ("Objective", "B", "Outcome"),
+    ("Expected outcome", "B", "Outcome"), ("Progress", "K", "Commentary")])
+def test_a_header_renamed_in_its_issued_column_is_an_error(write_sheets, header, column, meant):
+    headers = ["Theme", "Outcome", "Activity", "RAG", "Regional group task", "Seminar/workshop", "Project work",
+               "Lead responsibility", "RIA lead", "SDSA", "Commentary"]
+    index = ord(column) - ord("A")
+    headers[index] = header
+    row = ["A", "outcome", "Joint purchasing", "", "", "", "", "", "", "", ""]
+    row[index] = "typed here"
+    path = write_sheets("r.xlsx", {"About": ABOUT, "Work programme": [headers, row]})
+    _, report = read(path)
+    assert [(p.kind, p.cell) for p in report.problems] == [("renamed-header", f"{column}1")]
+    assert f'which looks like "{meant}" renamed' in report.problems[0].message
+
+
+@pytest.mark.parametrize("label, meant", [
+    ("Director", "Director link"), ("Link director", "Director link"), ("Chairperson", "Chair"),
+    ("Chiar", "Chair"), ("Network chair", "Chair"), ("Date submited", "Date submitted")])
+def test_a_renamed_about_label_is_an_error(write_sheets, label, meant):
+    path = write_sheets("r.xlsx", {"About": [*ABOUT, ["Completed by", "Me"], [label, "Jo Bloggs"]]})
+    raw, report = read(path)
+    assert messages(report) == [
+        f'r.xlsx, About!A4: error: row 4 is labelled "{label}", which looks like "{meant}" renamed, and there is '
+        f'no "{meant}" label, so B4 would be lost (change A4 to "{meant}")'
+    ]
+
+
+@pytest.mark.parametrize("rows, cell", [
+    ([["Chair", None, "Jo Bloggs"]], "C4"),  # one column too far
+    ([["Chair"], [None, "Jo Bloggs"]], "B5"),  # one row too low
+])
+def test_an_about_value_typed_beside_the_wrong_cell_is_an_error(write_sheets, rows, cell):
+    path = write_sheets("r.xlsx", {"About": [*ABOUT, ["Completed by", "Me"], *rows]})
+    _, report = read(path)
+    assert messages(report) == [
+        f'r.xlsx, About!{cell}: error: {cell} holds a value where ria-docs does not read one, and "Chair" (row 4) '
+        'has none in B4: is it its value? (move it to B4, beside its label, or clear it)'
+    ]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "ods", "xls"])
+def test_notes_on_cells_are_named_with_what_they_say(cycle, suffix):
+    import shutil
+
+    from ria_docs.pipeline import check_folder
+
+    shutil.copy(ROOT / "tests" / "data" / "formats" / f"notes.{suffix}", cycle)
+    report = check_folder(cycle).report
+    notes = [p.format() for p in report.problems if p.kind == "notes"]
+    said = (' ("Chair changes to Jo Bloggs from July")', ' ("New activity: sufficiency audit (please add)")')
+    said = ("", "") if suffix == "xls" else said
+    assert notes == [
+        f"notes.{suffix}, sheet About: warning: 1 note(s) on cells are not used: B5{said[0]} (type into the "
+        "return's cells anything in a note that should reach the plan)",
+        f"notes.{suffix}, sheet Work programme: warning: 1 note(s) on cells are not used: C2{said[1]} (type into "
+        "the return's cells anything in a note that should reach the plan)",
+    ]
+    assert [r for r in report.returns[0].ignored if "note" in r] == ["About!B5 (note)", "Work programme!C2 (note)"]

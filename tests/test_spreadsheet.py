@@ -142,3 +142,71 @@ def test_a_damaged_xls_is_reported_and_calamine_prints_nothing(tmp_path, capfd):
     captured = capfd.readouterr()
     assert "panicked" not in captured.err and "RUST_BACKTRACE" not in captured.err
     assert "damaged-file" in outcomes and outcomes <= {"read", "damaged-file", "sheet-too-large"}
+
+
+@pytest.mark.parametrize("far_cell", [
+    "<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>stray</t></is></c></row>",  # single quotes
+    '<row r = "1048576"><c r = "XFD1048576" t="inlineStr"><is><t>stray</t></is></c></row>',  # spaces around =
+    '<!-- a comment --><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>stray</t></is></c></row>',
+])
+def test_a_far_value_is_refused_however_the_sheet_is_written(tmp_path, far_cell):
+    path = hostile_files.xlsx_with_sheet(tmp_path / "odd.xlsx", (
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Contribution</t></is></c></row>'
+        f"{far_cell}</sheetData></worksheet>"))
+    assert _read_bounded(path).startswith("sheet-too-large has values spread over")
+
+
+def test_cells_without_references_are_placed_as_calamine_places_them(tmp_path):
+    """A row with no number follows the one before; a cell with no reference, the one before it."""
+    rows = "<row/>" * 300_000 + '<row><c t="inlineStr"><is><t>x</t></is></c>' + "<c/>" * 3000 + (
+        '<c t="inlineStr"><is><t>far</t></is></c></row>')
+    path = hostile_files.xlsx_with_sheet(tmp_path / "unnumbered.xlsx", (
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData>{rows}</sheetData></worksheet>'))
+    assert _read_bounded(path).startswith('sheet-too-large has values spread over 900,603,002 cells in sheet')
+
+
+@pytest.mark.parametrize("cell", ["<c r='A2' t='e'><v>#N/A</v></c>", '<c r="A2" t = "e"><v>#N/A</v></c>',
+                                  '<c t="e"><v>#N/A</v></c>', "<c r='A2'><f>SUM(B1:B3)</f></c>"])
+def test_an_error_or_formula_cell_is_found_however_it_is_written(tmp_path, cell):
+    path = hostile_files.xlsx_with_sheet(tmp_path / "odd.xlsx", (
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Contribution</t></is></c></row>'
+        f'<row r="2">{cell}</row></sheetData></worksheet>'))
+    found = _cells(path)["Contribution!A2"]
+    assert found.error or found.formula == "=SUM(B1:B3)"
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "ods", "xls"])
+def test_notes_on_cells_are_found_in_every_format(suffix):
+    _kind, sheets = read_sheets(FORMATS / f"notes.{suffix}")
+    notes = {s.title: s.notes for s in sheets if s.notes}
+    if suffix == "xls":  # the text of an .xls note is in drawing records ria-docs does not read
+        assert notes == {"About": {"B5": ""}, "Work programme": {"C2": ""}}
+    else:
+        assert notes == {"About": {"B5": "Chair changes to Jo Bloggs from July"},
+                         "Work programme": {"C2": "New activity: sufficiency audit (please add)"}}
+
+
+def test_a_package_of_a_great_many_parts_is_refused_before_it_is_opened(tmp_path):
+    path = tmp_path / "parts.xlsx"
+    with zipfile.ZipFile(path, "w") as package:
+        for number in range(6000):
+            package.writestr(f"xl/media/part{number}.bin", b"")
+    with pytest.raises(UnreadableFile, match="is a package of 6,000 parts, where a workbook has a few dozen"):
+        read_sheets(path)
+
+
+def test_styles_nested_past_the_parsers_depth_are_damage(tmp_path):
+    path = hostile_files.xlsx_with_sheet(tmp_path / "deep.xlsx", (
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData></sheetData></worksheet>'))
+    with zipfile.ZipFile(path) as package:
+        parts = {n: package.read(n) for n in package.namelist()}
+    parts["xl/styles.xml"] = parts["xl/styles.xml"].replace(b"</styleSheet>", b"<a>" * 5000 + b"</a>" * 5000
+                                                            + b"</styleSheet>")
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    with pytest.raises(UnreadableFile) as caught:
+        read_sheets(path)
+    assert caught.value.kind == "damaged-file"

@@ -302,7 +302,8 @@ def test_pasted_list_markers_are_taken_off_list_items_and_reported(add_return, c
 
 
 @pytest.mark.parametrize("text", ["-5% on last year", "1.5 days a week", "o'clock meetings", "Oxford visit",
-                                  "2019. A year", "10 LAs", "(see note)", "A) capital letter"])
+                                  "2019. A year", "10 LAs", "(see note)", "A. N. Other chairs", "> 10% of children",
+                                  "i.e. this", "12 - 18 year olds", "1.1 times the rate", "\u00d8rsted visit"])
 def test_text_that_only_looks_like_a_marker_is_untouched(text):
     from ria_docs.text import strip_list_marker
 
@@ -394,3 +395,30 @@ def test_a_cell_no_stage_accounts_for_is_reported_not_lost(add_return, check, mo
         "r.xlsx: warning: 1 cell(s) were read but not used: Contribution!A2 (check what they hold, and move it "
         "into the columns the return asks for)"
     ]
+
+
+@pytest.mark.parametrize("pasted", ["\uf0b7 item", "\uf0d8 item", "\uf0a7\titem", "\u00d8 item", "\u00a7 item",
+                                    "\u2013 item", "\u2014 item", "-item", "\u2022item", "\u25e6 item", "\u27a2 item",
+                                    "\u2713 item", "\u2212 item", "* item", "o item", "1. item", "10) item", "(2) item",
+                                    "(ii) item", "iv) item", "a) item", "(b) item", "A) item", "1.1. item",
+                                    "- \u2022 item"])
+def test_markers_from_word_outlook_and_typing_are_taken_off(pasted):
+    from ria_docs.text import clean_text, strip_list_marker
+
+    assert strip_list_marker(clean_text(pasted).text) == "item"
+
+
+
+@pytest.mark.parametrize("typed", ["12 15", "12\n15", "1 2 3", "22\u00a05"])
+def test_several_numbers_in_one_figure_cell_are_an_error(cycle, check, typed):
+    _figures(cycle, [{"LA": "Derby", "Indicator": "Re-referrals", "Value": typed}])
+    [problem] = check().report.problems
+    assert (problem.kind, problem.cell) == ("not-a-number", "C2") and "holds more than one number" in problem.message
+
+
+def test_joiners_inside_text_are_kept():
+    from ria_docs.text import clean_text
+
+    family = "\U0001f469\u200d\U0001f469\u200d\U0001f467"
+    assert clean_text(f"Families {family} first").text == f"Families {family} first"
+    assert clean_text("\u200d\u200c").text == ""

@@ -76,3 +76,27 @@ with tempfile.TemporaryDirectory() as tmp:
                         filters[target], "--outdir", str(out), str(source)], check=True, capture_output=True)
         (HERE / f"formula-as-text.{target}").write_bytes((out / f"formula-as-text.{target}").read_bytes())
 print("made", sorted(p.name for p in HERE.iterdir() if p.name.startswith("formula-as-text")))
+
+# Notes (comments) on cells, in each format LibreOffice saves: notes.xlsx/.ods/.xls.
+from openpyxl.comments import Comment  # noqa: E402
+
+with tempfile.TemporaryDirectory() as tmp:
+    region_file = Path(tmp) / "region.toml"
+    region_file.write_text(SMALL_REGION, encoding="utf-8")
+    workbook = build_return(load_region(region_file), {
+        "Network": "Commissioning Leads", "Period": "June 2024", "Completed by": "Sally Savage",
+        "Date submitted": dt.date(2024, 6, 3),
+    }, {"Work programme": [{"Theme": "A", "Activity": "Joint purchasing"}]})
+    source = Path(tmp) / "notes.xlsx"
+    save_workbook(workbook, source, when=dt.date(2024, 6, 3))
+    noted = load_workbook(source)
+    noted["Work programme"]["C2"].comment = Comment("New activity: sufficiency audit (please add)", "Sally")
+    noted["About"]["B5"].comment = Comment("Chair changes to Jo Bloggs from July", "Sally")
+    noted.save(source)
+    for target in ("xlsx", "ods", "xls"):
+        filters = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "ods": "ods", "xls": "xls"}
+        out = Path(tmp) / target
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to",
+                        filters[target], "--outdir", str(out), str(source)], check=True, capture_output=True)
+        (HERE / f"notes.{target}").write_bytes((out / f"notes.{target}").read_bytes())
+print("made", sorted(p.name for p in HERE.iterdir() if p.name.startswith("notes")))
