@@ -569,6 +569,14 @@ def _records_details(read, source) -> dict[str, _SheetDetails]:
     except (XlsDamaged, XlsbDamaged):
         raise UnreadableFile("damaged-file", "could not be read as a spreadsheet",
                              "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)") from None
+    unread = [(sheet.name, cell) for sheet in sheets for cell in getattr(sheet, "unread", [])]
+    if unread:  # calamine would drop these cells without a word
+        name, (row, column) = unread[0]
+        raise UnreadableFile(
+            "unreadable-cells", f"holds {len(unread)} cell(s) stored in a way ria-docs cannot read in an .xlsb "
+            f'file (the first: sheet "{name}", {get_column_letter(column)}{row})',
+            "open it in Excel and save it as an Excel Workbook (.xlsx)",
+        )
     return {
         sheet.name: _SheetDetails(sheet.hidden_rows, sheet.protected, sheet.errors, sheet.formulas, sheet.percent,
                                   sheet.extent, sheet.filled, getattr(sheet, "notes", {}))

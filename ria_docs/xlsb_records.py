@@ -81,6 +81,7 @@ class XlsbSheet:
     percent: set[tuple[int, int]] = field(default_factory=set)
     extent: tuple[int, int, int, int] | None = None  # (first row, first column, last row, last column), 1-based
     filled: int = 0  # cells holding a value
+    unread: list[tuple[int, int]] = field(default_factory=list)  # cells calamine skips (short and rich-text cells)
 
     def _value_at(self, row: int, column: int) -> None:
         self.filled += 1
@@ -281,6 +282,8 @@ def _read_sheet(data: bytes, sheet: XlsbSheet, percent_styles: set[int], budget:
             continue
         position = (row + 1, column + 1)
         sheet._value_at(*position)
+        if kind in SHORT_CELLS or kind == CELL_RSTRING:
+            sheet.unread.append(position)
         if most is not None and sheet.filled > most:
             raise XlsbTooLarge("has more filled cells than a return needs (a few thousand)")
         if kind in FORMULAS:

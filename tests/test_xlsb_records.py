@@ -367,3 +367,16 @@ def test_a_flood_of_small_records_is_refused_in_seconds(tmp_path, flood):
     assert refused.value.kind == "sheet-too-large"
     assert ("records" if flood == "records" else "filled cells") in refused.value.message
     assert time.monotonic() - started < 10
+
+
+def test_cells_calamine_would_skip_refuse_the_file_rather_than_vanish(tmp_path):
+    """calamine reads neither "short" nor rich-text cells of an .xlsb: the file is refused, naming one."""
+    short = record(0x11, struct.pack("<I", 0) + wide("short text"))  # BrtShortSt: the column after the last
+    rows = row_header(0) + text(0, "Network") + short
+    path = tmp_path / "short.xlsb"
+    path.write_bytes(xlsb({"About": sheet_part(rows)}))
+    with pytest.raises(UnreadableFile) as caught:
+        read_sheets(path)
+    assert (caught.value.kind, caught.value.message) == (
+        "unreadable-cells", 'holds 1 cell(s) stored in a way ria-docs cannot read in an .xlsb file (the first: '
+        'sheet "About", B1)')
