@@ -354,6 +354,7 @@ class _Validator:
         def resolve(cell: CellText) -> str | None:
             return self.theme_code(cell, sheet.title)
 
+        given: dict[tuple[str, str], list[str]] = {}  # (theme, outcome or lead) -> the texts given so far
         for code, row in self.carried_down(sheet, "theme", resolve, "the theme code (like A)"):
             if code is None:
                 self.activity(row, None, result.network, sheet, headers)  # checked, not kept
@@ -365,21 +366,21 @@ class _Validator:
                 if key not in row:
                     continue
                 cell = row[key]
-                current = getattr(entry, key)
-                if not current:
-                    setattr(entry, key, cell.text.lines)
+                earlier = given.setdefault((code, key), [])
+                self.use(sheet.title, cell)
+                if any(same_text(text, " ".join(cell.text.lines)) for text in earlier):
+                    continue  # the same text again: nothing lost
+                if not earlier:
                     setattr(entry, f"{key}_source", self.source(sheet.title, cell))
-                    self.use(sheet.title, cell)
-                elif same_text(" ".join(current), " ".join(cell.text.lines)):
-                    self.use(sheet.title, cell)  # the same text again: nothing lost
-                else:
-                    first = getattr(entry, f"{key}_source")
-                    self.account.ignored.append(f"{sheet.title}!{cell.ref}")
+                else:  # more text for the theme: kept after the first, never dropped
                     self.warning(
                         "repeated-theme-text",
-                        f"theme {code} already has a different {headers[key]} in {first.cell}; this one is ignored",
-                        sheet.title, cell.ref, hint=f"give a theme's {headers[key]} once, on its first row",
+                        f"theme {code} already has a different {headers[key]} in {getattr(entry, f'{key}_source').cell}; "
+                        "both are kept, this one after it", sheet.title, cell.ref,
+                        hint=f"give a theme's {headers[key]} once, on its first row, unless it really goes on",
                     )
+                earlier.append(" ".join(cell.text.lines))
+                setattr(entry, key, getattr(entry, key) + cell.text.lines)
             self.activity(row, entry, result.network, sheet, headers)
 
     def activity(self, row: dict[str, CellText], entry: ThemeEntry | None, network: str | None, data,

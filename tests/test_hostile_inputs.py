@@ -153,6 +153,7 @@ def test_texts_that_differ_in_symbols_are_different(add_return, check):
     result = check()
     assert [a.bullets for a in result.plan.themes[0].activities] == [["Agency staff < 10%"], ["Agency staff > 10%"]]
     assert [p.kind for p in result.report.problems] == ["repeated-theme-text"]  # the second outcome, named
+    assert result.plan.themes[0].outcome == ["Agency staff (< 10%)", "Agency staff (> 10%)"]  # and kept
 
 
 def test_excel_error_values_are_named_and_not_used(write_sheets, check):
