@@ -126,6 +126,10 @@ class RawReturn:
     about_title: str = "About"
     about_label_rows: dict[str, int] = field(default_factory=dict)  # key -> row of its label
     sheets: dict[str, SheetData] = field(default_factory=dict)  # key: spec name, lower case
+    # The issued Instructions and Lists sheets, found unprotected (a chair lifted the protection, or
+    # the file was saved without it): title -> {"A1": text}, for the validator to tell what was typed
+    # there from what ria-docs issued.
+    issued_sheets: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _display(cell) -> str:
@@ -223,7 +227,7 @@ class _ReturnReader:
             else:
                 extra.append(sheet)
         for sheet in extra:  # once every sheet is known: a renamed sheet is one whose original is missing
-            self._extra_sheet(sheet, seen)
+            self._extra_sheet(sheet, seen, raw)
         if "about" not in seen:
             names = ", ".join(f'"{sheet.title}"' for sheet in sheets)
             self.report.error(
@@ -247,7 +251,7 @@ class _ReturnReader:
             sheet=sheet.title, hint="type into the return's cells anything in a note that should reach the plan",
         )
 
-    def _extra_sheet(self, sheet: Sheet, seen: set[str]) -> None:
+    def _extra_sheet(self, sheet: Sheet, seen: set[str], raw: RawReturn) -> None:
         """A sheet ria-docs does not read: a warning, unless it looks like one it
         reads that is missing (renamed or misspelt), when its cells would be lost."""
         key = loose_key(sheet.title)
@@ -270,10 +274,9 @@ class _ReturnReader:
                 file=self.file, sheet=sheet.title, hint=f'rename the sheet "{guess}" (right-click its tab > Rename)',
             )
         elif key in LAYOUT_SHEETS:
-            # Saved in a format or by a program that dropped its protection: it may have been typed in.
-            if refs:
-                self._ignore(sheet.title, refs, f'the issued "{sheet.title}" sheet is not read',
-                             "nothing to do, unless something was typed there for the regional team")
+            # Unprotected, so it may have been typed in: the validator compares it with what was issued.
+            raw.issued_sheets[sheet.title] = {
+                c.coordinate: self._cell(sheet.title, c).text.text for r in sorted(sheet.rows) for c in _row(sheet, r)}
         else:
             message = f'sheet "{sheet.title}" is not one ria-docs reads'
             guess = guess or suggest(sheet.title, known)

@@ -279,6 +279,29 @@ class _Validator:
         )
         return None
 
+    # -- Instructions and Lists, found unprotected ------------------------------
+    def issued_sheets(self, network: str | None) -> None:
+        """Cells of the issued Instructions and Lists sheets as ria-docs wrote them
+        are the workbook's layout; anything typed or changed there is named."""
+        if not self.raw.issued_sheets:
+            return
+        from .workbook import issued_sheet_texts
+
+        issued = {loose_key(title): cells for title, cells in issued_sheet_texts(self.region, network).items()} \
+            if network else {}
+        for title, cells in self.raw.issued_sheets.items():
+            expected = issued.get(loose_key(title), {})
+            typed = [ref for ref, text in cells.items() if expected.get(ref) != text]
+            self.account.layout_refs.extend(f"{title}!{ref}" for ref in cells if ref not in typed)
+            if typed:
+                self.account.ignored.extend(f"{title}!{ref}" for ref in typed)
+                shown = ", ".join(typed[:8]) + (f" and {len(typed) - 8} more" if len(typed) > 8 else "")
+                self.warning(
+                    "ignored-cells", f'the issued "{title}" sheet is not read, so {len(typed)} cell(s) typed or '
+                    f"changed there are not used: {shown}", title,
+                    hint="nothing to do, unless something was typed there for the regional team",
+                )
+
     # -- Contribution ------------------------------------------------------
     def contribution(self, result: NetworkReturn) -> None:
         sheet = self.raw.sheets.get("contribution")
@@ -595,6 +618,7 @@ def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> Net
     account.network = result.network
     account.completed_by = result.completed_by
     account.date_submitted = f"{result.date_submitted:%d/%m/%Y}" if result.date_submitted else None
+    validator.issued_sheets(result.network)
     validator.contribution(result)
     validator.work_programme(result)
     validator.la_support(result)

@@ -424,3 +424,17 @@ def workbook_bytes(workbook, *, when: dt.date | None = None) -> bytes:
 def save_workbook(workbook, path: Path, *, when: dt.date | None = None) -> None:
     """Save straight to ``path`` (tests and examples; ria-docs returns writes through outputs.write_outputs)."""
     Path(path).write_bytes(workbook_bytes(workbook, when=when))
+
+
+def issued_sheet_texts(region: RegionConfig, network: str) -> dict[str, dict[str, str]]:
+    """The text of the Instructions and Lists sheets as issued to ``network``:
+    sheet -> {"A1": text}, cleaned as the reader cleans cells."""
+    from .text import clean_text
+
+    workbook = blank_return(region, network)
+    return {
+        title: {cell.coordinate: clean_text(str(cell.value)).text for row in workbook[title].iter_rows()
+                for cell in row if cell.value is not None and clean_text(str(cell.value)).text}
+        for title in (INSTRUCTIONS_SHEET, LISTS_SHEET)
+    }
+

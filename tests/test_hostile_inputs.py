@@ -184,9 +184,34 @@ def test_an_unprotected_instructions_sheet_is_read_like_any_other(cycle, add_ret
     workbook["Instructions"]["D40"] = "Please call me about theme A"
     workbook.save(path)
     result = check()
-    [problem] = result.report.problems
-    assert problem.sheet == "Instructions"
-    assert "Instructions!D40" in result.report.account("r.xlsx").ignored
+    assert messages(result.report) == [
+        'r.xlsx, sheet Instructions: warning: the issued "Instructions" sheet is not read, so 1 cell(s) typed or '
+        "changed there are not used: D40 (nothing to do, unless something was typed there for the regional team)"
+    ]
+    assert result.report.account("r.xlsx").ignored == ["Instructions!D40"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods", ".xls"])
+def test_issued_sheets_unprotected_but_untouched_are_not_noise(cycle, add_return, check, suffix):
+    """A chair lifts the protection of Instructions and Lists (no password is needed) and types nothing there."""
+    import subprocess
+
+    path = add_return("r.xlsx", about())
+    workbook = openpyxl.load_workbook(path)
+    workbook["Instructions"].protection.sheet = False
+    workbook["Lists"].protection.sheet = False
+    workbook.save(path)
+    if suffix != ".xlsx":
+        if shutil.which("soffice") is None:
+            pytest.skip("LibreOffice is not installed")
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation={(cycle.parent / 'lo').as_uri()}",
+                        "--convert-to", suffix[1:], "--outdir", str(cycle), str(path)], check=True,
+                       capture_output=True, timeout=120)
+        path.unlink()
+    result = check()
+    assert messages(result.report) == []
+    layout = result.report.account(f"r{suffix}").layout_refs
+    assert "Instructions!A1" in layout and "Lists!A1" in layout
 
 
 def test_a_contribution_of_a_network_not_in_section_d_says_where_it_goes(cycle, add_return, check):
