@@ -21,7 +21,7 @@ from .text import find_match, loose_key, suggest
 
 STATES = ("returned", "invalid", "unknown", "missing")
 # Entries of the folder that are named but could not hold a return: not "not attributed".
-_NOT_A_RETURN = {"folder-link-loop"}
+_NOT_A_RETURN = {"folder-link-loop", "same-file", "folder-named-like-workbook"}
 _UNKNOWN_NETWORK = re.compile(r'^"(.*)" is not a network of ')
 
 
