@@ -207,10 +207,11 @@ def to_text(status: FolderStatus | list[NetworkStatus]) -> str:
     return "\n".join(lines)
 
 
-def to_json(status: FolderStatus | list[NetworkStatus]) -> str:
+def to_json(status: FolderStatus | list[NetworkStatus], *, ascii_only: bool = False) -> str:
+    """``ascii_only``: every other character as a JSON escape, for an output that cannot encode it."""
     if isinstance(status, list):
         status = FolderStatus(status)
     return json.dumps(
         {"networks": [asdict(s) for s in status.networks], "not_attributed": [asdict(u) for u in status.unattributed]},
-        indent=2, ensure_ascii=False,
+        indent=2, ensure_ascii=ascii_only,
     )
