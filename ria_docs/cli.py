@@ -43,6 +43,20 @@ def _fail(message: str, code: int = 1):
     raise SystemExit(code)
 
 
+def _echo_json(make) -> None:
+    """JSON that stays valid on any console: ``make(ascii_only)`` gives the text; when stdout cannot encode
+    every character of it (a cp1252 console or redirect, where the escapes _safe_console writes would not be
+    JSON escapes), every character outside ASCII is written as a JSON escape instead."""
+    import sys
+
+    text = make(False)
+    try:
+        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeError, LookupError):
+        text = make(True)
+    click.echo(text)
+
+
 def _show_report(report) -> None:
     from .report import to_text
 
@@ -137,7 +151,7 @@ def check(inputs: Path, output_format: str, baseline: Path | None):
     except RiaDocsError as exc:
         _fail(str(exc))
     if output_format == "json":
-        click.echo(to_json(result.report))
+        _echo_json(lambda ascii_only: to_json(result.report, ascii_only=ascii_only))
     else:
         _show_report(result.report)
     if result.report.errors:
@@ -206,7 +220,10 @@ def status(inputs: Path, baseline: Path | None, output_format: str):
         status = folder_status(inputs, baseline)
     except RiaDocsError as exc:
         _fail(str(exc))
-    click.echo(to_json(status) if output_format == "json" else to_text(status))
+    if output_format == "json":
+        _echo_json(lambda ascii_only: to_json(status, ascii_only=ascii_only))
+    else:
+        click.echo(to_text(status))
 
 
 @main.command()

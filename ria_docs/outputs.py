@@ -572,10 +572,15 @@ def _alive(pid: int) -> bool:
 # --- where outputs may go -------------------------------------------------------------------------
 
 
-def check_outputs_folder(outputs: Path, *, inputs: Path | None = None, templates: Iterable[Path] = ()) -> None:
+def check_outputs_folder(
+    outputs: Path, *, inputs: Path | None = None, templates: Iterable[Path] = (), documents: bool = True
+) -> None:
     """Refuse an outputs folder that is the inputs folder, or is (or is inside) a templates folder in use.
 
-    Called before any work, so nothing is written.
+    With ``documents`` (merge, render), also refuse one that holds workbooks ria-docs did not write (any
+    but tartan-rug.xlsx): returns, by the look of it (``-o round/returns``); once a merge wrote there,
+    every later check would skip the folder as an outputs folder. Called before any work, so nothing is
+    written.
     """
     outputs = Path(outputs)
     if inputs is not None and _same_folder(outputs, Path(inputs)):
@@ -594,6 +599,16 @@ def check_outputs_folder(outputs: Path, *, inputs: Path | None = None, templates
                 f"{outputs}: is inside the templates folder {folder}: ria-docs would write among the team's "
                 "templates. Choose another folder with -o."
             )
+    from .pipeline import outputs_folder_workbooks  # here: pipeline imports this module
+
+    found = outputs_folder_workbooks(outputs) if documents else []
+    if found:
+        shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+        raise OutputError(
+            f"{outputs}: holds {len(found)} workbook(s) that ria-docs did not write ({shown}): returns, by the look "
+            "of it. Outputs written there would make every later check skip them as an outputs folder. Choose a "
+            "folder of their own with -o, such as -o outputs."
+        )
 
 
 def _absolute(path: Path) -> Path:

@@ -60,8 +60,14 @@ class MergeResult:
 
 
 def _is_outputs_folder(folder: Path) -> bool:
-    """A folder a merge wrote (outputs kept inside the round's folder): not returns."""
-    return (folder / PLAN_JSON).is_file() and (folder / MERGE_REPORT).is_file()
+    """A folder a merge wrote (outputs kept inside the round's folder): not returns.
+
+    False when that cannot be told (a folder that cannot be read, a path too
+    long): the folder is then walked, and what cannot be read is named."""
+    try:
+        return all(stat.S_ISREG(os.stat(folder / name).st_mode) for name in (PLAN_JSON, MERGE_REPORT))
+    except (OSError, ValueError):
+        return False
 
 
 # Files a chair may send as a return in a form ria-docs does not read: named, so a return is not missed.
@@ -101,16 +107,55 @@ def _real(path: Path) -> Path:
         return Path(os.path.abspath(path))
 
 
+# Excel's templates hold a workbook like any .xlsx: read as returns.
+TEMPLATE_SUFFIXES = (".xltx", ".xltm")
+WORKBOOK_SUFFIXES = RETURN_SUFFIXES + TEMPLATE_SUFFIXES
+
+
+def name_suffix(name: str) -> str:
+    """The suffix a name ends in, lower case, ignoring trailing spaces and dots ("x.XLSX " is an .xlsx)."""
+    return os.path.splitext(name.rstrip(" ."))[1].lower()
+
+
 def _could_be_return(name: str) -> bool:
-    suffix = os.path.splitext(name)[1].lower()
-    return suffix in RETURN_SUFFIXES or suffix in OTHER_SPREADSHEETS
+    suffix = name_suffix(name)
+    return suffix in WORKBOOK_SUFFIXES or suffix in OTHER_SPREADSHEETS
+
+
+def _known_suffix(name: str) -> bool:
+    suffix = name_suffix(name)
+    return _could_be_return(name) or suffix in OTHER_DOCUMENTS
+
+
+def _sniff_workbook(path: Path) -> str | None:
+    """What a file with no name suffix or an unknown one holds, when it looks like a workbook by its
+    first bytes: the suffix it would be read under, else None. Never raises."""
+    head = _head(path)
+    if head == _WORKBOOK_MAGIC[1]:
+        return ".xls"  # an OLE file: Excel 97-2003 (or another old Office file; named all the same)
+    if not head.startswith(b"PK\x03\x04"):
+        return None
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist()[:5000])
+            if "xl/workbook.xml" in names:
+                return ".xlsx"
+            if "xl/workbook.bin" in names:
+                return ".xlsb"
+            if "mimetype" in names and b"spreadsheet" in package.read("mimetype")[:100]:
+                return ".ods"
+            return None  # a zip of something else (a Word document, a presentation...)
+    except Exception:  # noqa: BLE001 - a damaged zip: it may be a workbook, so it is named
+        return ".xlsx"
 
 
 def _head(path: Path, size: int = 8) -> bytes:
     try:
         with path.open("rb") as handle:
             return handle.read(size)
-    except OSError:
+    except (OSError, ValueError):
         return b""
 
 
@@ -128,15 +173,24 @@ def scan_folder(inputs: Path, skip: tuple[Path, ...] = ()) -> FolderScan:
     """Every entry under the inputs folder, read as a return or named with a reason.
 
     Returns are the workbooks (and .csv/.numbers files, reported as such) that
-    are ordinary files.  Links are followed, to files and to folders (a shared
-    or synced ``returns`` folder), each real folder once: a link back to a
-    folder already read is named, not walked again.  Named, as errors: broken
-    or looping links, pipes, sockets and devices with a workbook's name,
-    folders that cannot be read.  Named, as warnings: workbooks in hidden
-    folders, hidden workbooks, "~$" files that are workbooks rather than
-    Excel's lock files, and documents a return may have been sent as (.docx,
-    .pdf...).  Quiet: other files (region.toml, README...), Excel's small
-    "~$" lock files, macOS's "._" shadow files, and folders a merge wrote.
+    are ordinary files, whatever the case of their suffix and with trailing
+    spaces ("x.XLSX "); Excel templates (.xltx, .xltm) are read as workbooks.
+    Links are followed, to files and to folders (a shared or synced
+    ``returns`` folder), each real folder once: a link back to a folder
+    already read is named, not walked again, and a file reached under two
+    names (a link, a hard link) is read once, the other name a warning.
+    Named, as errors: broken or looping links, pipes, sockets and devices with
+    a workbook's name, folders and files that cannot be read (permissions, a
+    path too long), and workbooks in a folder a merge wrote (one holding
+    plan.json and merge-report.md, skipped as outputs), other than the
+    tartan-rug.xlsx a merge writes there. Named, as warnings: workbooks in
+    hidden folders, hidden workbooks, "~$" files that are workbooks rather
+    than Excel's lock files, files that are workbooks by their content but not
+    by their name (no suffix, "x.xlsx.download"), folders named like
+    workbooks, and documents a return may have been sent as (.docx, .pdf...).
+    Quiet: other files (region.toml, README...), Excel's small "~$" lock
+    files, macOS's "._" shadow files, and what a merge wrote.  No OSError
+    escapes: whatever cannot be looked at is named.
     """
     inputs = Path(inputs)
     scan = FolderScan()
@@ -146,19 +200,33 @@ def scan_folder(inputs: Path, skip: tuple[Path, ...] = ()) -> FolderScan:
         scan.notes.append(FolderNote(error, kind, file_label(path, inputs), message, hint))
 
     def unreadable(error: OSError) -> None:
-        note(True, "unreadable-folder", Path(error.filename), "is a folder that cannot be read, so any returns in it are missed",
-             "check its permissions, or move the returns out of it")
+        path = Path(error.filename) if error.filename else inputs
+        if error.errno == errno.ENAMETOOLONG:
+            note(True, "unreadable-folder", path, "is a folder whose path is too long to open (File name too long), "
+                 "so any returns in it are missed", "move the returns to a folder nearer the top of the returns folder")
+        else:
+            note(True, "unreadable-folder", path, "is a folder that cannot be read, so any returns in it are missed",
+                 "check its permissions, or move the returns out of it")
+
+    def unreadable_file(path: Path, exc: OSError) -> None:
+        if exc.errno == errno.ENAMETOOLONG:
+            note(True, "unreadable-file", path, "cannot be read: its path is too long to open (File name too long)",
+                 "move it to a folder nearer the top of the returns folder")
+        else:
+            note(True, "unreadable-file", path, f"cannot be read ({exc.strerror or exc})",
+                 "check its permissions, or ask for it again")
 
     def identity(path: Path) -> tuple[int, int] | None:
         try:
             info = os.stat(path)
-        except OSError:
+        except (OSError, ValueError):
             return None
         return info.st_dev, info.st_ino
 
     root = identity(inputs)
     visited = {root} if root else set()
     links: list[Path] = []  # linked folders, walked after the real tree so that the real paths name its files
+    files_seen: dict[tuple[int, int], list[Path]] = {}  # each return file's names, to read it once
 
     def walk(top: Path) -> None:
         for folder, subfolders, files in os.walk(top, onerror=unreadable, followlinks=False):
@@ -166,32 +234,51 @@ def scan_folder(inputs: Path, skip: tuple[Path, ...] = ()) -> FolderScan:
             kept = []
             for name in sorted(subfolders):
                 path = here / name
-                if _real(path) in skip_real or _is_outputs_folder(path):
+                try:
+                    if _real(path) in skip_real or _is_outputs_folder(path):
+                        _outputs_folder(path)
+                        continue
+                    if name.startswith("."):
+                        _hidden_folder(path)
+                        continue
+                    if _could_be_return(name):
+                        note(False, "folder-named-like-workbook", path,
+                             f"is a folder, not a workbook, though its name ends in {name_suffix(name)}; "
+                             "the files in it are looked at as any folder's",
+                             "if a return should be here, put the workbook file itself in its place")
+                    if os.path.islink(path):
+                        links.append(path)
+                        continue
+                    ident = identity(path)
+                    if ident is not None and ident in visited:  # reached again through a link to a folder above it
+                        _linked_again(path)
+                        continue
+                    if ident is not None:
+                        visited.add(ident)
+                except OSError as exc:
+                    unreadable(OSError(exc.errno, exc.strerror, str(path)))
                     continue
-                if name.startswith("."):
-                    _hidden_folder(path)
-                    continue
-                if os.path.islink(path):
-                    links.append(path)
-                    continue
-                ident = identity(path)
-                if ident is not None and ident in visited:  # reached again through a link to a folder above it
-                    _linked_again(path)
-                    continue
-                if ident is not None:
-                    visited.add(ident)
                 kept.append(name)
             subfolders[:] = kept
             for name in files:
-                _entry(here / name, name)
+                try:
+                    _entry(here / name, name)
+                except OSError as exc:
+                    unreadable_file(here / name, exc)
 
-    def _hidden_folder(path: Path) -> None:
-        found, seen = [], 0
+    def _bounded_files(path: Path, limit: int = 5000):
+        """Every file under ``path``, at most ``limit`` entries looked at (a cache or a repository is big)."""
+        seen = 0
         for folder, subfolders, files in os.walk(path, followlinks=False):
             seen += len(files) + len(subfolders)
-            found += [Path(folder) / f for f in files if _could_be_return(f) and not f.startswith(("~$", "._"))]
-            if seen > 5000:
-                break  # a cache or a repository: enough to say it holds workbooks
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            for name in sorted(files):
+                yield Path(folder), name
+            if seen > limit:
+                return
+
+    def _hidden_folder(path: Path) -> None:
+        found = [folder / f for folder, f in _bounded_files(path) if _could_be_return(f) and not f.startswith(("~$", "._"))]
         if found:
             shown = ", ".join(file_label(p, inputs) for p in sorted(found)[:5])
             more = f" and {len(found) - 5} more" if len(found) > 5 else ""
@@ -199,17 +286,27 @@ def scan_folder(inputs: Path, skip: tuple[Path, ...] = ()) -> FolderScan:
                  f"is a hidden folder (its name starts with a dot), so the {len(found)} workbook(s) in it are not read: "
                  f"{shown}{more}", "if it holds a return for this round, move it out of the hidden folder")
 
+    def _outputs_folder(path: Path) -> None:
+        """A folder a merge wrote is not read: each workbook in it that ria-docs did not write is named."""
+        for folder, name in _bounded_files(path):
+            file = folder / name
+            if not _ours(path, file, name) and _workbook_file(file, name):
+                note(True, "in-outputs-folder", file,
+                     f"is in {file_label(path, inputs)}, a folder a merge wrote its outputs into (it holds "
+                     f"{PLAN_JSON} and {MERGE_REPORT}), so it is not read as a return",
+                     "if it is a return, move it out of that folder (and write the outputs to a folder of their own, "
+                     "such as -o outputs); if not, move it out of the returns folder")
+
     def _entry(path: Path, name: str) -> None:
-        suffix = os.path.splitext(name)[1].lower()
-        returnish = suffix in RETURN_SUFFIXES or suffix in OTHER_SPREADSHEETS
+        suffix = name_suffix(name)
+        returnish = _could_be_return(name)
         try:
             info = os.stat(path)  # follows links: what the file is, without opening it
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             if os.path.islink(path):
-                _broken_link(path, name, exc)
-            elif returnish:
-                note(True, "unreadable-file", path, f"cannot be read ({exc.strerror})",
-                     "check its permissions, or ask for it again")
+                _broken_link(path, name, exc if isinstance(exc, OSError) else OSError(errno.ENOENT, str(exc)))
+            elif returnish or (isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG):
+                unreadable_file(path, exc if isinstance(exc, OSError) else OSError(errno.EINVAL, str(exc)))
             return
         if stat.S_ISDIR(info.st_mode):
             return  # a folder os.walk could not tell was one: found through its link
@@ -231,10 +328,17 @@ def scan_folder(inputs: Path, skip: tuple[Path, ...] = ()) -> FolderScan:
                      "if it is a return, rename it without the leading dot and check again")
             return
         if returnish:
+            if info.st_ino:  # 0 where the file system has no inode numbers: each name read
+                files_seen.setdefault((info.st_dev, info.st_ino), []).append(path)
             scan.returns.append(path)
         elif suffix in OTHER_DOCUMENTS:
             note(False, "not-a-return", path, f"is {OTHER_DOCUMENTS[suffix]} ({suffix}), not a return workbook, "
                  "so it is not read", "if a chair sent their return this way, ask for it in the return workbook")
+        elif info.st_size and (kind := _sniff_workbook(path)):
+            named = f"ends in {suffix}" if suffix else "has no suffix"
+            note(False, "workbook-not-named", path,
+                 f"is a workbook ({kind}) by its content, but its name {named}, so it is not read",
+                 f"if it is a return, rename it to end in {kind} and check again")
 
     def _linked_again(path: Path) -> None:
         note(False, "folder-link-loop", path, "is a folder that is read already (through a link), so it is not read twice",
@@ -243,15 +347,14 @@ def scan_folder(inputs: Path, skip: tuple[Path, ...] = ()) -> FolderScan:
     def _broken_link(path: Path, name: str, exc: OSError) -> None:
         try:
             target = os.readlink(path)
-        except OSError:
+        except (OSError, ValueError):
             target = "?"
         target = printable(str(target))
         if exc.errno == errno.ELOOP:
             message = f"is a link that leads round in a loop ({target}), so it cannot be read"
         else:
             message = f"is a link to {target}, which cannot be found (a shared drive not connected?), so it cannot be read"
-        suffix = os.path.splitext(name)[1].lower()
-        quiet = suffix and suffix not in RETURN_SUFFIXES + OTHER_SPREADSHEETS and suffix not in OTHER_DOCUMENTS
+        quiet = name_suffix(name) and not _known_suffix(name)
         note(not quiet, "broken-link", path, message,
              "connect the drive it points to, or replace the link with the file or folder itself")
 
@@ -273,6 +376,17 @@ def scan_folder(inputs: Path, skip: tuple[Path, ...] = ()) -> FolderScan:
         visited.add(ident)
         walk(link)
 
+    for names in files_seen.values():  # one file under several names: read once, under its own name
+        if len(names) < 2:
+            continue
+        names.sort(key=lambda p: (os.path.islink(p), _sort_key(p, inputs)))
+        kept, *others = names
+        for other in others:
+            how = "a link to" if os.path.islink(other) else "the same file as (a hard link to)"
+            note(False, "same-file", other, f"is {how} {file_label(kept, inputs)}, so that file is read once, as "
+                 f"{file_label(kept, inputs)}", "nothing to do")
+            scan.returns.remove(other)
+
     scan.returns.sort(key=lambda p: _sort_key(p, inputs))
     used: set[str] = set()
     for path in scan.returns:
@@ -285,6 +399,35 @@ def scan_folder(inputs: Path, skip: tuple[Path, ...] = ()) -> FolderScan:
         scan.labels[path] = label
     scan.notes.sort(key=lambda n: n.label.lower())
     return scan
+
+
+def _ours(folder: Path, path: Path, name: str) -> bool:
+    """Files a merge or ria-docs's own writing leaves in an outputs folder, or no one's return."""
+    return name.startswith((".", "~$")) or (path.parent == folder and name == RUG_XLSX)
+
+
+def _workbook_file(path: Path, name: str) -> bool:
+    return _could_be_return(name) or (not _known_suffix(name) and _sniff_workbook(path) is not None)
+
+
+def outputs_folder_workbooks(folder: Path, limit: int = 5000) -> list[str]:
+    """The workbooks under ``folder`` that ria-docs did not write (any but its tartan-rug.xlsx), as paths
+    relative to it: a folder holding them is not one to write outputs into. Never raises."""
+    folder = Path(folder)
+    found, seen = [], 0
+    try:
+        for here, subfolders, files in os.walk(folder, followlinks=False):
+            seen += len(files) + len(subfolders)
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            for name in sorted(files):
+                path = Path(here) / name
+                if not _ours(folder, path, name) and _workbook_file(path, name):
+                    found.append(file_label(path, folder))
+            if seen > limit:
+                break
+    except (OSError, ValueError):
+        pass  # what cannot be looked at is named when the folder is written to
+    return found
 
 
 def _sort_key(path: Path, inputs: Path) -> str:
@@ -316,7 +459,14 @@ def check_folder(
     what they said then, marked as carried forward.
     """
     inputs = Path(inputs)
-    if not inputs.is_dir():
+    try:
+        is_folder = stat.S_ISDIR(os.stat(inputs).st_mode)
+    except FileNotFoundError:
+        is_folder = False
+    except (OSError, ValueError) as exc:
+        raise InputsError(f"{inputs}: cannot be opened ({getattr(exc, 'strerror', None) or exc}). Check its "
+                          "permissions, or give a folder you can read.") from None
+    if not is_folder:
         raise InputsError(f"{inputs}: no such folder. Give the folder holding region.toml and the returns.")
     region = load_region(inputs / REGION_TOML)
     previous = load_plan(baseline) if baseline is not None else None
@@ -334,10 +484,10 @@ def check_folder(
         (report.error if note.error else report.warning)(note.kind, note.message, file=note.label, hint=note.hint)
     for path in scan.returns:
         file = scan.labels[path]
-        if path.suffix.lower() in OTHER_SPREADSHEETS:
+        if name_suffix(path.name) in OTHER_SPREADSHEETS:
             report.account(file)  # listed among the returns, left out below for its error
             report.error(
-                "not-a-workbook", f"is a {path.suffix} file, not a workbook with the return's sheets", file=file,
+                "not-a-workbook", f"is a {name_suffix(path.name)} file, not a workbook with the return's sheets", file=file,
                 hint="use the return workbook; if the data is in this file, paste it into one and save it as .xlsx",
             )
             continue

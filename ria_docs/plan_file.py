@@ -120,8 +120,28 @@ def _parse(path: Path, text: str) -> object:
             f"{path}: is not valid JSON at {where} ({exc.msg}). Look there for a missing or extra comma, quote "
             "or bracket (usually the last edit), or merge the returns again to write a new plan.json."
         ) from None
+    except ValueError as exc:  # an integer of more than 4300 digits (Python's limit for reading one)
+        if "digits" not in str(exc):
+            raise
+        where = _long_number(text)
+        raise PlanFileError(
+            f"{path}: holds a number too long to be read ({where}more than 4300 digits), which no figure has. "
+            "Correct it (a figure pasted wrongly?), or merge the returns again to write a new plan.json."
+        ) from None
     except RecursionError:
         raise PlanFileError(f"{path}: is nested too deeply to be a plan.json. Merge the returns again.") from None
+
+
+def _long_number(text: str) -> str:
+    """Where the first run of more than 4300 digits starts, as "line L, column C: ", or ""."""
+    import re
+
+    found = re.search(r"\d{4301,}", text)
+    if not found:
+        return ""
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    return f"line {line}, column {column}: "
 
 
 def _kind(value: object) -> str:

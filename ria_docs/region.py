@@ -242,6 +242,13 @@ def load_region(path: Path) -> RegionConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RegionError(f"{path}: is not valid TOML: {exc}. Check quotes and brackets on that line.") from None
+    except ValueError as exc:  # an integer of more than 4300 digits (Python's limit for reading one)
+        if "digits" not in str(exc):
+            raise
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if re.search(r"\d{4301,}", row)), None)
+        where = f" at line {line}" if line else ""
+        raise RegionError(f"{path}: holds a number of more than 4300 digits{where}, too long to be read. "
+                          "Correct it, or put it in quotes if it is a text.") from None
     locator = _Locator(text)
     try:
         region = RegionConfig.model_validate(data)

@@ -159,9 +159,20 @@ def _fill_empty_cells(document) -> None:
         cell.append(parse_xml(empty))
 
 
+# Word's core properties (title, subject, author) hold at most 255 characters.
+PROPERTY_LIMIT = 255
+
+
+def _property(text: str) -> str:
+    """A property value within Word's limit: a longer one (a long region, author or plan_year in
+    region.toml or plan.json) is cut, ending in "…"; the documents' text keeps it whole."""
+    return text if len(text) <= PROPERTY_LIMIT else text[: PROPERTY_LIMIT - 1].rstrip() + "\u2026"
+
+
 def _set_properties(document, *, title: str, subject: str, author: str, when: dt.datetime | None) -> None:
     """The document's own properties, none carried over from the template."""
     props = document.core_properties
+    title, subject, author = _property(title), _property(subject), _property(author)
     props.title, props.subject, props.author, props.last_modified_by = title, subject, author, author
     props.comments, props.keywords, props.category = "", "", ""
     props.revision = 1

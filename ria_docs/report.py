@@ -239,8 +239,11 @@ def to_markdown(report: Report, *, title: str, written: bool) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_json(report: Report) -> str:
-    """The report for programs: every problem, every return, who has not returned."""
+def to_json(report: Report, *, ascii_only: bool = False) -> str:
+    """The report for programs: every problem, every return, who has not returned.
+
+    ``ascii_only`` writes every other character as a JSON escape (\\u00e9), for an output that cannot
+    encode them (a cp1252 console): the JSON stays valid whatever the console."""
     import json
 
     return json.dumps(
@@ -264,5 +267,5 @@ def to_json(report: Report) -> str:
             ],
         },
         indent=2,
-        ensure_ascii=False,
+        ensure_ascii=ascii_only,
     )

@@ -148,7 +148,7 @@ def issue_returns(
     from .render import templates_in_use
     from .plan_file import require_same_region
 
-    check_outputs_folder(out_dir, templates=templates_in_use(None))
+    check_outputs_folder(out_dir, templates=templates_in_use(None), documents=False)
     region = load_region(Path(inputs) / REGION_TOML)
     chosen = _chosen_networks(region, list(networks or []))
     plan = load_plan(from_plan) if from_plan else None

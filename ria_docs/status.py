@@ -21,7 +21,7 @@ from .text import find_match, loose_key, suggest
 
 STATES = ("returned", "invalid", "unknown", "missing")
 # Entries of the folder that are named but could not hold a return: not "not attributed".
-_NOT_A_RETURN = {"folder-link-loop"}
+_NOT_A_RETURN = {"folder-link-loop", "same-file", "folder-named-like-workbook"}
 _UNKNOWN_NETWORK = re.compile(r'^"(.*)" is not a network of ')
 
 
@@ -37,6 +37,8 @@ class NetworkStatus:
     email: str | None = None
     carried_from: str | None = None  # a missing network's content kept from this period (with a baseline)
     may_be_in: list[str] = field(default_factory=list)  # files not attributed that may be this network's
+    # Files among may_be_in that are named after this network but whose Network names another: file -> that network
+    named_for_it: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -66,6 +68,22 @@ def _guess(texts: list[str], spellings: dict[str, str]) -> str | None:
         found = suggest(text, spellings)
         if found:
             return found
+    return None
+
+
+def _named_after(label: str, spellings: dict[str, str]) -> str | None:
+    """The network a file's name (or its folder's) names, matched loosely but whole: no guessing here, since
+    the file already says whose it is."""
+    path = PurePosixPath(label)
+    keys = {loose_key(spelling): name for spelling, name in spellings.items()}
+    for text in (path.stem, *reversed(path.parent.parts)):
+        found = find_match(text, spellings)
+        if found:
+            return found
+        wanted = f" {loose_key(text)} "
+        inside = [key for key in keys if key and f" {key} " in wanted]
+        if inside:
+            return keys[max(inside, key=len)]
     return None
 
 
@@ -106,6 +124,14 @@ def folder_status(inputs, baseline=None) -> FolderStatus:
     if check.baseline is not None:
         for used in check.baseline.returns:
             last_returns[region.canonical_network(used.network)] = used
+    # A file named after a network whose Network says another ("CSE Leads return.xlsx" holding Regional
+    # Adoption's): that network is not chased while the file is there.
+    named_for: dict[str, dict[str, str]] = {}
+    for account in report.returns:
+        if account.network:
+            named = _named_after(account.file, spellings)
+            if named and named != account.network:
+                named_for.setdefault(named, {})[account.file] = account.network
     statuses = []
     for config in region.networks:
         sent = accounts.get(config.name, [])
@@ -121,12 +147,14 @@ def folder_status(inputs, baseline=None) -> FolderStatus:
         else:
             chair = networks[config.name].chair
             last = last_returns.get(config.name)
-            pointing = [u.file for u in unattributed if u.may_be == config.name]
+            named = named_for.get(config.name, {})
+            pointing = sorted([u.file for u in unattributed if u.may_be == config.name] + list(named),
+                              key=str.lower)
             statuses.append(NetworkStatus(
                 config.name, "unknown" if pointing else "missing", chase=chair.display() if chair else None,
                 email=config.email or (last.email if last else None),
                 carried_from=report.carried_forward.get(config.name),
-                may_be_in=pointing or list(anyone),
+                may_be_in=pointing or list(anyone), named_for_it=dict(named),
             ))
     return FolderStatus(statuses, unattributed)
 
@@ -157,7 +185,8 @@ def to_text(status: FolderStatus | list[NetworkStatus]) -> str:
             detail = f"{s.file}: {s.errors} error(s); ria-docs check lists them"
         elif s.state == "unknown":
             them = "it" if len(s.may_be_in) == 1 else "them"
-            detail = (f"a file in the folder may be its return ({_files(s.may_be_in)}): check {them} before "
+            shown = [f"{f}, whose Network says {s.named_for_it[f]}" if f in s.named_for_it else f for f in s.may_be_in]
+            detail = (f"a file in the folder may be its return ({_files(shown)}): check {them} before "
                       f"chasing" + (f" {who}" if who else ""))
         else:
             detail = f"chase {who}" if who else "no chair or email known: add them to region.toml"
@@ -178,10 +207,11 @@ def to_text(status: FolderStatus | list[NetworkStatus]) -> str:
     return "\n".join(lines)
 
 
-def to_json(status: FolderStatus | list[NetworkStatus]) -> str:
+def to_json(status: FolderStatus | list[NetworkStatus], *, ascii_only: bool = False) -> str:
+    """``ascii_only``: every other character as a JSON escape, for an output that cannot encode it."""
     if isinstance(status, list):
         status = FolderStatus(status)
     return json.dumps(
         {"networks": [asdict(s) for s in status.networks], "not_attributed": [asdict(u) for u in status.unattributed]},
-        indent=2, ensure_ascii=False,
+        indent=2, ensure_ascii=ascii_only,
     )

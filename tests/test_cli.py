@@ -253,3 +253,30 @@ def test_check_through_a_cp1252_runner(cycle, add_return):
     result = CliRunner(charset="cp1252").invoke(main, ["check", str(cycle)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert TICK_HINT in result.stdout
+
+
+@pytest.mark.parametrize("command", ["check", "status"])
+def test_json_is_valid_on_a_cp1252_console(cycle, add_return, command):
+    """Characters cp1252 lacks are JSON escapes (\\ud83d\\ude00), never Python's (\\U0001f600)."""
+    import json
+    import os
+
+    add_return("adoption \U0001f600.xlsx", about())
+    add_return("safeguarding \u0141.xlsx", about("2nd Tier Safeguarding Leads"))
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    result = subprocess.run([sys.executable, "-m", "ria_docs", command, str(cycle), "--format", "json"],
+                            capture_output=True, env=env, timeout=120)
+    assert b"\\U0001f600" not in result.stdout
+    data = json.loads(result.stdout.decode("cp1252"))
+    files = ([r["file"] for r in data["returns"]] if command == "check"
+             else [n["file"] for n in data["networks"] if n["file"]])
+    assert sorted(files) == ["adoption \U0001f600.xlsx", "safeguarding \u0141.xlsx"]
+
+
+def test_json_keeps_its_characters_where_the_console_can_show_them(cycle, add_return):
+    import json
+
+    add_return("r\u00e9sum\u00e9 \U0001f600.xlsx", about())
+    result = CliRunner().invoke(main, ["check", str(cycle), "--format", "json"])
+    assert '"file": "r\u00e9sum\u00e9 \U0001f600.xlsx"' in result.stdout
+    assert json.loads(result.stdout)["returns"][0]["file"] == "r\u00e9sum\u00e9 \U0001f600.xlsx"

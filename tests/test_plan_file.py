@@ -284,3 +284,21 @@ def test_the_same_region_spelt_differently_is_the_same_region(plan_file, cycle, 
     _edit(plan_file, lambda d: d["region"].update(region="TESTSHIRE", period="March 2024"))
     result = CliRunner().invoke(main, ["check", str(cycle), "--baseline", str(plan_file)])
     assert result.exit_code == 0, result.output
+
+
+def test_an_integer_of_more_than_4300_digits_is_a_plain_message_for_every_command(plan_file, cycle, tmp_path):
+    text = plan_file.read_text(encoding="utf-8")
+    data = json.loads(text)
+    data["region"]["plan_year"] = "HUGE"
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps(data).replace('"HUGE"', "1" + "0" * 5000), encoding="utf-8")
+    column = json.dumps(data).index('"HUGE"') + 1
+    expected = (f"Error: {huge}: holds a number too long to be read (line 1, column {column}: more than 4300 digits), "
+                "which no figure has. Correct it (a figure pasted wrongly?), or merge the returns again to write a "
+                "new plan.json.\n")
+    for command in (["render", str(huge), "-o", str(tmp_path / "out")],
+                    ["returns", str(cycle), "--from", str(huge), "-o", str(tmp_path / "issued")],
+                    ["merge", str(cycle), "-o", str(tmp_path / "out2"), "--baseline", str(huge)],
+                    ["status", str(cycle), "--baseline", str(huge)]):
+        result = CliRunner().invoke(main, command)
+        assert (result.exit_code, result.stderr) == (1, expected), command

@@ -100,3 +100,25 @@ tolerance = {value}
         '''line 39: [[indicator]] number 1 ("Re-referrals"), england must be an ordinary number, not nan or inf''',
         '''line 40: [[indicator]] number 1 ("Re-referrals"), tolerance must be an ordinary number, not nan or inf''',
     ]
+
+
+def test_an_integer_of_more_than_4300_digits_is_a_plain_message(tmp_path):
+    with pytest.raises(RegionError) as caught:
+        load_region(write(tmp_path, SMALL_REGION + "\nextra = " + "9" * 5000 + "\n"))
+    line = SMALL_REGION.count("\n") + 2
+    assert str(caught.value) == (
+        f"{tmp_path / 'region.toml'}: holds a number of more than 4300 digits at line {line}, too long to be read. "
+        "Correct it, or put it in quotes if it is a text.")
+
+
+def test_check_with_such_a_number_in_region_toml_is_no_traceback(tmp_path):
+    from click.testing import CliRunner
+
+    from ria_docs.cli import main
+
+    write(tmp_path, SMALL_REGION.replace('plan_year = "2024/25"', "plan_year = " + "2" * 4400))
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tmp_path / 'region.toml'}: holds a number of more than 4300 digits at line 2, too long to be read. "
+        "Correct it, or put it in quotes if it is a text.\n")

@@ -270,3 +270,27 @@ def test_a_chairs_text_comes_out_exactly_as_typed(cycle, add_return, tmp_path, t
     document = docx.Document(tmp_path / "out" / "ria-plan.docx")
     texts = [c.text for table in document.tables for row in table.rows for c in row.cells]
     assert texts.count(typed) >= 2  # the Section C activity and the Section D contribution
+
+
+def test_properties_longer_than_words_limit_are_cut_not_a_traceback(cycle, add_return, tmp_path):
+    """region.toml's author, region or plan_year past 255 characters (Word's limit for a document property)
+    are cut to 255 in the properties, ending in "…"; the documents' text keeps them whole."""
+    text = (cycle / "region.toml").read_text(encoding="utf-8")
+    long_region = "Testshire " + "x" * 300
+    text = text.replace('region = "Testshire"', f'region = "{long_region}"\nauthor = "{"A" * 300}"')
+    (cycle / "region.toml").write_text(text, encoding="utf-8")
+    add_return("commissioning.xlsx", about())
+    result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
+    assert result.written
+    props = docx.Document(tmp_path / "out" / "ria-plan.docx").core_properties
+    assert props.author == "A" * 254 + "\u2026"
+    assert len(props.title) == 255 and props.title.endswith("\u2026")
+    # A plan.json edited by hand the same way renders too.
+    from click.testing import CliRunner
+
+    from ria_docs.cli import main
+
+    rendered = CliRunner().invoke(main, ["render", str(tmp_path / "out" / "plan.json"), "-o", str(tmp_path / "again"),
+                                         "--templates", str(ROOT / "templates")])
+    assert rendered.exit_code == 0, rendered.output
+    assert docx.Document(tmp_path / "again" / "ria-plan.docx").core_properties.author == "A" * 254 + "\u2026"

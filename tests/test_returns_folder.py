@@ -13,6 +13,7 @@ import shutil
 import socket
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -259,3 +260,218 @@ def test_a_merge_with_a_broken_link_writes_nothing(cycle, add_return, tmp_path):
     assert result.exit_code == 1
     assert "returns: error: is a link to" in result.stdout
     assert not (tmp_path / "out").exists()
+
+
+# --- A folder a merge wrote, unreadable folders, workbooks not named as such, one file under two names,
+# --- names that differ only in Unicode normalisation (issue 11, families 3 and 6; adversarial findings 1, 7, 8, 16, 17)
+
+
+def test_workbooks_in_a_folder_a_merge_wrote_are_named_not_skipped_silently(cycle, add_return):
+    add_return("commissioning.xlsx", about())
+    late = cycle / "late"
+    late.mkdir()
+    add_return("late/adoption.xlsx", about("2nd Tier Safeguarding Leads"))
+    for name in ("plan.json", "merge-report.md", "tartan-rug.xlsx", "ria-plan.docx"):
+        (late / name).write_text("x", encoding="utf-8")  # what a merge writes: quiet
+    report = _check(cycle)
+    assert messages(report) == [
+        "late/adoption.xlsx: error: is in late, a folder a merge wrote its outputs into (it holds plan.json and "
+        "merge-report.md), so it is not read as a return (if it is a return, move it out of that folder (and write "
+        "the outputs to a folder of their own, such as -o outputs); if not, move it out of the returns folder)"
+    ]
+    assert [a.file for a in report.returns] == ["commissioning.xlsx"]
+
+
+def test_merge_refuses_an_outputs_folder_holding_returns(cycle, add_return, tmp_path):
+    (cycle / "returns").mkdir()
+    add_return("returns/commissioning.xlsx", about())
+    out = cycle / "returns"
+    result = CliRunner().invoke(main, ["merge", str(cycle), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {out}: holds 1 workbook(s) that ria-docs did not write (commissioning.xlsx): returns, by the look "
+        "of it. Outputs written there would make every later check skip them as an outputs folder. Choose a folder "
+        "of their own with -o, such as -o outputs.\n"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["commissioning.xlsx"]
+    # A tartan rug ria-docs wrote is not a return: the same folder merged into again is fine.
+    out2 = tmp_path / "out"
+    out2.mkdir()
+    (out2 / "tartan-rug.xlsx").write_bytes(b"PK")
+    assert CliRunner().invoke(main, ["merge", str(cycle), "-o", str(out2)]).exit_code == 0
+
+
+def _raise_for(monkeypatch, function_name, fragment, errno_value, message):
+    real = getattr(os, function_name)
+
+    def fake(path, *args, **kwargs):
+        if fragment in os.fspath(path):
+            raise OSError(errno_value, message, os.fspath(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, function_name, fake)
+
+
+@pytest.mark.parametrize("errno_value, message", [(13, "Permission denied"), (36, "File name too long")])
+def test_a_folder_whose_contents_cannot_be_looked_at_is_named_not_a_traceback(
+        cycle, add_return, monkeypatch, errno_value, message):
+    add_return("commissioning.xlsx", about())
+    (cycle / "locked").mkdir()
+    add_return("locked/adoption.xlsx", about("2nd Tier Safeguarding Leads"))
+    _raise_for(monkeypatch, "stat", "locked/", errno_value, message)  # as a folder of mode 0444, or a path too long
+    _raise_for(monkeypatch, "scandir", "locked", errno_value, message)  # as mode 000
+    report = _check(cycle)
+    if errno_value == 13:
+        assert messages(report) == [
+            "locked: error: is a folder that cannot be read, so any returns in it are missed "
+            "(check its permissions, or move the returns out of it)"]
+    else:
+        assert messages(report) == [
+            "locked: error: is a folder whose path is too long to open (File name too long), so any returns in it "
+            "are missed (move the returns to a folder nearer the top of the returns folder)"]
+    assert [a.file for a in report.returns] == ["commissioning.xlsx"]
+    result = CliRunner().invoke(main, ["status", str(cycle)])
+    assert result.exit_code == 0 and "Traceback" not in result.output
+
+
+def test_a_file_in_a_folder_that_can_be_listed_but_not_entered_is_named(cycle, add_return, monkeypatch):
+    add_return("commissioning.xlsx", about())
+    (cycle / "locked").mkdir()
+    add_return("locked/adoption.xlsx", about("2nd Tier Safeguarding Leads"))
+    _raise_for(monkeypatch, "stat", "locked/", 13, "Permission denied")  # mode 0444: listed, nothing opened
+    assert messages(_check(cycle)) == [
+        "locked/adoption.xlsx: error: cannot be read (Permission denied) (check its permissions, or ask for it again)"]
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() != 0 or not shutil.which("setpriv"),
+                    reason="needs root to run the check as another user")
+@pytest.mark.parametrize("mode", [0o000, 0o444])
+def test_an_unreadable_folder_as_another_user_is_named_not_a_traceback(cycle, add_return, tmp_path, mode):
+    import subprocess
+    import tempfile
+
+    add_return("commissioning.xlsx", about())
+    (cycle / "locked").mkdir()
+    add_return("locked/adoption.xlsx", about("2nd Tier Safeguarding Leads"))
+    shared = tempfile.mkdtemp(prefix="ria-docs-test-", dir="/tmp")  # a folder the other user can reach
+    os.chmod(shared, 0o755)
+    cycle = Path(shutil.copytree(cycle, os.path.join(shared, "inputs")))
+    for path in [cycle, *cycle.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    (cycle / "locked").chmod(mode)
+    try:
+        command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, "-m", "ria_docs",
+                   "check", str(cycle)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": "/tmp"})
+    finally:
+        (cycle / "locked").chmod(0o755)
+        shutil.rmtree(shared, ignore_errors=True)
+    if "Permission denied" in result.stderr and "ria_docs" not in result.stderr and result.returncode != 1:
+        pytest.skip("the other user cannot reach this folder at all")
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    assert ("locked: error: is a folder that cannot be read" in result.stdout
+            or "locked/adoption.xlsx: error: cannot be read (Permission denied)" in result.stdout), result.stdout
+
+
+def test_a_path_too_long_to_open_is_named_not_a_traceback(cycle, add_return):
+    if sys.platform == "win32":
+        pytest.skip("long paths work differently on Windows")
+    add_return("commissioning.xlsx", about())
+    fd = os.open(cycle, os.O_RDONLY)
+    try:
+        for _ in range(20):  # past PATH_MAX (4096), as on a deep synced drive
+            os.mkdir("D" * 250, dir_fd=fd)
+            deeper = os.open("D" * 250, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = deeper
+        late = os.open("late.xlsx", os.O_WRONLY | os.O_CREAT, dir_fd=fd)
+        os.write(late, b"PK\x03\x04")
+        os.close(late)
+    finally:
+        os.close(fd)
+    report = _check(cycle)
+    assert [(p.kind, p.severity.value) for p in report.problems] == [("unreadable-folder", "error")]
+    assert report.problems[0].message == (
+        "is a folder whose path is too long to open (File name too long), so any returns in it are missed")
+    for command in ("check", "status"):
+        result = CliRunner().invoke(main, [command, str(cycle)])
+        assert "Traceback" not in result.output and not isinstance(result.exception, OSError), result.output
+
+
+def test_workbooks_without_a_workbook_name_are_read_or_named(cycle, add_return, tmp_path):
+    from openpyxl import load_workbook
+
+    add_return("safeguarding.xlsx", about("2nd Tier Safeguarding Leads"))
+    source = add_return("source.xlsx", about(), folder=tmp_path)
+    data = source.read_bytes()
+    (cycle / "Commissioning Leads").write_bytes(data)  # saved from Mac Mail without its suffix
+    (cycle / "commissioning.xlsx.download").write_bytes(data)
+    (cycle / "cse.xlsx").mkdir()
+    (cycle / "cse.xlsx" / "x").write_bytes(data)
+    (cycle / "old.xls.bak").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 600)
+    (cycle / "README").write_text("not a workbook", encoding="utf-8")
+    (cycle / "slides.key").write_bytes(b"PK\x03\x04 not a zip at all")  # a damaged zip: may be a workbook
+    template = load_workbook(source)
+    template.template = True
+    template.save(tmp_path / "vsh.xltx")
+    edited = load_workbook(tmp_path / "vsh.xltx")
+    edited["About"]["B1"] = "Virtual School Heads"
+    edited.template = True
+    edited.save(cycle / "vsh.xltx")  # an Excel template: read as a workbook
+    (cycle / "late.XLSX ").write_bytes(data)  # a trailing space: read
+    report = _check(cycle)
+    assert [(a.file, a.network, a.used) for a in report.returns] == [
+        ("late.XLSX ", "Commissioning Leads", True), ("safeguarding.xlsx", "2nd Tier Safeguarding Leads", True),
+        ("vsh.xltx", "Virtual School Heads", True)]
+    assert messages(report) == [
+        "Commissioning Leads: warning: is a workbook (.xlsx) by its content, but its name has no suffix, so it is "
+        "not read (if it is a return, rename it to end in .xlsx and check again)",
+        "commissioning.xlsx.download: warning: is a workbook (.xlsx) by its content, but its name ends in .download, "
+        "so it is not read (if it is a return, rename it to end in .xlsx and check again)",
+        "cse.xlsx: warning: is a folder, not a workbook, though its name ends in .xlsx; the files in it are looked "
+        "at as any folder's (if a return should be here, put the workbook file itself in its place)",
+        "cse.xlsx/x: warning: is a workbook (.xlsx) by its content, but its name has no suffix, so it is not read "
+        "(if it is a return, rename it to end in .xlsx and check again)",
+        "old.xls.bak: warning: is a workbook (.xls) by its content, but its name ends in .bak, so it is not read "
+        "(if it is a return, rename it to end in .xls and check again)",
+        "slides.key: warning: is a workbook (.xlsx) by its content, but its name ends in .key, so it is not read "
+        "(if it is a return, rename it to end in .xlsx and check again)",
+    ]
+
+
+@needs_symlinks
+def test_one_file_under_two_names_is_read_once(cycle, add_return):
+    add_return("commissioning.xlsx", about())
+    (cycle / "latest.xlsx").symlink_to("commissioning.xlsx")
+    os.link(cycle / "commissioning.xlsx", cycle / "copy.xlsx")
+    (cycle / "sub").mkdir()
+    (cycle / "sub" / "again.xlsx").symlink_to(cycle / "latest.xlsx")
+    report = _check(cycle)
+    assert [(a.file, a.used) for a in report.returns] == [("commissioning.xlsx", True)]
+    assert messages(report) == [
+        "copy.xlsx: warning: is the same file as (a hard link to) commissioning.xlsx, so that file is read once, "
+        "as commissioning.xlsx (nothing to do)",
+        "latest.xlsx: warning: is a link to commissioning.xlsx, so that file is read once, as commissioning.xlsx "
+        "(nothing to do)",
+        "sub/again.xlsx: warning: is a link to commissioning.xlsx, so that file is read once, as commissioning.xlsx "
+        "(nothing to do)",
+    ]
+    result = CliRunner().invoke(main, ["status", str(cycle)])
+    assert "Files not attributed" not in result.stdout
+
+
+def test_names_differing_only_in_unicode_normalisation_get_labels_that_differ(tmp_path):
+    nfc, nfd = "r\u00e9sum\u00e9.xlsx", "re\u0301sume\u0301.xlsx"
+    assert file_label(tmp_path / nfc, tmp_path) == "r\u00e9sum\u00e9.xlsx"
+    assert file_label(tmp_path / nfd, tmp_path) == "re\\u0301sume\\u0301.xlsx"
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="this file system normalises names itself")
+def test_two_returns_whose_names_differ_only_in_normalisation_are_told_apart(cycle, add_return):
+    add_return("r\u00e9sum\u00e9.xlsx", about())
+    add_return("re\u0301sume\u0301.xlsx", about("2nd Tier Safeguarding Leads"))
+    if len(os.listdir(cycle)) < 3:
+        pytest.skip("this file system normalises names itself")
+    report = _check(cycle)
+    assert sorted(a.file for a in report.returns) == ["re\\u0301sume\\u0301.xlsx", "r\u00e9sum\u00e9.xlsx"]

@@ -115,3 +115,48 @@ def test_a_pipe_named_like_a_return_is_not_attributed_and_never_opened(cycle):
     assert lines[1].startswith("unknown   Commissioning Leads")
     assert lines[-1] == ("  commissioning.xlsx: is a named pipe (FIFO), not a file, so it cannot be read as a return "
                          "(may be the return of Commissioning Leads)")
+
+
+# --- Files named after a network, workbooks not read (adversarial findings 1, 8, 9)
+
+
+def test_a_file_named_after_a_missing_network_makes_it_unknown_whoever_it_says_it_is(cycle, add_return):
+    add_return("commissioning.xlsx", about())
+    add_return("Virtual School Heads return.xlsx", about("2nd Tier Safeguarding Leads"))  # a copy of another's
+    lines = _status(cycle).stdout.splitlines()
+    assert lines == [
+        "returned  2nd Tier Safeguarding Leads  Virtual School Heads return.xlsx, A Chair",
+        "returned  Commissioning Leads          commissioning.xlsx, A Chair",
+        "unknown   Virtual School Heads         a file in the folder may be its return (Virtual School Heads "
+        "return.xlsx, whose Network says 2nd Tier Safeguarding Leads): check it before chasing",
+        "2 returned, 0 invalid, 1 unknown, 0 missing.",
+    ]
+    data = json.loads(_status(cycle, "--format", "json").stdout)
+    vsh = data["networks"][2]
+    assert (vsh["state"], vsh["may_be_in"], vsh["named_for_it"]) == (
+        "unknown", ["Virtual School Heads return.xlsx"],
+        {"Virtual School Heads return.xlsx": "2nd Tier Safeguarding Leads"})
+
+
+def test_workbooks_not_read_for_their_name_or_place_are_never_chased(cycle, add_return, tmp_path):
+    add_return("safeguarding.xlsx", about("2nd Tier Safeguarding Leads"))
+    data = add_return("x.xlsx", about(), folder=tmp_path).read_bytes()
+    (cycle / "Commissioning Leads").write_bytes(data)  # no suffix
+    late = cycle / "late"
+    late.mkdir()
+    (late / "plan.json").write_text("{}", encoding="utf-8")
+    (late / "merge-report.md").write_text("x", encoding="utf-8")
+    (late / "vsh.xlsx").write_bytes(data)  # skipped with the outputs a merge wrote there
+    assert _status(cycle).stdout.splitlines() == [
+        "returned  2nd Tier Safeguarding Leads  safeguarding.xlsx, A Chair",
+        "unknown   Commissioning Leads          a file in the folder may be its return (Commissioning Leads): "
+        "check it before chasing Sally Savage (Rutland)",
+        "missing   Virtual School Heads         no chair or email known: add them to region.toml (but 1 file could "
+        "not be attributed to a network: check it before chasing)",
+        "1 returned, 0 invalid, 1 unknown, 1 missing.",
+        "Files not attributed to a network (2):",
+        "  Commissioning Leads: is a workbook (.xlsx) by its content, but its name has no suffix, so it is not read "
+        "(may be the return of Commissioning Leads)",
+        "  late/vsh.xlsx: is in late, a folder a merge wrote its outputs into (it holds plan.json and "
+        "merge-report.md), so it is not read as a return",
+    ]
