@@ -108,8 +108,10 @@ class Sheet:
 
 
 @dataclass
-class _SheetDetails:
-    """What calamine does not report, read from the file's own records."""
+class SheetDetails:
+    """What calamine does not report, read from the file's own records (by this
+    module for .xlsx and .ods, by xls_records and xlsb_records for the binary
+    formats)."""
 
     hidden_rows: list[int] = field(default_factory=list)
     protected: bool | None = None
@@ -119,6 +121,17 @@ class _SheetDetails:
     extent: tuple[int, int, int, int] | None = None  # first row, first column, last row, last column of values
     filled: int = 0  # cells holding a value
     notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> a note's text ("" unknown)
+
+    def include(self, first_row: int, first_column: int, last_row: int | None = None,
+                last_column: int | None = None, count: int = 1) -> None:
+        """Count ``count`` filled cells in this rectangle (one cell, by default)."""
+        last_row, last_column = last_row or first_row, last_column or first_column
+        self.filled += count
+        if self.extent is None:
+            self.extent = (first_row, first_column, last_row, last_column)
+        else:
+            r0, c0, r1, c1 = self.extent
+            self.extent = (min(r0, first_row), min(c0, first_column), max(r1, last_row), max(c1, last_column))
 
     @property
     def area(self) -> int:
@@ -379,7 +392,7 @@ def _local(tag) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _walk_sheet(data: bytes, found: _SheetDetails, percent_styles: set[int], *, extent: bool) -> None:
+def _walk_sheet(data: bytes, found: SheetDetails, percent_styles: set[int], *, extent: bool) -> None:
     """Visit every cell of a sheet as calamine places it: at its reference, or,
     without one, next along in its row (the row's number, or the next row).
     Records formulas, errors and percentage cells; with ``extent``, the
@@ -407,12 +420,9 @@ def _walk_sheet(data: bytes, found: _SheetDetails, percent_styles: set[int], *, 
         children = {_local(child.tag): child for child in element}
         kind, formula, value = element.get("t"), children.get("f"), children.get("v")
         if extent and children:
-            found.filled += 1
+            found.include(*position)
             if found.filled > MAX_FILLED_CELLS:
                 raise _too_many(found.filled)
-            first_row, first_column, last_row, last_column = found.extent or (*position, *position)
-            found.extent = (min(first_row, position[0]), min(first_column, position[1]),
-                            max(last_row, position[0]), max(last_column, position[1]))
         if formula is not None:
             found.formulas[position] = f"={formula.text}" if formula.text else "a formula"
         if kind == "e":
@@ -445,7 +455,7 @@ def _xlsx_notes(parts: dict[str, bytes], sheet_part: str) -> dict[tuple[int, int
     return notes
 
 
-def _xlsx_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
+def _xlsx_details(parts: dict[str, bytes]) -> dict[str, SheetDetails]:
     """Sheet name -> hidden rows, protection, error cells, formulas, percentage
     cells and extent. Excel stores a result beside every formula
     (<f>..</f><v>..</v>); files written by scripts often do not, and a
@@ -455,7 +465,7 @@ def _xlsx_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
     (the pre-check has refused any), and within libxml2's limits on depth.
     Any namespace or prefix is accepted.
     """
-    details: dict[str, _SheetDetails] = {}
+    details: dict[str, SheetDetails] = {}
     targets = {r.get("Id"): r.get("Target") for r in small_xml(parts["xl/_rels/workbook.xml.rels"])}
     percent_styles = _percent_styles(parts)
     for sheet in small_xml(parts["xl/workbook.xml"]).iter():
@@ -466,7 +476,7 @@ def _xlsx_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         if part not in parts:
             continue
-        found = details[sheet.get("name")] = _SheetDetails()
+        found = details[sheet.get("name")] = SheetDetails()
         data = parts[part]
         protection = _PROTECTION.search(data)
         found.protected = bool(protection and _SHEET_ON.search(protection.group(0)))
@@ -487,18 +497,18 @@ def _ods_formula(text: str) -> str:
     return re.sub(r"\[\$?[^\]]*?\.\$?([A-Z]+\$?\d+)\]", r"\1", text)
 
 
-def _ods_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
+def _ods_details(parts: dict[str, bytes]) -> dict[str, SheetDetails]:
     """The same details from an OpenDocument spreadsheet's content.xml, where
     runs of identical rows and cells are stored once with a repeat count: the
     extent counts the repeats without expanding them."""
     from lxml import etree
 
     t, office, calcext = _ODS_TABLE, _ODS_OFFICE, _ODS_CALCEXT
-    details: dict[str, _SheetDetails] = {}
+    details: dict[str, SheetDetails] = {}
     data = parts.get("content.xml")
     if data is None:
         raise UnreadableFile(*_DAMAGED)
-    found: _SheetDetails | None = None
+    found: SheetDetails | None = None
     row = column = 0  # 1-based position of the current row; columns before the current cell
     row_repeat = 1
     cells = (f"{t}table-cell", f"{t}covered-table-cell")
@@ -507,7 +517,7 @@ def _ods_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
     for event, element in events:
         tag = element.tag
         if tag == f"{t}table" and event == "start":
-            found = details[element.get(f"{t}name", "")] = _SheetDetails()
+            found = details[element.get(f"{t}name", "")] = SheetDetails()
             found.protected = element.get(f"{t}protected") == "true"
             row = 0
         elif tag == f"{t}table-row" and found is not None:
@@ -531,13 +541,8 @@ def _ods_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
                     "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"))
                 found.notes[row, first] = " ".join(text.split())
             if has_value:
-                found.filled += repeat * row_repeat
                 last = (row + row_repeat - 1, column)
-                if found.extent is None:
-                    found.extent = (row, first, *last)
-                else:
-                    r0, c0, r1, c1 = found.extent
-                    found.extent = (min(r0, row), min(c0, first), max(r1, last[0]), max(c1, last[1]))
+                found.include(row, first, *last, count=repeat * row_repeat)
                 if found.area > MAX_CELL_AREA or found.filled > MAX_FILLED_CELLS:
                     return details  # refused by the caller; no need to read further
                 error = element.get(f"{calcext}value-type") == "error"
@@ -556,8 +561,8 @@ def _ods_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
     return details
 
 
-def _records_details(read, source) -> dict[str, _SheetDetails]:
-    """The details of a binary workbook (.xls, .xlsb) from its record reader."""
+def _records_details(read, source) -> dict[str, SheetDetails]:
+    """The details of a binary workbook (.xls, .xlsb) from its record reader, by sheet name."""
     from .xls_records import XlsDamaged
     from .xlsb_records import XlsbDamaged, XlsbTooLarge
 
@@ -577,20 +582,16 @@ def _records_details(read, source) -> dict[str, _SheetDetails]:
             f'file (the first: sheet "{name}", {get_column_letter(column)}{row})',
             "open it in Excel and save it as an Excel Workbook (.xlsx)",
         )
-    return {
-        sheet.name: _SheetDetails(sheet.hidden_rows, sheet.protected, sheet.errors, sheet.formulas, sheet.percent,
-                                  sheet.extent, sheet.filled, getattr(sheet, "notes", {}))
-        for sheet in sheets
-    }
+    return {sheet.name: sheet for sheet in sheets}
 
 
-def _xls_details(data: bytes) -> dict[str, _SheetDetails]:
+def _xls_details(data: bytes) -> dict[str, SheetDetails]:
     from .xls_records import read_xls
 
     return _records_details(read_xls, data)
 
 
-def _xlsb_details(parts: dict[str, bytes]) -> dict[str, _SheetDetails]:
+def _xlsb_details(parts: dict[str, bytes]) -> dict[str, SheetDetails]:
     from .xlsb_records import read_xlsb
 
     return _records_details(read_xlsb, parts)
@@ -603,7 +604,7 @@ def _too_many(filled: int) -> UnreadableFile:
     )
 
 
-def _check_area(details: dict[str, _SheetDetails]) -> None:
+def _check_area(details: dict[str, SheetDetails]) -> None:
     """Refuse a workbook whose values spread over more cells than any return needs."""
     filled = sum(d.filled for d in details.values())
     if filled > MAX_FILLED_CELLS:
@@ -647,7 +648,7 @@ def _quiet_stderr():
         os.close(saved)
 
 
-def _sheets(package: _Package, details: dict[str, _SheetDetails]) -> list[Sheet]:
+def _sheets(package: _Package, details: dict[str, SheetDetails]) -> list[Sheet]:
     """Values from calamine, with the details calamine does not give."""
     with _quiet_stderr():
         workbook = _open_calamine(package.data)
@@ -656,7 +657,7 @@ def _sheets(package: _Package, details: dict[str, _SheetDetails]) -> list[Sheet]
                   for name in workbook.sheet_names}
     sheets = []
     for name, values in tables.items():
-        found = details.get(name, _SheetDetails())
+        found = details.get(name, SheetDetails())
         rows: dict[int, dict[int, Cell]] = {}
         for row_number, row in enumerate(values, 1):
             cells = {}

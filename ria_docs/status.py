@@ -54,18 +54,21 @@ class FolderStatus:
     unattributed: list[UnattributedFile] = field(default_factory=list)
 
 
+def _names(text: str, spellings: dict[str, str], keys: dict[str, str]) -> str | None:
+    """The network ``text`` names, whole: a spelling of it, or one inside it ("CSE Leads return")."""
+    found = find_match(text, spellings)
+    if found:
+        return found
+    wanted = f" {loose_key(text)} "
+    inside = [key for key in keys if key and f" {key} " in wanted]
+    return keys[max(inside, key=len)] if inside else None
+
+
 def _guess(texts: list[str], spellings: dict[str, str]) -> str | None:
-    """The network these texts (a typed Network, the file's name) point to, if any."""
+    """The network these texts (a typed Network, the file's name) point to, if any, guessing at a slip."""
     keys = {loose_key(spelling): name for spelling, name in spellings.items()}
     for text in texts:
-        found = find_match(text, spellings)
-        if found:
-            return found
-        wanted = f" {loose_key(text)} "
-        inside = [key for key in keys if key and f" {key} " in wanted]
-        if inside:
-            return keys[max(inside, key=len)]
-        found = suggest(text, spellings)
+        found = _names(text, spellings, keys) or suggest(text, spellings)
         if found:
             return found
     return None
@@ -76,15 +79,8 @@ def _named_after(label: str, spellings: dict[str, str]) -> str | None:
     the file already says whose it is."""
     path = PurePosixPath(label)
     keys = {loose_key(spelling): name for spelling, name in spellings.items()}
-    for text in (path.stem, *reversed(path.parent.parts)):
-        found = find_match(text, spellings)
-        if found:
-            return found
-        wanted = f" {loose_key(text)} "
-        inside = [key for key in keys if key and f" {key} " in wanted]
-        if inside:
-            return keys[max(inside, key=len)]
-    return None
+    return next(filter(None, (_names(text, spellings, keys) for text in (path.stem, *reversed(path.parent.parts)))),
+                None)
 
 
 def _why(report, file: str) -> str:

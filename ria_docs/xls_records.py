@@ -16,7 +16,9 @@ damaged. Every loop is bounded by the file's length.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from .spreadsheet import SheetDetails
 
 FREE, END_OF_CHAIN = 0xFFFFFFFF, 0xFFFFFFFE
 ERROR_CODES = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
@@ -35,24 +37,11 @@ class XlsDamaged(Exception):
 
 
 @dataclass
-class XlsSheet:
-    name: str
-    protected: bool = False
-    hidden_rows: list[int] = field(default_factory=list)  # 1-based
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column), 1-based -> "#VALUE!"
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> what is known of it
-    percent: set[tuple[int, int]] = field(default_factory=set)
-    extent: tuple[int, int, int, int] | None = None  # (first row, first column, last row, last column), 1-based
-    filled: int = 0  # cells holding a value
-    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> "" (its text is elsewhere)
+class XlsSheet(SheetDetails):
+    """One sheet's details, as its records give them (protected only if they say so)."""
 
-    def _value_at(self, row: int, column: int) -> None:
-        self.filled += 1
-        if self.extent is None:
-            self.extent = (row, column, row, column)
-        else:
-            r0, c0, r1, c1 = self.extent
-            self.extent = (min(r0, row), min(c0, column), max(r1, row), max(c1, column))
+    name: str = ""
+    protected: bool | None = False
 
 
 def _u16(data: bytes, offset: int) -> int:
@@ -176,7 +165,7 @@ def _read_biff(stream: bytes) -> list[XlsSheet]:
         if kind == BOUNDSHEET:
             position, sheet_type = _u32(body, 0), body[5]
             if sheet_type == 0:  # a worksheet (not a chart or macro sheet)
-                sheets.append((position, XlsSheet(_short_string(body, 6))))
+                sheets.append((position, XlsSheet(name=_short_string(body, 6))))
         elif kind == FORMAT:
             code = _short_string(body, 2, length_bytes=2)
             formats[_u16(body, 0)] = code
@@ -220,12 +209,12 @@ def _read_sheet(stream: bytes, position: int, sheet: XlsSheet, percent_xfs: set[
             count = (len(body) - 6) // 6
             for index in range(count):
                 xf = _u16(body, 4 + 6 * index)
-                sheet._value_at(row + 1, first + index + 1)
+                sheet.include(row + 1, first + index + 1)
                 if xf in percent_xfs:
                     sheet.percent.add((row + 1, first + index + 1))
         elif kind in VALUE_RECORDS and len(body) >= 6:
             row, column, xf = _u16(body, 0) + 1, _u16(body, 2) + 1, _u16(body, 4)
-            sheet._value_at(row, column)
+            sheet.include(row, column)
             if kind == BOOLERR and len(body) >= 8 and body[7] == 1:
                 sheet.errors[row, column] = ERROR_CODES.get(body[6], "#ERROR")
             elif kind == FORMULA and len(body) >= 14:

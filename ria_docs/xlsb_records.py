@@ -24,6 +24,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
+from .spreadsheet import SheetDetails
+
 ERROR_CODES = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
                0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 PERCENT_FORMATS = {9, 10}  # Excel's built-in 0% and 0.00%
@@ -71,25 +73,13 @@ class XlsbTooLarge(Exception):
 
 
 @dataclass
-class XlsbSheet:
-    name: str
-    part: str  # the zip entry of its records
-    protected: bool = False
-    hidden_rows: list[int] = field(default_factory=list)  # 1-based
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column), 1-based -> "#VALUE!"
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> what is known of it
-    percent: set[tuple[int, int]] = field(default_factory=set)
-    extent: tuple[int, int, int, int] | None = None  # (first row, first column, last row, last column), 1-based
-    filled: int = 0  # cells holding a value
-    unread: list[tuple[int, int]] = field(default_factory=list)  # cells calamine skips (short and rich-text cells)
+class XlsbSheet(SheetDetails):
+    """One sheet's details, as its records give them (protected only if they say so)."""
 
-    def _value_at(self, row: int, column: int) -> None:
-        self.filled += 1
-        if self.extent is None:
-            self.extent = (row, column, row, column)
-        else:
-            r0, c0, r1, c1 = self.extent
-            self.extent = (min(r0, row), min(c0, column), max(r1, row), max(c1, column))
+    name: str = ""
+    protected: bool | None = False
+    part: str = ""  # the zip entry of its records
+    unread: list[tuple[int, int]] = field(default_factory=list)  # cells calamine skips (short and rich-text cells)
 
 
 def _u16(data: bytes, offset: int) -> int:
@@ -226,7 +216,7 @@ def _read_xlsb(parts: dict[str, bytes]) -> list[XlsbSheet]:
                 continue  # calamine skips a sheet without a relationship too
             if relation not in targets:
                 raise XlsbDamaged(f"sheet {name!r} has no relationship {relation!r}")
-            sheets.append(XlsbSheet(name or "", _normalised(f"xl/{targets[relation]}")))
+            sheets.append(XlsbSheet(name=name or "", part=_normalised(f"xl/{targets[relation]}")))
         elif kind == END_SHEETS:
             break
     from .spreadsheet import MAX_FILLED_CELLS
@@ -281,7 +271,7 @@ def _read_sheet(data: bytes, sheet: XlsbSheet, percent_styles: set[int], budget:
         if kind in BLANKS:
             continue
         position = (row + 1, column + 1)
-        sheet._value_at(*position)
+        sheet.include(*position)
         if kind in SHORT_CELLS or kind == CELL_RSTRING:
             sheet.unread.append(position)
         if most is not None and sheet.filled > most:

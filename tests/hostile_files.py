@@ -42,22 +42,21 @@ def xlsx_with_sheet(path: Path, sheet_xml: str, *, shared_strings: str | None = 
     return path
 
 
-def far_value(path: Path) -> Path:
-    """One value at XFD1048576: calamine would allocate a table of 17 billion cells."""
+def _with_far_cell(path: Path, cell: str) -> Path:
     return xlsx_with_sheet(path, (
         f'<worksheet xmlns="{MAIN_NS}"><sheetData>'
         '<row r="1"><c r="A1" t="inlineStr"><is><t>Contribution</t></is></c></row>'
-        '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>stray</t></is></c></row>'
-        "</sheetData></worksheet>"))
+        f'<row r="1048576">{cell}</row></sheetData></worksheet>'))
+
+
+def far_value(path: Path) -> Path:
+    """One value at XFD1048576: calamine would allocate a table of 17 billion cells."""
+    return _with_far_cell(path, '<c r="XFD1048576" t="inlineStr"><is><t>stray</t></is></c>')
 
 
 def far_styled_empty(path: Path) -> Path:
     """A formatted but empty cell at XFD1048576: costs nothing."""
-    return xlsx_with_sheet(path, (
-        f'<worksheet xmlns="{MAIN_NS}"><sheetData>'
-        '<row r="1"><c r="A1" t="inlineStr"><is><t>Contribution</t></is></c></row>'
-        '<row r="1048576"><c r="XFD1048576" s="0"/></row>'
-        "</sheetData></worksheet>"))
+    return _with_far_cell(path, '<c r="XFD1048576" s="0"/>')
 
 
 def ods(path: Path, rows: str) -> Path:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SMALL_REGION
+from conftest import SMALL_REGION
 from docx_helpers import text_lines
 from ria_docs.pipeline import check_folder, merge_folder
 from ria_docs.region import load_region

@@ -45,58 +45,51 @@ with open(HERE / "return.xlsx", "rb") as plain, open(HERE / "password-protected.
     OOXMLFile(plain).encrypt("secret", locked)
 print("made", sorted(p.name for p in HERE.iterdir() if p.suffix != ".py"))
 
-# A sentence typed starting with "=" (a formula to Excel and LibreOffice), in
-# each format LibreOffice saves: formula-as-text.xlsx/.ods/.xls. Made from a
-# return whose Contribution A2 and Work programme C2 hold the formulas, and
-# whose Indicators C2 holds a real formula with a result.
+# Two more returns, edited as a chair's program would leave them, then saved by
+# LibreOffice in each format it saves: formula-as-text.* and notes.*.
 from openpyxl import load_workbook  # noqa: E402
-
-with tempfile.TemporaryDirectory() as tmp:
-    region_file = Path(tmp) / "region.toml"
-    region_file.write_text(SMALL_REGION + '[[indicator]]\nname = "Re-referrals"\n', encoding="utf-8")
-    workbook = build_return(load_region(region_file), {
-        "Network": "Commissioning Leads", "Period": "June 2024", "Completed by": "Sally Savage",
-        "Date submitted": dt.date(2024, 6, 3),
-    }, {
-        "Contribution": [{"Contribution": "PLACEHOLDER-1"}, {"Contribution": "Plain text stays"}],
-        "Work programme": [{"Theme": "A", "Activity": "PLACEHOLDER-2", "RAG": "Green"}],
-        "Indicators": [{"LA": "Derby", "Indicator": "Re-referrals", "Value": "PLACEHOLDER-3"}],
-    })
-    source = Path(tmp) / "formula-as-text.xlsx"
-    save_workbook(workbook, source, when=dt.date(2024, 6, 3))
-    typed = load_workbook(source)
-    typed["Contribution"]["A2"] = "=Adoption support fund bids coordinated regionally"
-    typed["Work programme"]["C2"] = "=+ joint training"
-    typed["Indicators"]["C2"] = "=40/2"
-    typed.save(source)
-    for target in ("xlsx", "ods", "xls"):
-        filters = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "ods": "ods", "xls": "xls"}
-        out = Path(tmp) / target
-        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to",
-                        filters[target], "--outdir", str(out), str(source)], check=True, capture_output=True)
-        (HERE / f"formula-as-text.{target}").write_bytes((out / f"formula-as-text.{target}").read_bytes())
-print("made", sorted(p.name for p in HERE.iterdir() if p.name.startswith("formula-as-text")))
-
-# Notes (comments) on cells, in each format LibreOffice saves: notes.xlsx/.ods/.xls.
 from openpyxl.comments import Comment  # noqa: E402
 
-with tempfile.TemporaryDirectory() as tmp:
-    region_file = Path(tmp) / "region.toml"
-    region_file.write_text(SMALL_REGION, encoding="utf-8")
-    workbook = build_return(load_region(region_file), {
-        "Network": "Commissioning Leads", "Period": "June 2024", "Completed by": "Sally Savage",
-        "Date submitted": dt.date(2024, 6, 3),
-    }, {"Work programme": [{"Theme": "A", "Activity": "Joint purchasing"}]})
-    source = Path(tmp) / "notes.xlsx"
-    save_workbook(workbook, source, when=dt.date(2024, 6, 3))
-    noted = load_workbook(source)
-    noted["Work programme"]["C2"].comment = Comment("New activity: sufficiency audit (please add)", "Sally")
-    noted["About"]["B5"].comment = Comment("Chair changes to Jo Bloggs from July", "Sally")
-    noted.save(source)
-    for target in ("xlsx", "ods", "xls"):
-        filters = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "ods": "ods", "xls": "xls"}
-        out = Path(tmp) / target
-        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to",
-                        filters[target], "--outdir", str(out), str(source)], check=True, capture_output=True)
-        (HERE / f"notes.{target}").write_bytes((out / f"notes.{target}").read_bytes())
-print("made", sorted(p.name for p in HERE.iterdir() if p.name.startswith("notes")))
+ABOUT = {"Network": "Commissioning Leads", "Period": "June 2024", "Completed by": "Sally Savage",
+         "Date submitted": dt.date(2024, 6, 3)}
+LIBREOFFICE_FILTERS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "ods": "ods", "xls": "xls"}
+
+
+def saved_by_libreoffice(stem: str, region_text: str, sheets: dict, edit) -> None:
+    """stem.xlsx/.ods/.xls here: a return with ``sheets``, changed by ``edit(workbook)``, saved by LibreOffice."""
+    with tempfile.TemporaryDirectory() as tmp:
+        region_file = Path(tmp) / "region.toml"
+        region_file.write_text(region_text, encoding="utf-8")
+        source = Path(tmp) / f"{stem}.xlsx"
+        save_workbook(build_return(load_region(region_file), ABOUT, sheets), source, when=dt.date(2024, 6, 3))
+        workbook = load_workbook(source)
+        edit(workbook)
+        workbook.save(source)
+        for target, name in LIBREOFFICE_FILTERS.items():
+            out = Path(tmp) / target
+            subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to",
+                            name, "--outdir", str(out), str(source)], check=True, capture_output=True)
+            (HERE / f"{stem}.{target}").write_bytes((out / f"{stem}.{target}").read_bytes())
+    print("made", sorted(p.name for p in HERE.iterdir() if p.name.startswith(stem)))
+
+
+def typed_with_an_equals_sign(workbook) -> None:
+    """Contribution A2 and Work programme C2: sentences typed starting with "=", formulas to Excel and
+    LibreOffice; Indicators C2: a real formula with a result."""
+    workbook["Contribution"]["A2"] = "=Adoption support fund bids coordinated regionally"
+    workbook["Work programme"]["C2"] = "=+ joint training"
+    workbook["Indicators"]["C2"] = "=40/2"
+
+
+def with_notes(workbook) -> None:
+    workbook["Work programme"]["C2"].comment = Comment("New activity: sufficiency audit (please add)", "Sally")
+    workbook["About"]["B5"].comment = Comment("Chair changes to Jo Bloggs from July", "Sally")
+
+
+saved_by_libreoffice("formula-as-text", SMALL_REGION + '[[indicator]]\nname = "Re-referrals"\n', {
+    "Contribution": [{"Contribution": "PLACEHOLDER-1"}, {"Contribution": "Plain text stays"}],
+    "Work programme": [{"Theme": "A", "Activity": "PLACEHOLDER-2", "RAG": "Green"}],
+    "Indicators": [{"LA": "Derby", "Indicator": "Re-referrals", "Value": "PLACEHOLDER-3"}],
+}, typed_with_an_equals_sign)
+saved_by_libreoffice("notes", SMALL_REGION, {"Work programme": [{"Theme": "A", "Activity": "Joint purchasing"}]},
+                     with_notes)
