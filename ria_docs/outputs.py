@@ -299,8 +299,9 @@ def _swap(out_dir: Path, files: dict[str, bytes], replaces: set[str]) -> None:
         except OutputError as failed:
             raise failed from exc
         raise
-    for folder in (staging, backup):
-        _remove_entry(folder)
+    with _signals_held():  # the new set is in place: tidy up before a signal held meanwhile stops the run
+        for folder in (staging, backup):
+            _remove_entry(folder)
 
 
 def _commit(out_dir: Path, files: dict[str, bytes], old: list[str], staging: Path, backup: Path) -> None:

@@ -58,7 +58,10 @@ def to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
         # A profile of its own: a LibreOffice the user has open would otherwise take the job, or block it.
         command = [soffice, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
                    "--convert-to", "pdf", "--outdir", str(folder), *sources]
-        run_stoppable(command, timeout=300,
+        # Its own temporary folder inside ours too: LibreOffice's lu*.tmp goes with ours, even when it is stopped.
+        (folder / "tmp").mkdir()
+        env = os.environ | {name: str(folder / "tmp") for name in ("TMPDIR", "TMP", "TEMP")}
+        run_stoppable(command, timeout=300, env=env,
                       timed_out="LibreOffice took more than 5 minutes to make the PDFs and was stopped.")
         pdfs = {}
         for name in documents:
@@ -70,14 +73,14 @@ def to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
         return pdfs
 
 
-def run_stoppable(command: list[str], *, timeout: float, timed_out: str) -> int:
+def run_stoppable(command: list[str], *, timeout: float, timed_out: str, env: dict | None = None) -> int:
     """Run an outside program in a process group of its own; stop the whole group unless it finished.
 
     A new session also keeps the terminal's Ctrl-C away from it: ria-docs gets the signal, and
     stops it here (in a finally, so on SIGTERM too, which the CLI turns into an exit).
     """
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=os.name != "nt")
+                               stderr=subprocess.DEVNULL, env=env, start_new_session=os.name != "nt")
     try:
         return process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -141,8 +144,8 @@ def _preview(outputs: Path, resolution: int) -> dict[str, list[Path]]:
             "(Debian/Ubuntu: apt-get install poppler-utils; macOS: brew install poppler) and run it again."
         )
     require_soffice("no page images can be made", "")
-    pdfs = to_pdf({path.name: path.read_bytes() for path in documents})
     target = _preview_folder(outputs / "preview")
+    pdfs = to_pdf({path.name: path.read_bytes() for path in documents})
     pages: dict[str, list[Path]] = {}
     # Pages are made in a private folder inside preview/, then renamed in: a link planted at a page's
     # name is replaced, never written through.
