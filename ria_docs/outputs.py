@@ -27,8 +27,16 @@ transaction per run:
 
 Any exception before the commit (a file open in Word, Ctrl-C, SIGTERM,
 which is turned into an exit for the time of the write) rolls back at once,
-through the same code a next run uses after a kill. The library never prints
-and never imports click.
+through the same code a next run uses after a kill. From the journal to the
+commit, and during a roll-back, SIGINT, SIGTERM and SIGHUP are blocked (main
+thread, POSIX): a signal arriving then is taken once the folder holds one
+complete set again.
+
+Steps 1 and 2 come first in every command, before it reads anything in the
+folder: :func:`settled` holds a folder (lock, then recover) for a whole
+command, and write_outputs inside it does not take the lock again. A plan.json
+is read through :func:`settled_plan`. The library never prints and never
+imports click.
 """
 
 from __future__ import annotations
