@@ -7,6 +7,7 @@ at the exact moment: the k-th file-system call of a write raises, for every k.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import signal
@@ -14,14 +15,16 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-from ria_docs import outputs
-from ria_docs.exceptions import OutputError
+from ria_docs import outputs, pdf
+from ria_docs.exceptions import OutputError, ToolMissing
 from ria_docs.outputs import MERGE_OUTPUTS, OutputsLock, recover, write_outputs
-from ria_docs.pipeline import merge_folder
+from ria_docs.pipeline import check_folder, load_plan, merge_folder, render_plan_file
+from ria_docs.plan_file import read_plan
 from ria_docs.returns import issue_returns, return_file_name
 
 OLD = {
@@ -306,12 +309,6 @@ def test_ctrl_c_at_points_in_time_during_a_merge(tmp_path, example_merge):
 
 # --- every command settles a folder before it reads there ------------------------------------------
 
-from pathlib import Path  # noqa: E402
-
-from ria_docs import pdf  # noqa: E402
-from ria_docs.exceptions import ToolMissing  # noqa: E402
-from ria_docs.pipeline import check_folder, load_plan, render_plan_file  # noqa: E402
-from ria_docs.plan_file import read_plan  # noqa: E402
 
 
 def kill_when(patch, moment):
@@ -340,8 +337,6 @@ def newer_round(plan_bytes: bytes) -> bytes:
     return json.dumps(data).encode("utf-8")
 
 
-import json  # noqa: E402
-
 
 @pytest.fixture
 def killed_merge(tmp_path, monkeypatch, example_merge):
@@ -367,7 +362,7 @@ def test_a_plan_json_is_read_only_after_its_folder_is_recovered(killed_merge, ex
     assert listing(killed_merge) == example_merge  # the old set, nothing hidden left
 
 
-def read_plan_bytes(data, tmp=[]):  # noqa: B006 - a scratch file per call
+def read_plan_bytes(data):
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
