@@ -32,10 +32,46 @@ def _safe_console() -> None:
             pass  # a stream that cannot change: keep what it does
 
 
+def _stop(signum, _frame):
+    """SIGTERM (a shutdown, kill) or SIGHUP (the terminal closed): exit like Ctrl-C does.
+
+    An exit through Python runs every clean-up on the way out: outputs being swapped are finished
+    or put back, LibreOffice making PDFs is stopped, temporary folders are removed.
+    """
+    raise SystemExit(128 + signum)
+
+
+def _exit_on_signals() -> dict:
+    """Turn SIGTERM and SIGHUP into an exit for the whole run (main thread only); the previous handlers."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        try:
+            previous[signum] = signal.signal(signum, _stop)
+        except (OSError, ValueError):
+            pass
+    return previous
+
+
 class _Main(click.Group):
     def main(self, *args, **kwargs):
+        import signal
+
         _safe_console()
-        return super().main(*args, **kwargs)
+        previous = _exit_on_signals()
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            for signum, handler in previous.items():
+                if handler is not None:  # None: set outside Python, and cannot be put back from here
+                    signal.signal(signum, handler)
 
 
 def _fail(message: str, code: int = 1):

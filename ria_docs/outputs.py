@@ -27,8 +27,16 @@ transaction per run:
 
 Any exception before the commit (a file open in Word, Ctrl-C, SIGTERM,
 which is turned into an exit for the time of the write) rolls back at once,
-through the same code a next run uses after a kill. The library never prints
-and never imports click.
+through the same code a next run uses after a kill. From the journal to the
+commit, and during a roll-back, SIGINT, SIGTERM and SIGHUP are blocked (main
+thread, POSIX): a signal arriving then is taken once the folder holds one
+complete set again.
+
+Steps 1 and 2 come first in every command, before it reads anything in the
+folder: :func:`settled` holds a folder (lock, then recover) for a whole
+command, and write_outputs inside it does not take the lock again. A plan.json
+is read through :func:`settled_plan`. The library never prints and never
+imports click.
 """
 
 from __future__ import annotations
@@ -105,12 +113,8 @@ def write_outputs(
     for name in files:
         if not _plain(name):
             raise ValueError(f"not a plain file name: {name!r}")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create the outputs folder ({exc.strerror}).") from None
-    with _exit_on_sigterm(), OutputsLock(out_dir, LOCK_WAIT if wait is None else wait):
-        recover(out_dir)
+    # Inside settled() the caller holds the folder already (and recovered it before reading there).
+    with _exit_on_sigterm(), settled(out_dir, create=True, wait=wait):
         folders = [name for name in files if (out_dir / name).is_dir() and not (out_dir / name).is_symlink()]
         if folders:
             raise OutputError(
@@ -119,6 +123,163 @@ def write_outputs(
             )
         _swap(out_dir, files, set(replaces) | set(files))
     return [out_dir / name for name in files]
+
+
+# --- settling a folder before reading or writing there ---------------------------------------------
+
+_HELD = threading.local()  # the folders this thread holds: {key: depth}
+
+
+def _held() -> dict[str, int]:
+    folders = getattr(_HELD, "folders", None)
+    if folders is None:
+        folders = _HELD.folders = {}
+    return folders
+
+
+def _key(folder: Path) -> str:
+    return os.path.normcase(os.path.realpath(os.path.abspath(folder)))
+
+
+def holds(folder: Path) -> bool:
+    """Whether this thread holds ``folder`` (inside :func:`settled`)."""
+    return _key(Path(folder)) in _held()
+
+
+@contextlib.contextmanager
+def settled(folder: Path, *, create: bool = False, wait: float | None = None, read_only: bool = False):
+    """Hold ``folder`` for the time of the block, after finishing what an interrupted run left there.
+
+    Takes the folder's lock (waiting for another run to finish), then rolls back a journal a killed
+    run left and removes its hidden folders: so everything read there afterwards is one complete set,
+    and stays so until the block ends. Every command enters this before it reads anything in an
+    outputs folder (plan.json, the files already there) and keeps it until it has written there.
+
+    Re-entrant in one thread: :func:`write_outputs` inside the block does not take the lock again
+    (an flock belongs to an open file, so a second one in the same process would wait for itself).
+    ``create`` makes the folder if it is missing (and removes it again if the block leaves it
+    empty); without it, a folder that does not exist is not settled. With ``read_only``, a folder
+    this user cannot write to is read without the lock, unless a run was interrupted there.
+    """
+    folder = Path(folder)
+    key = _key(folder)
+    held = _held()
+    if key in held:
+        held[key] += 1
+        try:
+            yield folder
+        finally:
+            held[key] -= 1
+        return
+    created: list[Path] = _make_folder(folder) if create else []
+    try:
+        lock = None
+        if create or folder.is_dir():
+            lock = OutputsLock(folder, LOCK_WAIT if wait is None else wait, create=create)
+            try:
+                lock.__enter__()
+            except OutputError:
+                if not (read_only and lock.denied):
+                    raise
+                if os.path.lexists(folder / JOURNAL_NAME):
+                    raise OutputError(
+                        f"{folder}: a ria-docs run writing there was interrupted and its previous outputs are still "
+                        f"to be put back, but you cannot write to this folder ({lock.denied}). Ask someone who can "
+                        "to run the command again (any ria-docs command reading that folder puts them back first), "
+                        "or copy plan.json elsewhere once it is."
+                    ) from None
+                lock = None  # read-only and nothing half-done: nothing to settle, nothing anyone can change
+        try:
+            if lock is not None:
+                recover(folder)
+            held[key] = 1
+            try:
+                yield folder
+            finally:
+                del held[key]
+        finally:
+            if lock is not None:
+                lock.__exit__(None, None, None)
+    finally:
+        for path in reversed(created):  # made for this run and left empty (nothing written): gone again
+            with contextlib.suppress(OSError):
+                os.rmdir(path)
+
+
+def _make_folder(folder: Path) -> list[Path]:
+    """Create ``folder`` and any missing parents; the ones made, outermost first."""
+    missing = []
+    path = Path(os.path.abspath(folder))
+    while not os.path.isdir(path) and path.parent != path:
+        missing.append(path)
+        path = path.parent
+    missing.reverse()
+    made = []
+    for path in missing:
+        try:
+            os.mkdir(path)
+            made.append(path)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise OutputError(f"{path}: is a file, where the outputs folder should be. Choose another folder with -o.") from None
+        except OSError as exc:
+            for done in reversed(made):
+                with contextlib.suppress(OSError):
+                    os.rmdir(done)
+            raise OutputError(f"{folder}: cannot create the outputs folder ({exc.strerror}).") from None
+    return made
+
+
+def is_outputs_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds what ria-docs writes or leaves there: a managed output, its lock, journal or hidden folders."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    return any(
+        name in MERGE_OUTPUTS or name in (JOURNAL_NAME, LOCK_NAME) or name.startswith((STAGING_PREFIX, BACKUP_PREFIX))
+        for name in names
+    )
+
+
+def settled_plan(plan_path: Path, *, wait: float | None = None):
+    """For reading a plan.json: its folder settled (see :func:`settled`) when it is an outputs folder.
+
+    So a plan.json is never read from a folder a killed run left half-new, or while a run writes
+    there. A plan.json elsewhere (sent by email, copied to a read-only share) is read as it is.
+    """
+    folder = Path(os.path.realpath(os.path.abspath(plan_path))).parent
+    if holds(folder) or not is_outputs_folder(folder):
+        return contextlib.nullcontext()
+    return settled(folder, wait=wait, read_only=True)
+
+
+@contextlib.contextmanager
+def settled_together(*folders: tuple[Path, dict]):
+    """:func:`settled` for several folders, held in one fixed order, so two runs never wait on each other."""
+    with contextlib.ExitStack() as stack:
+        for folder, options in sorted(folders, key=lambda item: _key(Path(item[0]))):
+            stack.enter_context(settled(folder, **options))
+        yield
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Ctrl-C, SIGTERM and SIGHUP wait until the block ends: so the folder is never left half-swapped.
+
+    Blocked with pthread_sigmask in the main thread where it exists (POSIX); a signal that came in
+    the meantime is delivered as the block ends, when the folder holds one complete set again.
+    """
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signals = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
+    previous = mask(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, previous)
 
 
 def _swap(out_dir: Path, files: dict[str, bytes], replaces: set[str]) -> None:
@@ -136,6 +297,24 @@ def _swap(out_dir: Path, files: dict[str, bytes], replaces: set[str]) -> None:
         old = sorted(name for name in replaces if _replaceable(out_dir / name))
         try:
             backup = Path(tempfile.mkdtemp(prefix=BACKUP_PREFIX, dir=out_dir))
+        except OSError as exc:
+            raise _not_written(exc, out_dir, out_dir) from None
+        with _signals_held():  # from the journal to the commit: a signal waits for one complete set
+            _commit(out_dir, files, old, staging, backup)
+    except BaseException as exc:
+        try:
+            recover(out_dir)  # the same roll-back a next run would do after a kill
+        except OutputError as failed:
+            raise failed from exc
+        raise
+    with _signals_held():  # the new set is in place: tidy up before a signal held meanwhile stops the run
+        for folder in (staging, backup):
+            _remove_entry(folder)
+
+
+def _commit(out_dir: Path, files: dict[str, bytes], old: list[str], staging: Path, backup: Path) -> None:
+    try:
+        try:
             _write_journal(out_dir, {"staging": staging.name, "backup": backup.name, "new": list(files), "old": old})
         except OSError as exc:
             raise _not_written(exc, out_dir / JOURNAL_NAME, out_dir) from None
@@ -160,12 +339,10 @@ def _swap(out_dir: Path, files: dict[str, bytes], replaces: set[str]) -> None:
         _fsync_folder(out_dir)
     except BaseException as exc:
         try:
-            recover(out_dir)  # the same roll-back a next run would do after a kill
+            recover(out_dir)  # at once, before a signal held meanwhile is let through
         except OutputError as failed:
             raise failed from exc
         raise
-    for folder in (staging, backup):
-        _remove_entry(folder)
 
 
 def recover(out_dir: Path) -> None:
@@ -175,7 +352,11 @@ def recover(out_dir: Path) -> None:
     it is rolled back, so the folder holds the old set again. Then the staging
     and backup folders and temporary files of earlier runs are removed.
     """
-    out_dir = Path(out_dir)
+    with _signals_held():  # a second Ctrl-C does not stop the roll-back halfway
+        _recover(Path(out_dir))
+
+
+def _recover(out_dir: Path) -> None:
     journal = out_dir / JOURNAL_NAME
     if os.path.islink(journal):  # ria-docs renames a file of its own there, never a link
         os.unlink(journal)
@@ -330,27 +511,28 @@ def _not_written(exc: OSError, path: Path, out_dir: Path) -> OutputError:
 
 @contextlib.contextmanager
 def _exit_on_sigterm():
-    """While outputs are written, SIGTERM exits through Python, so the swap rolls back first.
+    """While outputs are written, SIGTERM and SIGHUP exit through Python, so the swap rolls back first.
 
-    Only in the main thread, and only where nobody else has set a handler.
+    Only in the main thread, and only for a signal nobody else has set a handler for (the CLI sets
+    one for its whole run: see ria_docs.cli).
     """
-    sigterm = getattr(signal, "SIGTERM", None)
-    if sigterm is None or threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.getsignal(sigterm)
-    if previous is not signal.SIG_DFL:
-        yield
-        return
+    changed = {}
 
     def stop(signum, _frame):
         raise SystemExit(128 + signum)
 
-    signal.signal(sigterm, stop)
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) is signal.SIG_DFL:
+            changed[signum] = signal.signal(signum, stop)
     try:
         yield
     finally:
-        signal.signal(sigterm, previous)
+        for signum, previous in changed.items():
+            signal.signal(signum, previous)
 
 
 # --- the lock -------------------------------------------------------------------------------------
@@ -369,12 +551,13 @@ class OutputsLock:
     the message a second run gives.
     """
 
-    def __init__(self, folder: Path, wait: float = LOCK_WAIT):
-        self.folder, self.wait = Path(folder), wait
+    def __init__(self, folder: Path, wait: float = LOCK_WAIT, *, create: bool = False):
+        self.folder, self.wait, self.create = Path(folder), wait, create
         self.path = self.folder / LOCK_NAME
         self._fd: int | None = None
         self._token = ""
         self._flock = fcntl is not None
+        self.denied = ""  # why the lock could not be made, when this user may not write to the folder
 
     def __enter__(self) -> OutputsLock:
         deadline = time.monotonic() + self.wait
@@ -403,6 +586,8 @@ class OutputsLock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0),
                          0o644)
         except OSError as exc:
+            if self._gone(exc):
+                return False
             raise self._unusable(exc) from None
         try:
             held = self._lock_and_sign(fd)
@@ -457,6 +642,8 @@ class OutputsLock:
                 return self._try_exclusive()
             return False
         except OSError as exc:
+            if self._gone(exc):
+                return False
             raise self._unusable(exc) from None
         try:
             _write_all(fd, token.encode("utf-8"))
@@ -510,7 +697,17 @@ class OutputsLock:
             f"or if none is running delete {self.path} and run the command again."
         )
 
+    def _gone(self, exc: OSError) -> bool:
+        """The folder was removed under us (a run that made it found it empty): make it again and retry."""
+        if exc.errno != errno.ENOENT or not self.create or os.path.isdir(self.folder):
+            return False
+        with contextlib.suppress(OSError):
+            os.makedirs(self.folder, exist_ok=True)
+        return True
+
     def _unusable(self, exc: OSError) -> OutputError:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            self.denied = exc.strerror or "permission denied"
         if exc.errno == errno.ELOOP or os.path.islink(self.path):
             return OutputError(f"{self.path}: is a link, where ria-docs keeps its lock. Delete it and run the command again.")
         return OutputError(f"{self.folder}: cannot be written ({exc.strerror}); nothing was changed.")

@@ -6,17 +6,23 @@ Both are outside programs: when one is missing the commands say so plainly
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import stat
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
-from .exceptions import ToolMissing
+from .exceptions import OutputError, ToolMissing
 
 INSTALL_HINT = (
     "install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-writer-nogui; "
     "Windows and macOS: libreoffice.org) and run the command again"
 )
+PDF_TEMP_PREFIX = "ria-docs-pdf-"
+PREVIEW_TEMP_PREFIX = ".ria-docs-preview-"
 _MAC_SOFFICE = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
 
 
@@ -35,9 +41,15 @@ def require_soffice(for_what: str = "no PDF can be made", alternative: str = ", 
 
 
 def to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
-    """{"x.docx": bytes} -> {"x.pdf": bytes}, converted by headless LibreOffice."""
+    """{"x.docx": bytes} -> {"x.pdf": bytes}, converted by headless LibreOffice.
+
+    LibreOffice runs in a session of its own and is stopped, with everything it started, whenever
+    the conversion does not finish (a timeout, Ctrl-C, SIGTERM): none is left running on its own,
+    and its temporary folder goes too. Those a killed run left (kill -9) go on a run a day later.
+    """
     soffice = require_soffice()
-    with tempfile.TemporaryDirectory(prefix="ria-docs-pdf-") as tmp:
+    remove_stale_temporary_folders()
+    with tempfile.TemporaryDirectory(prefix=PDF_TEMP_PREFIX) as tmp:
         folder = Path(tmp)
         sources = []
         for name, data in documents.items():
@@ -46,10 +58,11 @@ def to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
         # A profile of its own: a LibreOffice the user has open would otherwise take the job, or block it.
         command = [soffice, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
                    "--convert-to", "pdf", "--outdir", str(folder), *sources]
-        try:
-            subprocess.run(command, capture_output=True, timeout=300, check=False)
-        except subprocess.TimeoutExpired:
-            raise ToolMissing("LibreOffice took more than 5 minutes to make the PDFs and was stopped.") from None
+        # Its own temporary folder inside ours too: LibreOffice's lu*.tmp goes with ours, even when it is stopped.
+        (folder / "tmp").mkdir()
+        env = os.environ | {name: str(folder / "tmp") for name in ("TMPDIR", "TMP", "TEMP")}
+        run_stoppable(command, timeout=300, env=env,
+                      timed_out="LibreOffice took more than 5 minutes to make the PDFs and was stopped.")
         pdfs = {}
         for name in documents:
             pdf = folder / f"{Path(name).stem}.pdf"
@@ -60,9 +73,67 @@ def to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
         return pdfs
 
 
+def run_stoppable(command: list[str], *, timeout: float, timed_out: str, env: dict | None = None) -> int:
+    """Run an outside program in a process group of its own; stop the whole group unless it finished.
+
+    A new session also keeps the terminal's Ctrl-C away from it: ria-docs gets the signal, and
+    stops it here (in a finally, so on SIGTERM too, which the CLI turns into an exit).
+    """
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=env, start_new_session=os.name != "nt")
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ToolMissing(timed_out) from None
+    finally:
+        if process.returncode is None:  # not reaped yet, so its pid (the group's id) is still its own
+            _stop_group(process)
+
+
+def _stop_group(process: subprocess.Popen) -> None:
+    try:
+        if os.name != "nt":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except OSError:
+        pass
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def remove_stale_temporary_folders(max_age: float = 86400.0) -> None:
+    """Remove ria-docs-pdf-* folders (a LibreOffice profile each) a killed run left in the temp folder a day ago."""
+    root = tempfile.gettempdir()
+    now = time.time()
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith((PDF_TEMP_PREFIX, "ria-docs-preview-")):  # the latter: older ria-docs
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+        if stat.S_ISDIR(info.st_mode) and mine and now - info.st_mtime > max_age:
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
 def preview(outputs: Path, resolution: int = 80) -> dict[str, list[Path]]:
     """PNG pages of each document in ``outputs``, written to ``outputs/preview/``."""
+    from .outputs import settled  # held from the first look: a run killed there is rolled back first
+
     outputs = Path(outputs)
+    with settled(outputs):
+        return _preview(outputs, resolution)
+
+
+def _preview(outputs: Path, resolution: int) -> dict[str, list[Path]]:
     documents = sorted(outputs.glob("*.docx"))
     if not documents:
         raise ToolMissing(f"{outputs}: no .docx documents here to preview; run ria-docs merge first.")
@@ -73,17 +144,59 @@ def preview(outputs: Path, resolution: int = 80) -> dict[str, list[Path]]:
             "(Debian/Ubuntu: apt-get install poppler-utils; macOS: brew install poppler) and run it again."
         )
     require_soffice("no page images can be made", "")
+    target = _preview_folder(outputs / "preview")
     pdfs = to_pdf({path.name: path.read_bytes() for path in documents})
-    target = outputs / "preview"
-    target.mkdir(exist_ok=True)
     pages: dict[str, list[Path]] = {}
-    with tempfile.TemporaryDirectory(prefix="ria-docs-preview-") as tmp:
+    # Pages are made in a private folder inside preview/, then renamed in: a link planted at a page's
+    # name is replaced, never written through.
+    with tempfile.TemporaryDirectory(prefix=PREVIEW_TEMP_PREFIX, dir=target) as tmp:
         for document in documents:
-            for old in target.glob(f"{document.stem}-*.png"):
-                old.unlink()
             pdf = Path(tmp) / f"{document.stem}.pdf"
             pdf.write_bytes(pdfs[pdf.name])
-            subprocess.run([pdftoppm, "-r", str(resolution), "-png", str(pdf), str(target / document.stem)],
+            made = Path(tmp) / "pages"
+            made.mkdir()
+            subprocess.run([pdftoppm, "-r", str(resolution), "-png", str(pdf), str(made / document.stem)],
                            check=True, capture_output=True, timeout=300)
-            pages[document.name] = sorted(target.glob(f"{document.stem}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+            for old in target.glob(f"{document.stem}-*.png"):
+                if _page_number(old, document.stem) is not None:
+                    old.unlink()
+            for page in made.iterdir():
+                os.replace(page, target / page.name)
+            made.rmdir()
+            pages[document.name] = sorted(
+                (p for p in target.glob(f"{document.stem}-*.png") if _page_number(p, document.stem) is not None),
+                key=lambda p: _page_number(p, document.stem))
     return pages
+
+
+def _page_number(path: Path, stem: str) -> int | None:
+    number = path.stem[len(stem) + 1:]
+    return int(number) if number.isdigit() else None
+
+
+def _preview_folder(target: Path) -> Path:
+    """OUTPUTS/preview, made if missing; refused when it is a link or not a folder (never followed)."""
+    try:
+        os.mkdir(target)  # never follows a link at that name: it fails on one
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot be created ({exc.strerror}); no pages were made.") from None
+    try:
+        mode = os.lstat(target).st_mode
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot be read ({exc.strerror}); no pages were made.") from None
+    if stat.S_ISLNK(mode):
+        raise OutputError(
+            f"{target}: is a link, where ria-docs writes the page images; it is not followed, so nothing was "
+            "written there. Delete the link (or rename it) and run ria-docs preview again."
+        )
+    if not stat.S_ISDIR(mode):
+        raise OutputError(
+            f"{target}: is a file, where ria-docs makes a folder for the page images. Rename or move it and run "
+            "ria-docs preview again."
+        )
+    for entry in os.scandir(target):  # a private folder a killed preview left
+        if entry.name.startswith(PREVIEW_TEMP_PREFIX) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+    return target

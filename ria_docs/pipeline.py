@@ -26,6 +26,7 @@ from .changes import compare
 from .changes import context as changes_context
 from .changes import to_markdown as changes_markdown
 from .outputs import MERGE_OUTPUTS, RENDER_OUTPUTS, check_outputs_folder, write_outputs
+from .outputs import is_outputs_folder, settled, settled_plan, settled_together
 from .outputs import MERGE_REPORT, PLAN_JSON, RUG_XLSX  # noqa: F401  (named with every output, in outputs.py)
 from .render import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX, render_docx, template_path, templates_in_use
 from .report import Report, to_markdown
@@ -525,6 +526,13 @@ def merge_folder(
     check_outputs_folder(outputs, inputs=inputs, templates=templates_in_use(templates))
     if pdf:
         require_soffice()  # before any work, so a missing LibreOffice costs nothing
+    # The outputs folder is held from the start: a run killed there is rolled back before anything is
+    # read (a baseline kept there, the files already there), and a second merge waits for this one.
+    with settled(outputs, create=True):
+        return _merge(inputs, outputs, templates, skip_invalid, pdf, baseline)
+
+
+def _merge(inputs, outputs, templates, skip_invalid, pdf, baseline) -> MergeResult:
     check = check_folder(inputs, skip_invalid=skip_invalid, baseline=baseline, outputs=outputs)
     result = MergeResult(check)
     if check.report.errors and not skip_invalid:
@@ -555,8 +563,13 @@ def plan_json(plan: Plan) -> bytes:
 
 
 def load_plan(path: Path) -> Plan:
-    """A saved plan.json; PlanFileError names the file, the place and what to do (see ria_docs.plan_file)."""
-    return read_plan(path)
+    """A saved plan.json; PlanFileError names the file, the place and what to do (see ria_docs.plan_file).
+
+    When it is in an outputs folder, that folder is settled first: a run killed there is rolled back,
+    and one writing there is waited for, so the plan.json read is that of one complete set.
+    """
+    with settled_plan(path):
+        return read_plan(path)
 
 
 def _round_date(plan: Plan) -> dt.datetime | None:
@@ -587,8 +600,15 @@ def render_plan_file(plan_path: Path, outputs: Path, *, templates: Path | None =
     check_outputs_folder(outputs, templates=templates_in_use(templates))
     if pdf:
         require_soffice()
-    plan = load_plan(plan_path)
-    files = render_documents(plan, templates)
-    if pdf:
-        files |= to_pdf(files)
-    return write_outputs(Path(outputs), files, replaces=RENDER_OUTPUTS)
+    # Both folders are held from reading plan.json to the write: a merge into either waits, so the
+    # documents written always match the plan.json beside them.
+    plan_folder = Path(os.path.realpath(os.path.abspath(plan_path))).parent
+    folders = [(Path(outputs), {"create": True})]
+    if is_outputs_folder(plan_folder):
+        folders.append((plan_folder, {"read_only": True}))
+    with settled_together(*folders):
+        plan = load_plan(plan_path)
+        files = render_documents(plan, templates)
+        if pdf:
+            files |= to_pdf(files)
+        return write_outputs(Path(outputs), files, replaces=RENDER_OUTPUTS)

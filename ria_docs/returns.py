@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .exceptions import OutputError, UsageError
 from .model import Plan
-from .outputs import check_outputs_folder, write_outputs
+from .outputs import check_outputs_folder, settled, write_outputs
 from .region import RegionConfig, load_region
 from .text import did_you_mean, join_names
 from .workbook import blank_return, fill_sheet, set_about, workbook_bytes
@@ -179,6 +179,13 @@ def issue_returns(
             number += 1
             path = out_dir / f"{return_file_name(name, region.period)[:-5]} ({number}).xlsx"
         targets[name] = path
+    # Held from the check for existing workbooks to the write: a run killed there is rolled back first
+    # (so its old workbooks count as existing), and a second run at once waits, then finds these.
+    with settled(out_dir, create=True):
+        return _write_returns(region, plan, targets, out_dir, force, result)
+
+
+def _write_returns(region, plan, targets: dict[str, Path], out_dir: Path, force: bool, result: Issued) -> Issued:
     existing = [p.name for p in targets.values() if p.exists()]
     if existing and not force:
         shown = ", ".join(existing[:3]) + (f" and {len(existing) - 3} more" if len(existing) > 3 else "")

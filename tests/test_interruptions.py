@@ -7,20 +7,23 @@ at the exact moment: the k-th file-system call of a write raises, for every k.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-from ria_docs import outputs
-from ria_docs.exceptions import OutputError
+from ria_docs import outputs, pdf
+from ria_docs.exceptions import OutputError, ToolMissing
 from ria_docs.outputs import MERGE_OUTPUTS, OutputsLock, recover, write_outputs
-from ria_docs.pipeline import merge_folder
+from ria_docs.pipeline import check_folder, load_plan, merge_folder, render_plan_file
+from ria_docs.plan_file import read_plan
 from ria_docs.returns import issue_returns, return_file_name
 
 OLD = {
@@ -301,3 +304,280 @@ def test_ctrl_c_at_points_in_time_during_a_merge(tmp_path, example_merge):
             process.kill()
             process.wait()
         _consistent(out, example_merge)
+
+
+# --- every command settles a folder before it reads there ------------------------------------------
+
+
+
+def kill_when(patch, moment):
+    """Stands for kill -9 just after the rename ``moment(source, target)`` picks: nothing runs after it."""
+    state = {"dead": False}
+
+    def wrap(name, real):
+        def call(*args, **kwargs):
+            if state["dead"]:
+                raise Killed()
+            result = real(*args, **kwargs)
+            if name == "replace" and moment(str(args[0]), str(args[1])):
+                state["dead"] = True
+                raise Killed()
+            return result
+        return call
+
+    for name in PRIMITIVES:
+        patch.setattr(os, name, wrap(name, getattr(os, name)))
+
+
+def newer_round(plan_bytes: bytes) -> bytes:
+    """Another round's plan.json: the same plan, another period."""
+    data = json.loads(plan_bytes)
+    data["region"]["period"] = "March 2020"
+    return json.dumps(data).encode("utf-8")
+
+
+
+@pytest.fixture
+def killed_merge(tmp_path, monkeypatch, example_merge):
+    """An outputs folder whose second merge was killed just after its plan.json went in (the rest still old)."""
+    out = tmp_path / "outputs"
+    out.mkdir()
+    for name, data in example_merge.items():
+        (out / name).write_bytes(data)
+    new = {"plan.json": newer_round(example_merge["plan.json"]), "ria-plan.docx": b"new plan",
+           "regional-update.docx": b"new update", "merge-report.md": b"new report"}
+    with monkeypatch.context() as patch:
+        kill_when(patch, lambda source, target: target == str(out / "plan.json"))
+        with pytest.raises(Killed):
+            write_outputs(out, new, replaces=MERGE_OUTPUTS)
+    assert (out / "plan.json").read_bytes() == new["plan.json"]  # the half-new folder a next command finds
+    assert (out / outputs.JOURNAL_NAME).exists()
+    return out
+
+
+def test_a_plan_json_is_read_only_after_its_folder_is_recovered(killed_merge, example_merge):
+    plan = load_plan(killed_merge / "plan.json")
+    assert plan.region.period == read_plan_bytes(example_merge["plan.json"]).region.period
+    assert listing(killed_merge) == example_merge  # the old set, nothing hidden left
+
+
+def read_plan_bytes(data):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "plan.json").write_bytes(data)
+        return read_plan(Path(folder) / "plan.json")
+
+
+def test_render_after_a_killed_merge_renders_the_plan_that_stays(killed_merge, example_merge):
+    render_plan_file(killed_merge / "plan.json", killed_merge, templates=ROOT / "templates")
+    assert listing(killed_merge) == example_merge  # never the killed run's plan in this round's documents
+
+
+def test_check_with_a_baseline_there_and_a_merge_that_stops_on_errors_recover_first(tmp_path, killed_merge,
+                                                                                      example_merge):
+    result = check_folder(ROOT / "inputs", baseline=killed_merge / "plan.json")
+    assert result.baseline.region.period == "December 2019"
+    assert listing(killed_merge) == example_merge
+    # Killed again, then a merge that writes nothing (a return with an error) still puts the old set back.
+    inputs = tmp_path / "inputs"
+    shutil.copytree(ROOT / "inputs", inputs)
+    (inputs / "returns" / "broken.xlsx").write_bytes(b"")
+    with pytest.MonkeyPatch.context() as patch:
+        kill_when(patch, lambda source, target: target == str(killed_merge / "plan.json"))
+        with pytest.raises(Killed):
+            write_outputs(killed_merge, {"plan.json": b"{}", "ria-plan.docx": b"x"}, replaces=MERGE_OUTPUTS)
+    result = merge_folder(inputs, killed_merge, templates=ROOT / "templates")
+    assert not result.written and result.check.report.errors
+    assert listing(killed_merge) == example_merge
+
+
+def test_returns_after_a_killed_force_still_refuse_to_replace_without_force(tmp_path, monkeypatch):
+    out = tmp_path / "returns"
+    name = return_file_name("Commissioning Leads", "December 2019")
+    issue_returns(ROOT / "inputs", out, networks=["Commissioning Leads"])
+    (out / name).write_bytes(b"the copy sent to the chair")
+    with monkeypatch.context() as patch:  # killed after the old workbook was moved aside
+        kill_when(patch, lambda source, target: outputs.BACKUP_PREFIX in target)
+        with pytest.raises(Killed):
+            issue_returns(ROOT / "inputs", out, networks=["Commissioning Leads"], force=True)
+    assert not (out / name).exists()
+    with pytest.raises(OutputError, match="already exist"):
+        issue_returns(ROOT / "inputs", out, networks=["Commissioning Leads"])
+    assert listing(out) == {name: b"the copy sent to the chair"}
+
+
+def test_two_returns_runs_at_once_without_force_one_writes_the_other_refuses(tmp_path, monkeypatch):
+    out = tmp_path / "returns"
+    real_write = outputs._write_new
+
+    def slow_write(path, data):
+        time.sleep(0.05)
+        real_write(path, data)
+
+    monkeypatch.setattr(outputs, "_write_new", slow_write)
+    start, results = threading.Barrier(2), []
+
+    def run():
+        start.wait()
+        try:
+            results.append(len(issue_returns(ROOT / "inputs", out, networks=["CSE Leads", "Commissioning Leads"]).written))
+        except OutputError as exc:
+            results.append(str(exc))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results, key=str)[0] == 2
+    assert "already exist" in sorted(results, key=str)[1]
+
+
+def test_a_merge_while_render_runs_waits_for_it(tmp_path, monkeypatch, example_merge):
+    """render holds the folder from reading plan.json to writing: a merge then writes its whole set after it."""
+    import ria_docs.pipeline as pipeline
+
+    out = tmp_path / "outputs"
+    out.mkdir()
+    for name, data in example_merge.items():
+        (out / name).write_bytes(data)
+    other = {"plan.json": b"other json", "ria-plan.docx": b"other plan", "regional-update.docx": b"other update",
+             "merge-report.md": b"other report"}
+    real_render, threads = pipeline.render_documents, []
+
+    def render_documents(plan, templates=None):
+        thread = threading.Thread(target=write_outputs, args=(out, other), kwargs={"replaces": MERGE_OUTPUTS, "wait": 20})
+        thread.start()
+        threads.append(thread)
+        time.sleep(0.3)  # the merge's write comes while render works
+        return real_render(plan, templates)
+
+    monkeypatch.setattr(pipeline, "render_documents", render_documents)
+    render_plan_file(out / "plan.json", out, templates=ROOT / "templates")
+    threads[0].join()
+    assert listing(out) == other  # the merge's whole set, never its plan.json beside render's documents
+
+
+# --- signals: held while the folder is half-swapped --------------------------------------------------
+
+needs_sigmask = pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+
+
+@needs_sigmask
+def test_a_second_ctrl_c_during_the_roll_back_waits_until_the_old_set_is_back(tmp_path, monkeypatch):
+    out = old_folder(tmp_path)
+    real_replace = os.replace
+
+    def replace(source, target, *args, **kwargs):
+        if outputs.STAGING_PREFIX in str(source) and str(target) == str(out / "regional-update.docx"):
+            raise PermissionError(errno.EACCES, "Permission denied")  # open in Word: the swap rolls back
+        if outputs.BACKUP_PREFIX in str(source):  # ... and Ctrl-C is pressed during the roll-back
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        write_outputs(out, NEW, replaces=MERGE_OUTPUTS)
+    assert listing(out) == OLD | MINE  # put back whole, then stopped
+
+
+SIGNAL_MID_SWAP = """
+import os, signal, sys
+real = os.replace
+def replace(source, target, *args, **kwargs):
+    real(source, target, *args, **kwargs)
+    target = str(target)
+    if target.endswith("/ria-plan.docx") and ".ria-docs" not in target and not getattr(replace, "sent", False):
+        replace.sent = True
+        os.kill(os.getpid(), getattr(signal, sys.argv[3]))
+os.replace = replace
+from ria_docs.cli import main
+main(["merge", sys.argv[1], "-o", sys.argv[2]])
+"""
+
+
+@needs_sigmask
+@pytest.mark.parametrize("name, code", [("SIGHUP", 129), ("SIGTERM", 143), ("SIGINT", 1)])
+def test_a_signal_mid_swap_is_taken_once_the_set_is_whole(tmp_path, example_merge, name, code):
+    out = old_folder(tmp_path)
+    process = subprocess.run([sys.executable, "-c", SIGNAL_MID_SWAP, str(ROOT / "inputs"), str(out), name],
+                             capture_output=True, cwd=ROOT, timeout=120)
+    assert process.returncode == code, process.stderr[-800:]
+    assert listing(out) in (OLD | MINE, example_merge | MINE)  # whole, and nothing hidden left
+
+
+# --- LibreOffice is stopped with ria-docs -------------------------------------------------------------
+
+FAKE_SOFFICE = """#!/bin/sh
+sleep 600 &
+echo $! > "$RIA_TEST_PIDS/child"
+echo $$ > "$RIA_TEST_PIDS/soffice"
+wait
+"""
+
+
+def _fake_soffice(tmp_path):
+    bin_dir, pids = tmp_path / "bin", tmp_path / "pids"
+    bin_dir.mkdir()
+    pids.mkdir()
+    (bin_dir / "soffice").write_text(FAKE_SOFFICE)
+    (bin_dir / "soffice").chmod(0o755)
+    return bin_dir, pids
+
+
+def _gone(pid: int, within: float = 5.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:  # a zombie waiting for init to reap it is gone too
+            if Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z":
+                return True
+        except OSError:
+            pass
+        time.sleep(0.05)
+    return False
+
+
+def _wait_for(path: Path, within: float = 120.0) -> int:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text().strip():
+            return int(path.read_text())
+        time.sleep(0.05)
+    raise AssertionError(f"{path} never appeared")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and process groups")
+def test_sigterm_during_pdf_stops_libreoffice_and_removes_its_folder(tmp_path):
+    bin_dir, pids = _fake_soffice(tmp_path)
+    out, temp = old_folder(tmp_path), tmp_path / "tmp"
+    temp.mkdir()
+    env = os.environ | {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "TMPDIR": str(temp),
+                        "RIA_TEST_PIDS": str(pids)}
+    process = subprocess.Popen([sys.executable, "-m", "ria_docs", "merge", str(ROOT / "inputs"), "-o", str(out), "--pdf"],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        child = _wait_for(pids / "child")
+        soffice = _wait_for(pids / "soffice")
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == 143
+    assert _gone(soffice) and _gone(child)  # nothing left running on its own
+    assert not [p.name for p in temp.iterdir() if p.name.startswith("ria-docs-pdf-")]
+    assert listing(out) == OLD | MINE
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX process groups")
+def test_libreoffice_that_takes_too_long_is_stopped_with_what_it_started(tmp_path, monkeypatch):
+    bin_dir, pids = _fake_soffice(tmp_path)
+    monkeypatch.setenv("RIA_TEST_PIDS", str(pids))
+    with pytest.raises(ToolMissing, match="was stopped"):
+        pdf.run_stoppable([str(bin_dir / "soffice")], timeout=1.0, timed_out="LibreOffice was stopped.")
+    assert _gone(_wait_for(pids / "soffice", 1)) and _gone(_wait_for(pids / "child", 1))

@@ -248,3 +248,94 @@ def test_outputs_beside_the_templates_and_inside_the_inputs_are_fine(team):
     render_plan_file(team / "outputs" / "plan.json", team / "rendered")
     issue_returns(team / "inputs", team / "returns-to-send", networks=["CSE Leads"])
     assert (team / "rendered" / "ria-plan.docx").is_file()
+
+
+# --- settled(): held once, re-entered freely -------------------------------------------------------
+
+
+def test_write_outputs_inside_settled_does_not_wait_for_its_own_lock(tmp_path, lock_kind):
+    out = tmp_path / "out"
+    with outputs.settled(out, create=True, wait=0):
+        assert outputs.holds(out) and (out / LOCK_NAME).exists()
+        write_outputs(out, {"plan.json": b"{}"}, wait=0)  # would wait for itself with a second flock
+        with pytest.raises(OutputError, match="another ria-docs run"):
+            with OutputsLock(out, wait=0):  # anyone else waits
+                pass
+    assert not outputs.holds(out) and listing(out) == {"plan.json": b"{}"}
+
+
+def test_a_folder_settled_for_a_run_that_wrote_nothing_is_not_left_behind(tmp_path):
+    with outputs.settled(tmp_path / "new" / "out", create=True):
+        pass
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() == 0, reason="needs a folder the user cannot write")
+def test_a_plan_json_in_a_folder_nobody_may_write_is_still_read(tmp_path, merged):
+    shared = tmp_path / "shared"
+    shutil.copytree(merged, shared)
+    shared.chmod(0o555)
+    try:
+        from ria_docs.pipeline import load_plan
+
+        assert load_plan(shared / "plan.json").region.region
+        # With a run interrupted there, it says who can put things back rather than read a half-new set.
+        shared.chmod(0o755)
+        (shared / outputs.JOURNAL_NAME).write_text("{}")
+        shared.chmod(0o555)
+        with pytest.raises(OutputError, match="cannot write to this folder"):
+            load_plan(shared / "plan.json")
+    finally:
+        shared.chmod(0o755)
+
+
+# --- preview ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def previewable(tmp_path, monkeypatch):
+    """An outputs folder with a document; LibreOffice and pdftoppm seen as installed (never reached)."""
+    from ria_docs import pdf
+
+    out = folder_with(tmp_path, {"ria-plan.docx": b"a document"})
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(pdf, "to_pdf", lambda documents: pytest.fail("converted before checking preview/"))
+    return out
+
+
+def test_preview_refuses_a_link_at_outputs_preview(previewable, tmp_path):
+    from ria_docs import pdf
+
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "ria-plan-1.png").write_bytes(b"precious")
+    (previewable / "preview").symlink_to(victim)
+    with pytest.raises(OutputError, match="preview: is a link.*Delete the link"):
+        pdf.preview(previewable)
+    assert listing(victim) == {"ria-plan-1.png": b"precious"}
+
+
+def test_preview_refuses_a_file_at_outputs_preview(previewable):
+    from ria_docs import pdf
+
+    (previewable / "preview").write_bytes(b"notes")
+    with pytest.raises(OutputError, match="preview: is a file"):
+        pdf.preview(previewable)
+    assert (previewable / "preview").read_bytes() == b"notes"
+
+
+def test_stale_pdf_folders_a_killed_run_left_go_a_day_later(tmp_path, monkeypatch):
+    import tempfile
+    import time
+
+    from ria_docs import pdf
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, fresh, other = tmp_path / "ria-docs-pdf-old", tmp_path / "ria-docs-pdf-fresh", tmp_path / "someone-else"
+    for folder in (old, fresh, other):
+        (folder / "profile").mkdir(parents=True)
+    two_days_ago = time.time() - 2 * 86400
+    for folder in (old, other):
+        os.utime(folder, (two_days_ago, two_days_ago))
+    pdf.remove_stale_temporary_folders()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ria-docs-pdf-fresh", "someone-else"]
