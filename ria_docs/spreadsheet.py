@@ -19,6 +19,7 @@ Either way the reader gets the same :class:`Sheet` and :class:`Cell` objects.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import os
@@ -55,18 +56,17 @@ OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .xls, and any encrypted 
 _CHUNK = 1 << 20
 _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
-_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
-_ERROR_CELL = re.compile(rb'\st="e"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _PROTECTION = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*>")
 _SHEET_ON = re.compile(rb'\ssheet="(?:1|true)"')
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\shidden="(?:1|true)")[^>]*\sr="(\d+)"')
-# The usual writing of a sheet (Excel, LibreOffice, openpyxl): every cell names
-# its place, r="B7", attributes in double quotes with no spaces around "=", no
-# comments or CDATA. Such a sheet's extent comes from regular expressions;
-# any other is walked cell by cell (_walk_sheet).
-_UNUSUAL_XML = re.compile(rb"<!--|<!\[CDATA\[|\s=|=\s|='")
-_CELL_START = re.compile(rb"<(?:\w+:)?c(?=[\s>/])")
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?(?<=\s)r="([A-Z]{1,3})(\d{1,7})"[^>]*?(/?)>')
+# The usual writing of a sheet (Excel, LibreOffice, openpyxl): every cell
+# opens "<c r=" and names its place, like <c r="B7" s="1">. When every cell
+# opening in a sheet is written so, the cells' places come from one pattern;
+# any other sheet is walked cell by cell (_walk_sheet). A cell that is only
+# formatting (<c r="B7" s="1"/>) holds nothing, and is left out when it counts.
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+_EMPTY_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*?/>')
 # The parts the scanners read: the workbook, its relationships, styles and
 # sheets (.xlsx), content.xml (.ods) and the mimetype that tells .ods apart.
 _SCANNED_PARTS = re.compile(r"^(mimetype|content\.xml|xl/(workbook\.xml|_rels/workbook\.(xml|bin)\.rels|styles\.xml"
@@ -155,7 +155,11 @@ _VISIBLE = re.compile("[^\\s\x00-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uf
 
 def _is_empty(value) -> bool:
     """Nothing a person could see: no value, spaces, or only characters the cleaner drops."""
+    if value is None or value == "":  # the most common by far: calamine's blank
+        return True
     if isinstance(value, str):
+        if value[0].isalnum():  # most text starts with a letter or a digit: visible at once
+            return False
         return _VISIBLE.search(value) is None and not clean_text(value).text
     return value is None
 
@@ -371,21 +375,34 @@ def _percent_styles(parts: dict[str, bytes]) -> set[int]:
 def _fast_extent(data: bytes) -> tuple[tuple[int, int, int, int] | None, int] | None:
     """The rectangle the sheet's non-empty cells cover and their number, from
     the cells' references alone; None when the sheet is not written the usual
-    way (a cell without its reference, quotes or spacing regular expressions
-    would misread, a comment), and must be walked instead."""
-    if _UNUSUAL_XML.search(data):
-        return None
+    way and must be walked instead."""
+    if b":c" in data or any(odd in data for odd in (b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")):
+        return None  # a prefix, a cell without a reference, other spacing
     refs = _CELL_REF.findall(data)
-    if len(refs) != len(_CELL_START.findall(data)):
-        return None
-    filled = [(letters, row) for letters, row, closed in refs if not closed]
-    if len(filled) > MAX_FILLED_CELLS:
-        raise _too_many(len(filled))
-    if not filled:
+    if len(refs) != data.count(b"<c "):
+        return None  # a cell whose reference is not its first attribute, or is quoted otherwise
+    extent, filled = _rectangle(refs)
+    if filled > MAX_FILLED_CELLS or (extent and extent[2] * extent[3] > MAX_CELL_AREA):
+        # Counted with the cells that are only formatting: count again without them.
+        empty = collections.Counter(_EMPTY_CELL_REF.findall(data))
+        kept = []
+        for ref in refs:
+            if empty[ref]:
+                empty[ref] -= 1
+            else:
+                kept.append(ref)
+        extent, filled = _rectangle(kept)
+        if filled > MAX_FILLED_CELLS:
+            raise _too_many(filled)
+    return extent, filled
+
+
+def _rectangle(refs: list[tuple[bytes, bytes]]) -> tuple[tuple[int, int, int, int] | None, int]:
+    if not refs:
         return None, 0
-    rows = [int(row) for _, row in filled]
-    columns = [column_index_from_string(letters.decode()) for letters in {letters for letters, _ in filled}]
-    return (min(rows), min(columns), max(rows), max(columns)), len(filled)
+    rows = [int(row) for _, row in refs]
+    columns = [column_index_from_string(letters.decode()) for letters in {letters for letters, _ in refs}]
+    return (min(rows), min(columns), max(rows), max(columns)), len(refs)
 
 
 def _local(tag) -> str:
@@ -480,12 +497,13 @@ def _xlsx_details(parts: dict[str, bytes]) -> dict[str, SheetDetails]:
         data = parts[part]
         protection = _PROTECTION.search(data)
         found.protected = bool(protection and _SHEET_ON.search(protection.group(0)))
-        found.hidden_rows = [int(m.group(1)) for m in _HIDDEN_ROW.finditer(data)]
+        found.hidden_rows = [int(m.group(1)) for m in _HIDDEN_ROW.finditer(data)] if b"hidden=" in data else []
         found.notes = _xlsx_notes(parts, part)
         fast = _fast_extent(data)
         if fast is not None:
             found.extent, found.filled = fast
-            if not (_FORMULA.search(data) or _ERROR_CELL.search(data) or percent_styles):
+            # Any "e" in quotes may be an error cell's type (t="e", t = 'e'): then every cell is visited.
+            if not (_FORMULA.search(data) or b'"e"' in data or b"'e'" in data or percent_styles):
                 continue  # nothing else to find: no need to visit every cell
         _walk_sheet(data, found, percent_styles, extent=fast is None)
     return details
