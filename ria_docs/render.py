@@ -252,8 +252,8 @@ def _literal(value):
     "{_%" and "%_}" into template tags' braces (for template authors); a chair's
     text holding them must come out as it is, so its braces are written as
     character references, which that replacement does not see."""
-    if type(value) is not str:  # Markup, RichText and numbers are the template's own
-        return value
+    if type(value) is not str or ("{" not in value and "}" not in value):
+        return value  # Markup, RichText and numbers are the template's own; plain text is autoescaped
     from markupsafe import Markup, escape
 
     return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
