@@ -198,9 +198,10 @@ def _inflate_all(package: zipfile.ZipFile, size: int, *, xlsb: bool = False) -> 
     for entry in package.infolist():
         if entry.is_dir():
             continue
-        xml = entry.filename.endswith((".xml", ".rels"))
+        name = entry.filename.replace("\\", "/").lower()  # as calamine finds parts: whatever their capitals
+        xml = name.endswith((".xml", ".rels"))
         binary = xlsb and _is_xlsb_part(entry.filename)
-        keep = binary or _SCANNED_PARTS.match(entry.filename) is not None
+        keep = binary or _SCANNED_PARTS.match(name) is not None
         strings = entry.filename.lower().endswith("sharedstrings.xml")
         chunks, length, tail, texts = [], 0, b"", 0
         with package.open(entry) as stream:
@@ -234,7 +235,9 @@ def _inflate_all(package: zipfile.ZipFile, size: int, *, xlsb: bool = False) -> 
         if length != entry.file_size:
             raise UnreadableFile(*_DAMAGED)
         if keep:
-            parts[entry.filename] = b"".join(chunks)
+            if name in parts:  # two parts calamine cannot tell apart: which one it reads is anyone's guess
+                raise UnreadableFile(*_DAMAGED)
+            parts[name if not binary else entry.filename] = b"".join(chunks)
     return parts
 
 
@@ -257,13 +260,15 @@ class _Package:
 
 
 def _declared_entries(data: bytes) -> int | None:
-    """How many entries the zip's end record declares, read before the zip is
-    opened (opening lists them all, which takes seconds for a few hundred
-    thousand); None where there is no end record to read."""
+    """How many entries the zip holds, by its end record and by its central
+    directory's entry signatures, read before the zip is opened (opening lists
+    them all, which takes seconds for a few hundred thousand); None where there
+    is no end record to read."""
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end < 0 or end + 22 > len(data):
         return None
-    return int.from_bytes(data[end + 10:end + 12], "little")  # 0xFFFF: more, counted in a zip64 record
+    declared = int.from_bytes(data[end + 10:end + 12], "little")  # 0xFFFF: more, counted in a zip64 record
+    return max(declared, data.count(b"PK\x01\x02"))  # the end record may understate: count the entries too
 
 
 def _precheck(path: Path) -> _Package:
@@ -305,7 +310,7 @@ def _precheck(path: Path) -> _Package:
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            names = set(package.namelist())
+            names = {name.replace("\\", "/").lower() for name in package.namelist()}
             claimed = sum(e.file_size for e in package.infolist())
             if claimed > MAX_INFLATED_BYTES:  # what it claims, first: refused without inflating anything
                 raise _zip_bomb(claimed, size, counted=False)
@@ -427,8 +432,10 @@ def _walk_sheet(data: bytes, found: SheetDetails, percent_styles: set[int], *, e
                 number = element.get("r")
                 row, column = (int(number) if number and number.isdigit() else row + 1), 0
             elif name == "c":
+                # A cell without a reference is the next along in its row; its row is the row
+                # element's, whatever the reference of the cell before it said (as calamine reads it).
                 position = _position(element.get("r")) or (row, column + 1)
-                row, column = position
+                column = position[1]
             continue
         if name == "row":
             element.clear()
@@ -462,7 +469,7 @@ def _xlsx_notes(parts: dict[str, bytes], sheet_part: str) -> dict[tuple[int, int
         if not (relation.get("Type") or "").endswith("/comments"):
             continue
         target = relation.get("Target") or ""
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
+        path = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"{folder}/{target}").lower()
         if path not in parts:
             continue
         for comment in small_xml(parts[path]).iter():
@@ -490,7 +497,7 @@ def _xlsx_details(parts: dict[str, bytes]) -> dict[str, SheetDetails]:
             continue
         relation = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
         target = targets.get(relation, "") or ""
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        part = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}").lower()
         if part not in parts:
             continue
         found = details[sheet.get("name")] = SheetDetails()
@@ -670,6 +677,14 @@ def _sheets(package: _Package, details: dict[str, SheetDetails]) -> list[Sheet]:
     """Values from calamine, with the details calamine does not give."""
     with _quiet_stderr():
         workbook = _open_calamine(package.data)
+        names = list(workbook.sheet_names)
+        if package.kind in _DETAILS and (len(set(names)) != len(names) or set(names) != set(details)):
+            # calamine would read a sheet that was not measured (a part named in other capitals, two
+            # sheets of one name): nothing says how far its values reach, so it is not read at all.
+            raise UnreadableFile(
+                "damaged-file", "cannot be read safely: its list of sheets does not match the sheets it holds",
+                "open it in Excel or LibreOffice and save it as a new Excel Workbook (.xlsx)",
+            )
         visible = {m.name: str(m.visible).lower().endswith("visible") for m in workbook.sheets_metadata}
         tables = {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
                   for name in workbook.sheet_names}

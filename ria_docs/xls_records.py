@@ -27,7 +27,7 @@ PERCENT_FORMATS = {9, 10}  # Excel's built-in 0% and 0.00%
 
 # BIFF8 record types used here.
 BOF, EOF, BOUNDSHEET, FORMAT, XF = 0x0809, 0x000A, 0x0085, 0x041E, 0x00E0
-PROTECT, ROW, NOTE = 0x0012, 0x0208, 0x001C
+PROTECT, ROW, NOTE, DIMENSIONS = 0x0012, 0x0208, 0x001C, 0x0200
 FORMULA, BOOLERR, NUMBER, RK, LABELSST, LABEL, MULRK, RSTRING = 0x0006, 0x0205, 0x0203, 0x027E, 0x00FD, 0x0204, 0x00BD, 0x00D6
 VALUE_RECORDS = {NUMBER, RK, LABELSST, LABEL, RSTRING, BOOLERR, FORMULA}
 
@@ -163,9 +163,8 @@ def _read_biff(stream: bytes) -> list[XlsSheet]:
     sheets: list[tuple[int, XlsSheet]] = []
     for kind, body in _records(stream):
         if kind == BOUNDSHEET:
-            position, sheet_type = _u32(body, 0), body[5]
-            if sheet_type == 0:  # a worksheet (not a chart or macro sheet)
-                sheets.append((position, XlsSheet(name=_short_string(body, 6))))
+            # Every sheet, worksheet or not (chart, macro, module): calamine makes a table of each.
+            sheets.append((_u32(body, 0), XlsSheet(name=_short_string(body, 6))))
         elif kind == FORMAT:
             code = _short_string(body, 2, length_bytes=2)
             formats[_u16(body, 0)] = code
@@ -197,7 +196,12 @@ def _read_sheet(stream: bytes, position: int, sheet: XlsSheet, percent_xfs: set[
             continue
         if depth != 1:
             continue  # an embedded chart's records
-        if kind == NOTE and len(body) >= 4:
+        if kind == DIMENSIONS and len(body) >= 12:
+            # calamine sizes its table from this record before reading a cell: it counts as far as it says.
+            last_row, last_column = _u32(body, 4), _u16(body, 10)
+            if last_row and last_column:
+                sheet.include(last_row, last_column, count=0)
+        elif kind == NOTE and len(body) >= 4:
             sheet.notes[_u16(body, 0) + 1, _u16(body, 2) + 1] = ""
         elif kind == PROTECT and len(body) >= 2:
             sheet.protected = _u16(body, 0) == 1
