@@ -502,6 +502,7 @@ class _ReturnReader:
             self._ignore(sheet.title, refs, f"column {get_column_letter(column)} has no header in row 1",
                          "give the column a header or move the text into a column that has one")
         data = SheetData(sheet.title, columns=found)
+        numbers: list[CellText] = []  # numbers and dates where text is expected
         for r in data_rows:
             row = {}
             for c, cell in sheet.rows[r].items():
@@ -509,11 +510,23 @@ class _ReturnReader:
                     continue
                 if self._usable(sheet.title, cell, columns[c] in spec.computed):
                     row[columns[c]] = self._cell(sheet.title, cell)
+                    if columns[c] not in spec.computed and _is_number_or_date(cell.value):
+                        numbers.append(row[columns[c]])
                 else:
                     data.refused.add((r, columns[c]))
             row = {k: v for k, v in row.items() if v.text.text}
             if row:
                 data.rows.append(row)
+        if numbers:
+            shown = ", ".join(f"{c.ref} ({c.text.one_line})" for c in numbers[:6]) + (
+                f" and {len(numbers) - 6} more" if len(numbers) > 6 else "")
+            self.report.warning(
+                "number-as-text", f"{len(numbers)} cell(s) hold a number or a date, published as ria-docs writes it, "
+                f"not with the formatting Excel showed (a currency sign, a month name, thousands): {shown}",
+                file=self.file, sheet=sheet.title,
+                hint="if a cell should read otherwise, type it as it should read, starting with an apostrophe "
+                     "('£1,500)",
+            )
         return data
 
 
@@ -522,6 +535,10 @@ def _between_issued(found: dict[int, str], issued: dict[int, str], place: int) -
     column) are where they were issued: then what stands at ``place`` is the one
     issued there, whatever it is called now."""
     return all(found.get(side) == issued[side] for side in (place - 1, place + 1) if side in issued)
+
+
+def _is_number_or_date(value) -> bool:
+    return isinstance(value, (int, float, dt.date, dt.time)) and not isinstance(value, bool)
 
 
 def _key_of(label: str | None) -> str | None:

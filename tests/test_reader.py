@@ -387,3 +387,16 @@ def test_notes_on_cells_are_named_with_what_they_say(cycle, suffix):
         "the return's cells anything in a note that should reach the plan)",
     ]
     assert [r for r in report.returns[0].ignored if "note" in r] == ["About!B5 (note)", "Work programme!C2 (note)"]
+
+
+def test_numbers_and_dates_in_text_columns_are_named_as_published(write_sheets):
+    import datetime as dt
+
+    path = write_sheets("r.xlsx", {"About": ABOUT, "Contribution": [["Contribution"], [1500], [dt.datetime(2024, 6, 1)],
+                                                                   ["Plain text"]]})
+    _, report = read(path)
+    assert messages(report) == [
+        "r.xlsx, sheet Contribution: warning: 2 cell(s) hold a number or a date, published as ria-docs writes it, "
+        "not with the formatting Excel showed (a currency sign, a month name, thousands): A2 (1500), A3 (01/06/2024) "
+        "(if a cell should read otherwise, type it as it should read, starting with an apostrophe ('£1,500))"
+    ]

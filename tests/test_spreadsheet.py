@@ -210,3 +210,66 @@ def test_styles_nested_past_the_parsers_depth_are_damage(tmp_path):
     with pytest.raises(UnreadableFile) as caught:
         read_sheets(path)
     assert caught.value.kind == "damaged-file"
+
+
+def test_an_xls_sheet_whose_dimensions_say_a_million_rows_is_refused_before_calamine_sizes_it(tmp_path):
+    """calamine reserves a table as large as an .xls sheet's DIMENSIONS record says, before reading a cell."""
+    import struct
+
+    data = bytearray((FORMATS / "return.xls").read_bytes())
+    first = bytes.fromhex("00020e000000000013000000000002000000")  # the first sheet's DIMENSIONS record
+    at = data.find(first)
+    assert at > 0
+    data[at:at + 18] = b"\x00\x02\x0e\x00" + struct.pack("<IIHHH", 0, 1_000_000, 0, 1000, 0)
+    path = tmp_path / "dimensions.xls"
+    path.write_bytes(bytes(data))
+    assert _read_bounded(path).startswith(
+        'sheet-too-large has values spread over 1,000,000,000 cells in sheet "Instructions"')
+
+
+def test_a_workbook_whose_sheets_were_not_all_measured_is_refused(tmp_path):
+    """Two sheets of one name, or a sheet's part named in other capitals: calamine reads what nothing measured."""
+    path = hostile_files.far_value(tmp_path / "far.xlsx")
+    with zipfile.ZipFile(path) as package:
+        parts = {n: package.read(n) for n in package.namelist()}
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"worksheets/sheet1.xml", b"Worksheets/Sheet1.xml")
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    # Found whatever its capitals, as calamine finds it: measured, and refused for its far cell.
+    assert _read_bounded(path).startswith("sheet-too-large has values spread over 17,179,869,184 cells")
+    path = hostile_files.far_styled_empty(tmp_path / "readable.xlsx")  # read, until its one sheet is listed twice
+    with zipfile.ZipFile(path) as package:
+        parts = {n: package.read(n) for n in package.namelist()}
+    import re
+
+    sheet = re.search(rb"<sheet [^>]*/>", parts["xl/workbook.xml"]).group(0)  # the one sheet, listed twice
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(sheet, sheet + sheet)
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    assert _read_bounded(path) == (
+        "damaged-file cannot be read safely: its list of sheets does not match the sheets it holds | open it in "
+        "Excel or LibreOffice and save it as a new Excel Workbook (.xlsx)")
+
+
+def test_a_cell_without_a_reference_is_in_its_row_elements_row(tmp_path):
+    path = hostile_files.xlsx_with_sheet(tmp_path / "rows.xlsx", (
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData>'
+        '<row r="1048576"><c r="XFC1" t="inlineStr"><is><t>a</t></is></c><c t="inlineStr"><is><t>b</t></is></c></row>'
+        "</sheetData></worksheet>"))
+    assert _read_bounded(path).startswith("sheet-too-large has values spread over 17,179,869,184 cells")
+
+
+def test_a_zip_that_understates_its_entries_is_counted_all_the_same(tmp_path):
+    path = tmp_path / "parts.xlsx"
+    with zipfile.ZipFile(path, "w") as package:
+        for number in range(6000):
+            package.writestr(f"xl/media/part{number}.bin", b"")
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8:end + 12] = (5).to_bytes(2, "little") * 2  # the end record now says 5 entries
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnreadableFile, match="is a package of 6,000 parts"):
+        read_sheets(path)
