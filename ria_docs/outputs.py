@@ -137,8 +137,14 @@ def _held() -> dict[str, int]:
     return folders
 
 
-def _key(folder: Path) -> str:
-    return os.path.normcase(os.path.realpath(os.path.abspath(folder)))
+def _key(folder: Path):
+    """What tells two folders apart: the file system's own identity (device and inode), so one
+    folder reached by two spellings (a bind mount, another case on macOS) is one folder."""
+    try:
+        found = os.stat(folder)
+        return ("inode", found.st_dev, found.st_ino)
+    except OSError:  # not there yet: its spelling, as well as can be told
+        return ("path", os.path.normcase(os.path.realpath(os.path.abspath(folder))))
 
 
 def holds(folder: Path) -> bool:
@@ -162,16 +168,16 @@ def settled(folder: Path, *, create: bool = False, wait: float | None = None, re
     this user cannot write to is read without the lock, unless a run was interrupted there.
     """
     folder = Path(folder)
-    key = _key(folder)
     held = _held()
-    if key in held:
-        held[key] += 1
+    if _key(folder) in held:
+        held[_key(folder)] += 1
         try:
             yield folder
         finally:
-            held[key] -= 1
+            held[_key(folder)] -= 1
         return
     created: list[Path] = _make_folder(folder) if create else []
+    key = _key(folder)  # once the folder exists: its identity on disk
     try:
         lock = None
         if create or folder.is_dir():
@@ -407,7 +413,10 @@ def _roll_back(out_dir: Path, staging: Path, backup: Path, new: list[str], old: 
 
 def _read_journal(journal: Path) -> dict:
     try:
-        fd = os.open(journal, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+        if not stat.S_ISREG(os.lstat(journal).st_mode):  # a pipe planted there would block the open for ever
+            raise OSError(errno.EINVAL, "not an ordinary file")
+        fd = os.open(journal, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as stream:
             record = json.loads(stream.read(1_000_000))
         ok = (
@@ -706,8 +715,8 @@ class OutputsLock:
         return True
 
     def _unusable(self, exc: OSError) -> OutputError:
-        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            self.denied = exc.strerror or "permission denied"
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT):
+            self.denied = exc.strerror or "permission denied"  # for a command that only reads there, no matter
         if exc.errno == errno.ELOOP or os.path.islink(self.path):
             return OutputError(f"{self.path}: is a link, where ria-docs keeps its lock. Delete it and run the command again.")
         return OutputError(f"{self.folder}: cannot be written ({exc.strerror}); nothing was changed.")

@@ -74,7 +74,8 @@ def _is_outputs_folder(folder: Path) -> bool:
 # Files a chair may send as a return in a form ria-docs does not read: named, so a return is not missed.
 OTHER_DOCUMENTS = {
     ".docx": "a Word document", ".doc": "a Word document", ".odt": "a text document", ".rtf": "a text document",
-    ".pages": "a Pages document", ".pdf": "a PDF", ".zip": "a zip archive", ".msg": "a saved email",
+    ".pages": "a Pages document", ".pdf": "a PDF", ".zip": "a zip archive", ".gz": "a compressed file", ".tgz": "a compressed archive",
+    ".tar": "an archive", ".7z": "a 7-Zip archive", ".rar": "a RAR archive", ".msg": "a saved email",
     ".eml": "a saved email",
 }
 _WORKBOOK_MAGIC = (b"PK", bytes.fromhex("D0CF11E0A1B11AE1"))
@@ -145,15 +146,20 @@ def _sniff_workbook(path: Path) -> str | None:
                 return ".xlsx"
             if "xl/workbook.bin" in names:
                 return ".xlsb"
-            if "mimetype" in names and b"spreadsheet" in package.read("mimetype")[:100]:
-                return ".ods"
+            if "mimetype" in names:
+                with package.open("mimetype") as mimetype:  # 100 bytes at most, whatever it unpacks to
+                    if b"spreadsheet" in mimetype.read(100):
+                        return ".ods"
             return None  # a zip of something else (a Word document, a presentation...)
     except Exception:  # noqa: BLE001 - a damaged zip: it may be a workbook, so it is named
         return ".xlsx"
 
 
 def _head(path: Path, size: int = 8) -> bytes:
+    """The first bytes of an ordinary file (a pipe is never opened: it would wait for ever)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return b""
         with path.open("rb") as handle:
             return handle.read(size)
     except (OSError, ValueError):

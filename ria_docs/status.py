@@ -144,8 +144,9 @@ def folder_status(inputs, baseline=None) -> FolderStatus:
             chair = networks[config.name].chair
             last = last_returns.get(config.name)
             named = named_for.get(config.name, {})
-            pointing = sorted([u.file for u in unattributed if u.may_be == config.name] + list(named),
-                              key=str.lower)
+            # A file pointing to it by what it says, or by its own name (whatever its Network says).
+            pointing = sorted([u.file for u in unattributed if config.name in (u.may_be, _named_after(u.file, spellings))]
+                              + list(named), key=str.lower)
             statuses.append(NetworkStatus(
                 config.name, "unknown" if pointing else "missing", chase=chair.display() if chair else None,
                 email=config.email or (last.email if last else None),

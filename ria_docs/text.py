@@ -253,16 +253,18 @@ def printable(text: str) -> str:
     """``text`` with bytes that are not UTF-8 shown as \\xff and invisible characters as \\u200b, so it
     always prints, and two names that differ only there stay two names (file labels).
 
-    A name not in Unicode's composed form (NFC: macOS writes "e" + U+0301 where Windows writes "é") shows
-    its combining marks as escapes ("re\\u0301sume\\u0301.xlsx"), so it never prints like its composed twin."""
+    A name not in Unicode's composed form (NFC: macOS writes "e" + U+0301 where Windows writes "é", and
+    Korean syllables as their letters; U+212B is the twin of "Å") shows the characters its composed form
+    changes as escapes ("re\\u0301sume\\u0301.xlsx"), so it never prints like its composed twin."""
     out = []
     decomposed = not unicodedata.is_normalized("NFC", text)
     for char in text:
         code = ord(char)
         if 0xDC80 <= code <= 0xDCFF:  # a byte the file system's encoding could not decode (surrogateescape)
             out.append(f"\\x{code - 0xDC00:02x}")
-        elif decomposed and unicodedata.combining(char):
-            out.append(f"\\u{code:04x}")
+        elif decomposed and code > 0x7F and (unicodedata.combining(char) or unicodedata.decomposition(char)
+                                            or 0x1100 <= code <= 0x11FF):
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
         elif char.isprintable() or char == " ":
             out.append(char)
         elif code < 0x100:

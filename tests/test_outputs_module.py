@@ -339,3 +339,22 @@ def test_stale_pdf_folders_a_killed_run_left_go_a_day_later(tmp_path, monkeypatc
         os.utime(folder, (two_days_ago, two_days_ago))
     pdf.remove_stale_temporary_folders()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ria-docs-pdf-fresh", "someone-else"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_planted_at_the_journal_is_refused_not_waited_on(tmp_path):
+    out = folder_with(tmp_path, {"plan.json": b"{}", "merge-report.md": b"old"})
+    os.mkfifo(out / outputs.JOURNAL_NAME)
+    with pytest.raises(OutputError, match="its record of what to put back cannot be read"):
+        write_outputs(out, {"plan.json": b"new"}, wait=1)  # returns at once: nothing opens the pipe
+
+
+def test_one_folder_by_two_spellings_is_one_folder_to_the_lock(tmp_path):
+    """A link (as a bind mount or another case on macOS) to the outputs folder: held once, not waited on."""
+    out = folder_with(tmp_path, {"plan.json": b"{}"})
+    alias = tmp_path / "alias"
+    alias.symlink_to(out, target_is_directory=True)
+    with outputs.settled(out):
+        assert outputs.holds(alias)
+        write_outputs(alias, {"plan.json": b"new"}, wait=0.5)  # would wait for itself, then fail, if two locks
+    assert (out / "plan.json").read_bytes() == b"new"

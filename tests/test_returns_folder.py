@@ -475,3 +475,45 @@ def test_two_returns_whose_names_differ_only_in_normalisation_are_told_apart(cyc
         pytest.skip("this file system normalises names itself")
     report = _check(cycle)
     assert sorted(a.file for a in report.returns) == ["re\\u0301sume\\u0301.xlsx", "r\u00e9sum\u00e9.xlsx"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_in_a_folder_ria_docs_wrote_is_never_opened(cycle, add_return, tmp_path):
+    add_return("commissioning.xlsx", about())
+    written = cycle / "old-outputs"
+    written.mkdir()
+    (written / "plan.json").write_text("{}", encoding="utf-8")
+    (written / "merge-report.md").write_text("", encoding="utf-8")
+    os.mkfifo(written / "pipe")  # no suffix: would be sniffed for a workbook's first bytes
+    result = check_folder(cycle)  # returns: the pipe was not opened
+    assert [a.file for a in result.report.returns] == ["commissioning.xlsx"]
+
+
+def test_a_zip_whose_mimetype_unpacks_far_is_sniffed_in_100_bytes(cycle):
+    import zipfile
+
+    path = cycle / "sent-from-a-phone"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        with package.open("mimetype", "w") as stream:
+            for _ in range(64):  # 64 MB of it, in a file of about 64 KB
+                stream.write(b"application/vnd.oasis.opendocument.spreadsheet" + b" " * ((1 << 20) - 46))
+    from ria_docs.pipeline import _sniff_workbook
+
+    assert _sniff_workbook(path) == ".ods"
+
+
+@pytest.mark.parametrize("name", ["CSE Leads.xlsx.gz", "returns.tar", "returns.7z", "returns.rar"])
+def test_a_compressed_return_is_named(cycle, name):
+    (cycle / name).write_bytes(b"\x1f\x8b compressed")
+    messages_said = [p.format() for p in check_folder(cycle).report.problems]
+    assert any(name in m for m in messages_said), messages_said
+
+
+def test_names_that_print_alike_get_labels_that_do_not():
+    import unicodedata
+
+    from ria_docs.text import printable
+
+    for composed, other in (("résumé.xlsx", unicodedata.normalize("NFD", "résumé.xlsx")),
+                            ("한.xlsx", unicodedata.normalize("NFD", "한.xlsx")), ("\u00c5.xlsx", "\u212b.xlsx")):
+        assert printable(composed) == composed and printable(other) != printable(composed)

@@ -160,3 +160,14 @@ def test_workbooks_not_read_for_their_name_or_place_are_never_chased(cycle, add_
         "  late/vsh.xlsx: is in late, a folder a merge wrote its outputs into (it holds plan.json and "
         "merge-report.md), so it is not read as a return",
     ]
+
+
+def test_a_file_named_after_a_network_is_not_chased_whatever_its_network_says(cycle, add_return):
+    """Its Network a slip that looks like another network's: the network its name names is not chased."""
+    from ria_docs.status import network_status
+
+    add_return("Commissioning Leads.xlsx", about())  # Commissioning Leads has returned
+    add_return("Virtual School Heads return.xlsx", about("Comissioning Leedz Group"))
+    statuses = {s.network: s for s in network_status(cycle)}
+    assert statuses["Virtual School Heads"].state == "unknown"
+    assert statuses["Virtual School Heads"].may_be_in == ["Virtual School Heads return.xlsx"]
