@@ -280,3 +280,22 @@ def test_json_keeps_its_characters_where_the_console_can_show_them(cycle, add_re
     result = CliRunner().invoke(main, ["check", str(cycle), "--format", "json"])
     assert '"file": "r\u00e9sum\u00e9 \U0001f600.xlsx"' in result.stdout
     assert json.loads(result.stdout)["returns"][0]["file"] == "r\u00e9sum\u00e9 \U0001f600.xlsx"
+
+
+def test_ctrl_c_while_ria_docs_is_still_starting_ends_it_without_a_traceback(monkeypatch, capsys):
+    """Ctrl-C during the imports, before the command line is read (the first fraction of a second)."""
+    import sys
+
+    from ria_docs import launch
+
+    class Interrupted:
+        def find_spec(self, name, path=None, target=None):
+            if name == "ria_docs.cli":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "ria_docs.cli", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [Interrupted(), *sys.meta_path])
+    with pytest.raises(SystemExit) as stopped:
+        launch.main()
+    assert stopped.value.code == 130 and capsys.readouterr().err == "Aborted!\n"
