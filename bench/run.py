@@ -113,7 +113,7 @@ def worker(folder: Path, out: Path) -> dict:
     from ria_docs.pipeline import REGION_TOML, file_label, find_return_files, plan_json, render_documents
     from ria_docs.reader import read_return
     from ria_docs.region import load_region
-    from ria_docs.render import write_outputs
+    from ria_docs.outputs import write_outputs
     from ria_docs.report import Report, to_markdown
     from ria_docs.validate import select_returns, validate_return
 

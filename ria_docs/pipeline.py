@@ -25,10 +25,11 @@ from .region import RegionConfig, load_region
 from .changes import compare
 from .changes import context as changes_context
 from .changes import to_markdown as changes_markdown
-from .outputs import MERGE_OUTPUTS, RENDER_OUTPUTS, check_outputs_folder, write_outputs
-from .outputs import is_outputs_folder, settled, settled_plan, settled_together
-from .outputs import MERGE_REPORT, PLAN_JSON, RUG_XLSX  # noqa: F401  (named with every output, in outputs.py)
-from .render import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX, render_docx, template_path, templates_in_use
+from .outputs import (  # noqa: F401  (MERGE_REPORT, PLAN_JSON, RUG_XLSX: named here too, for callers)
+    CHANGES_DOCX, MERGE_OUTPUTS, MERGE_REPORT, PLAN_DOCX, PLAN_JSON, RENDER_OUTPUTS, RUG_XLSX, UPDATE_DOCX,
+    check_outputs_folder, is_outputs_folder, settled, settled_plan, settled_together, write_outputs,
+)
+from .render import render_docx, template_path, templates_in_use
 from .report import Report, to_markdown
 from .text import printable
 from .rug import workbook_bytes as rug_workbook

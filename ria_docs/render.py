@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .exceptions import TemplateError
 from .ooxml import ZIP_EPOCH, normalise_zip
-from .outputs import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX, write_outputs  # noqa: F401  (write_outputs: moved to outputs)
+from .outputs import PLAN_DOCX, UPDATE_DOCX
 
 TEMPLATE_NAMES = (PLAN_DOCX, UPDATE_DOCX)
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

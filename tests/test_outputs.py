@@ -7,7 +7,7 @@ import os
 import pytest
 
 from ria_docs.exceptions import OutputError
-from ria_docs.render import write_outputs
+from ria_docs.outputs import write_outputs
 
 NEW = {"a.docx": b"new a", "b.docx": b"new b", "c.json": b"new c"}
 
