@@ -202,7 +202,7 @@ def _inflate_all(package: zipfile.ZipFile, size: int, *, xlsb: bool = False) -> 
         xml = name.endswith((".xml", ".rels"))
         binary = xlsb and _is_xlsb_part(entry.filename)
         keep = binary or _SCANNED_PARTS.match(name) is not None
-        strings = entry.filename.lower().endswith("sharedstrings.xml")
+        strings = name.endswith("sharedstrings.xml")
         chunks, length, tail, texts = [], 0, b"", 0
         with package.open(entry) as stream:
             while True:
