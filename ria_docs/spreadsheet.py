@@ -498,6 +498,9 @@ def _xlsx_details(parts: dict[str, bytes]) -> dict[str, SheetDetails]:
         relation = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
         target = targets.get(relation, "") or ""
         part = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}").lower()
+        if part.startswith("xl/chartsheets/"):
+            details[sheet.get("name")] = SheetDetails()  # a chart on a sheet of its own: no cells, calamine reads none
+            continue
         if part not in parts:
             continue
         found = details[sheet.get("name")] = SheetDetails()

@@ -273,3 +273,19 @@ def test_a_zip_that_understates_its_entries_is_counted_all_the_same(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(UnreadableFile, match="is a package of 6,000 parts"):
         read_sheets(path)
+
+
+def test_a_chart_on_a_sheet_of_its_own_is_read_as_an_empty_sheet(tmp_path):
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "About"
+    sheet.append(["Network", "Commissioning Leads"])
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=1, min_row=1, max_row=1))
+    workbook.create_chartsheet("Chart1").add_chart(chart)
+    workbook.save(tmp_path / "chart.xlsx")
+    _kind, sheets = read_sheets(tmp_path / "chart.xlsx")
+    assert [(s.title, len(s.rows)) for s in sheets] == [("About", 1), ("Chart1", 0)]
