@@ -71,7 +71,6 @@ _EMPTY_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*?/>')
 # sheets (.xlsx), content.xml (.ods) and the mimetype that tells .ods apart.
 _SCANNED_PARTS = re.compile(r"^(mimetype|content\.xml|xl/(workbook\.xml|_rels/workbook\.(xml|bin)\.rels|styles\.xml"
                             r"|worksheets/[^/]+\.xml|worksheets/_rels/[^/]+\.rels|comments[^/]*\.xml|comments/[^/]+\.xml))$")
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _ODS_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
@@ -738,11 +737,6 @@ def _read(package: _Package) -> list[Sheet]:
         raise
     except BaseException as exc:  # noqa: BLE001 - calamine panics (pyo3's PanicException is a BaseException)
         message = str(exc).lower()
-        if type(exc).__module__.startswith("defusedxml"):
-            raise UnreadableFile(
-                "xml-entities", "contains XML that ria-docs refuses to read (entity declarations)",
-                "open it in Excel and save it as a new .xlsx",
-            ) from None
         if "password" in message or "encrypt" in message:
             raise UnreadableFile(
                 "password-protected", "is protected with a password, so it cannot be read",
