@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from .exceptions import UnreadableFile
 from .report import Report
 from .spreadsheet import Sheet, read_sheets
-from .text import CleanText, clean_text, did_you_mean, loose_key, renamed_from, suggest
+from .text import CleanText, clean_text, did_you_mean, listed, loose_key, renamed_from, suggest
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 LONG_CELL = 2000  # characters; longer is read, with a warning
@@ -189,7 +189,7 @@ class _ReturnReader:
 
     def _ignore(self, sheet: str, refs: list[str], message: str, hint: str | None = None) -> None:
         self.account.ignored.extend(f"{sheet}!{ref}" for ref in refs)
-        shown = _shown(refs)
+        shown = listed(refs)
         self.report.warning(
             "ignored-cells", f"{message}, so {len(refs)} cell(s) are not used: {shown}",
             file=self.file, sheet=sheet, hint=hint,
@@ -247,7 +247,7 @@ class _ReturnReader:
         shown = [f'{ref} ("{text[:60]}{"..." if len(text) > 60 else ""}")' if text else ref
                  for ref, text in sheet.notes.items()]
         self.report.warning(
-            "notes", f"{len(shown)} note(s) on cells are not used: {_shown(shown, 4)}", file=self.file,
+            "notes", f"{len(shown)} note(s) on cells are not used: {listed(shown, 4)}", file=self.file,
             sheet=sheet.title, hint="type into the return's cells anything in a note that should reach the plan",
         )
 
@@ -262,7 +262,7 @@ class _ReturnReader:
             self.account.ignored.extend(f"{sheet.title}!{ref}" for ref in refs)
             self.report.error(
                 "second-sheet", f'a second sheet called "{sheet.title}" is not read, so its {len(refs)} cell(s) '
-                f"would be lost: {_shown(refs)}", file=self.file, sheet=sheet.title,
+                f"would be lost: {listed(refs)}", file=self.file, sheet=sheet.title,
                 hint="move its rows into the first one, then delete it",
             )
         elif guess and loose_key(guess) not in seen and refs:
@@ -270,7 +270,7 @@ class _ReturnReader:
             self.report.error(
                 "renamed-sheet",
                 f'sheet "{sheet.title}" looks like the "{guess}" sheet renamed, and this return has no "{guess}" '
-                f"sheet, so its {len(refs)} cell(s) would be lost: {_shown(refs)}",
+                f"sheet, so its {len(refs)} cell(s) would be lost: {listed(refs)}",
                 file=self.file, sheet=sheet.title, hint=f'rename the sheet "{guess}" (right-click its tab > Rename)',
             )
         elif key in LAYOUT_SHEETS:
@@ -327,10 +327,10 @@ class _ReturnReader:
 
     def _warn_hidden(self, sheet: Sheet) -> None:
         if sheet.hidden_rows:
-            listed = ", ".join(str(r) for r in sheet.hidden_rows[:10])
+            rows = ", ".join(str(r) for r in sheet.hidden_rows[:10])
             self.report.warning(
                 "hidden-rows",
-                f"row(s) {listed} are hidden in Excel but were read like the others",
+                f"row(s) {rows} are hidden in Excel but were read like the others",
                 file=self.file, sheet=sheet.title,
                 hint="delete hidden rows that should not be in the plan",
             )
@@ -375,7 +375,7 @@ class _ReturnReader:
                     self.account.ignored.extend(f"{sheet.title}!{ref}" for ref in refs)
                     self.report.error(
                         "renamed-label", f'row {row} is labelled "{label}", which looks like "{ABOUT_LABELS[guess]}" '
-                        f'renamed, and there is no "{ABOUT_LABELS[guess]}" label, so {_shown(refs[1:])} would be '
+                        f'renamed, and there is no "{ABOUT_LABELS[guess]}" label, so {listed(refs[1:])} would be '
                         "lost", file=self.file, sheet=sheet.title, cell=cells[1].coordinate,
                         hint=f'change {cells[1].coordinate} to "{ABOUT_LABELS[guess]}"',
                     )
@@ -485,7 +485,7 @@ class _ReturnReader:
                 self.report.error(
                     "renamed-header",
                     f'column {header.column_letter} is headed "{text}", which looks like "{guess}" renamed, and '
-                    f'this sheet has no "{guess}" column, so its {len(refs)} cell(s) would be lost: {_shown(refs)}',
+                    f'this sheet has no "{guess}" column, so its {len(refs)} cell(s) would be lost: {listed(refs)}',
                     file=self.file, sheet=sheet.title, cell=header.coordinate,
                     hint=f'change the header in {header.coordinate} to "{guess}"',
                 )
@@ -518,8 +518,7 @@ class _ReturnReader:
             if row:
                 data.rows.append(row)
         if numbers:
-            shown = ", ".join(f"{c.ref} ({c.text.one_line})" for c in numbers[:6]) + (
-                f" and {len(numbers) - 6} more" if len(numbers) > 6 else "")
+            shown = listed([f"{c.ref} ({c.text.one_line})" for c in numbers], 6)
             self.report.warning(
                 "number-as-text", f"{len(numbers)} cell(s) hold a number or a date, published as ria-docs writes it, "
                 f"not with the formatting Excel showed (a currency sign, a month name, thousands): {shown}",
@@ -544,10 +543,6 @@ def _is_number_or_date(value) -> bool:
 def _key_of(label: str | None) -> str | None:
     """The About key of a label as ABOUT_LABELS spells it."""
     return next((key for key, text in ABOUT_LABELS.items() if text == label), None)
-
-
-def _shown(refs: list[str], limit: int = 8) -> str:
-    return ", ".join(refs[:limit]) + (f" and {len(refs) - limit} more" if len(refs) > limit else "")
 
 
 def _sheet_by_headers(sheet: Sheet) -> str | None:

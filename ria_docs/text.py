@@ -205,6 +205,11 @@ def did_you_mean(value: str, candidates: dict[str, str] | list[str]) -> str | No
     return f'did you mean "{guess}"?' if guess else None
 
 
+def listed(items: list[str], limit: int = 8) -> str:
+    """``A2, B4, C7`` for messages; past ``limit``, ``A2, B4 and 7 more``."""
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
 def join_names(names: list[str], limit: int = 12, word: str = "or") -> str:
     """``"A", "B" or "C"`` for messages; past ``limit``, ``"A", "B" and 7 more``."""
     quoted = [f'"{n}"' for n in names]

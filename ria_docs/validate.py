@@ -16,7 +16,7 @@ from .model import Activity, IndicatorValue, Person, Rag, Source, Text, Ticks
 from .reader import SHEETS, CellText, RawReturn
 from .region import RegionConfig
 from .report import Report
-from .text import did_you_mean, find_match, join_names, loose_key, same_text, strip_list_marker
+from .text import did_you_mean, find_match, join_names, listed, loose_key, same_text, strip_list_marker
 
 RAG_WORDS = {
     "r": Rag.RED, "red": Rag.RED,
@@ -139,7 +139,7 @@ class _Validator:
     def report_markers(self) -> None:
         for sheet, refs in self.markers.items():
             refs = list(dict.fromkeys(refs))
-            shown = ", ".join(refs[:8]) + (f" and {len(refs) - 8} more" if len(refs) > 8 else "")
+            shown = listed(refs)
             self.warning(
                 "list-markers", f"took the bullet or number typed before the text off {len(refs)} cell(s), as the "
                 f"documents make their own bullets: {shown}", sheet,
@@ -295,7 +295,7 @@ class _Validator:
             self.account.layout_refs.extend(f"{title}!{ref}" for ref in cells if ref not in typed)
             if typed:
                 self.account.ignored.extend(f"{title}!{ref}" for ref in typed)
-                shown = ", ".join(typed[:8]) + (f" and {len(typed) - 8} more" if len(typed) > 8 else "")
+                shown = listed(typed)
                 self.warning(
                     "ignored-cells", f'the issued "{title}" sheet is not read, so {len(typed)} cell(s) typed or '
                     f"changed there are not used: {shown}", title,
@@ -634,7 +634,7 @@ def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> Net
             account.ignored.extend(unaccounted)
             report.warning(
                 "unused-cells", f"{len(unaccounted)} cell(s) were read but not used: "
-                + ", ".join(unaccounted[:8]) + (f" and {len(unaccounted) - 8} more" if len(unaccounted) > 8 else ""),
+                + listed(unaccounted),
                 file=raw.file, hint="check what they hold, and move it into the columns the return asks for",
             )
     return result if result.network is not None else None
