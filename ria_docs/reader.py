@@ -195,6 +195,12 @@ class _ReturnReader:
             file=self.file, sheet=sheet, hint=hint,
         )
 
+    def _refuse(self, sheet: str, refs: list[str], kind: str, message: str, hint: str,
+                cell: str | None = None) -> None:
+        """Cells that cannot be read where they are, and would be lost: an error, so the return is fixed."""
+        self.account.ignored.extend(f"{sheet}!{ref}" for ref in refs)
+        self.report.error(kind, message, file=self.file, sheet=sheet, cell=cell, hint=hint)
+
     # -- the whole file ----------------------------------------------------
     def read(self) -> RawReturn | None:
         try:
@@ -259,20 +265,14 @@ class _ReturnReader:
         known = ["About", *(spec.name for spec in SHEETS.values())]
         guess = None if key in LAYOUT_SHEETS else renamed_from(sheet.title, known) or _sheet_by_headers(sheet)
         if key in seen and refs:
-            self.account.ignored.extend(f"{sheet.title}!{ref}" for ref in refs)
-            self.report.error(
-                "second-sheet", f'a second sheet called "{sheet.title}" is not read, so its {len(refs)} cell(s) '
-                f"would be lost: {listed(refs)}", file=self.file, sheet=sheet.title,
-                hint="move its rows into the first one, then delete it",
-            )
+            self._refuse(sheet.title, refs, "second-sheet", f'a second sheet called "{sheet.title}" is not read, so '
+                         f"its {len(refs)} cell(s) would be lost: {listed(refs)}",
+                         "move its rows into the first one, then delete it")
         elif guess and loose_key(guess) not in seen and refs:
-            self.account.ignored.extend(f"{sheet.title}!{ref}" for ref in refs)
-            self.report.error(
-                "renamed-sheet",
-                f'sheet "{sheet.title}" looks like the "{guess}" sheet renamed, and this return has no "{guess}" '
-                f"sheet, so its {len(refs)} cell(s) would be lost: {listed(refs)}",
-                file=self.file, sheet=sheet.title, hint=f'rename the sheet "{guess}" (right-click its tab > Rename)',
-            )
+            self._refuse(sheet.title, refs, "renamed-sheet",
+                         f'sheet "{sheet.title}" looks like the "{guess}" sheet renamed, and this return has no '
+                         f'"{guess}" sheet, so its {len(refs)} cell(s) would be lost: {listed(refs)}',
+                         f'rename the sheet "{guess}" (right-click its tab > Rename)')
         elif key in LAYOUT_SHEETS:
             # Unprotected, so it may have been typed in: the validator compares it with what was issued.
             raw.issued_sheets[sheet.title] = {
@@ -298,7 +298,6 @@ class _ReturnReader:
             return True
         if computed and not cell.error and cell.value is not None:
             return True
-        self.account.ignored.append(f"{sheet}!{cell.coordinate}")
         formula = cell.formula
         shows = f" (it shows {cell.value})" if cell.error else ""
         if formula is None:
@@ -322,7 +321,7 @@ class _ReturnReader:
             kind, message = "formula-in-text", f"holds a formula, not text{shows}"
             hint = ("if it was meant as text starting with =, + or -, type it again with an apostrophe first "
                     "('=...), which keeps it as text")
-        self.report.error(kind, message, file=self.file, sheet=sheet, cell=cell.coordinate, hint=hint)
+        self._refuse(sheet, [cell.coordinate], kind, message, hint, cell=cell.coordinate)
         return False
 
     def _warn_hidden(self, sheet: Sheet) -> None:
@@ -372,13 +371,11 @@ class _ReturnReader:
                 if guess and beside:
                     missing.remove(guess)
                     refs = [cells[1].coordinate, *(c.coordinate for c in beside)]
-                    self.account.ignored.extend(f"{sheet.title}!{ref}" for ref in refs)
-                    self.report.error(
-                        "renamed-label", f'row {row} is labelled "{label}", which looks like "{ABOUT_LABELS[guess]}" '
-                        f'renamed, and there is no "{ABOUT_LABELS[guess]}" label, so {listed(refs[1:])} would be '
-                        "lost", file=self.file, sheet=sheet.title, cell=cells[1].coordinate,
-                        hint=f'change {cells[1].coordinate} to "{ABOUT_LABELS[guess]}"',
-                    )
+                    self._refuse(
+                        sheet.title, refs, "renamed-label", f'row {row} is labelled "{label}", which looks like '
+                        f'"{ABOUT_LABELS[guess]}" renamed, and there is no "{ABOUT_LABELS[guess]}" label, so '
+                        f"{listed(refs[1:])} would be lost", f'change {cells[1].coordinate} to "{ABOUT_LABELS[guess]}"',
+                        cell=cells[1].coordinate)
                 else:
                     self._ignore(
                         sheet.title, _refs(_row(sheet, row)), f'"{label}" is not an About label ria-docs knows',
@@ -419,13 +416,10 @@ class _ReturnReader:
 
     def _misplaced(self, sheet: str, cell, key: str, label_row: int) -> None:
         """A value typed beside the wrong cell: an error, as the value would be lost."""
-        self.account.ignored.append(f"{sheet}!{cell.coordinate}")
-        self.report.error(
-            "misplaced-value", f'{cell.coordinate} holds a value where ria-docs does not read one, and '
-            f'"{ABOUT_LABELS[key]}" (row {label_row}) has none in B{label_row}: is it its value?',
-            file=self.file, sheet=sheet, cell=cell.coordinate,
-            hint=f"move it to B{label_row}, beside its label, or clear it",
-        )
+        self._refuse(
+            sheet, [cell.coordinate], "misplaced-value", f"{cell.coordinate} holds a value where ria-docs does not "
+            f'read one, and "{ABOUT_LABELS[key]}" (row {label_row}) has none in B{label_row}: is it its value?',
+            f"move it to B{label_row}, beside its label, or clear it", cell=cell.coordinate)
 
     # -- the table sheets --------------------------------------------------
     def _read_table(self, sheet: Sheet, spec: SheetSpec) -> SheetData | None:
@@ -481,14 +475,11 @@ class _ReturnReader:
                 missing.remove(next(k for k in missing if spec.headers[k] == renamed))
                 guess = renamed
                 # A misspelt or renamed header whose column is missing: its cells would be lost.
-                self.account.ignored.extend(f"{sheet.title}!{ref}" for ref in [header.coordinate, *refs])
-                self.report.error(
-                    "renamed-header",
+                self._refuse(
+                    sheet.title, [header.coordinate, *refs], "renamed-header",
                     f'column {header.column_letter} is headed "{text}", which looks like "{guess}" renamed, and '
                     f'this sheet has no "{guess}" column, so its {len(refs)} cell(s) would be lost: {listed(refs)}',
-                    file=self.file, sheet=sheet.title, cell=header.coordinate,
-                    hint=f'change the header in {header.coordinate} to "{guess}"',
-                )
+                    f'change the header in {header.coordinate} to "{guess}"', cell=header.coordinate)
                 continue
             guess = suggest(text, list(spec.headers.values()))
             hint = f'did you mean "{guess}"? Rename the header so its cells are used' if guess else None
