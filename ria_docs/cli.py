@@ -9,6 +9,8 @@ import click
 from . import __version__
 
 FOLDER = click.Path(file_okay=False, path_type=Path)
+TEMPLATES_HELP = ("Folder of restyled templates. Each template is taken from the first of: this folder, "
+                  "the round's templates/ folder, ./templates, the copies installed with ria-docs.")
 
 
 def _safe_console() -> None:
@@ -114,9 +116,7 @@ def main():
 @click.argument("inputs", type=FOLDER, default="inputs")
 @click.option("-o", "--outputs", type=FOLDER, default="outputs", show_default=True,
               help="Folder to write the documents, plan.json and merge-report.md into.")
-@click.option("--templates", type=FOLDER, default=None,
-              help="Folder holding ria-plan.docx and regional-update.docx "
-                   "[default: ./templates if there, else the installed copies].")
+@click.option("--templates", type=FOLDER, default=None, help=TEMPLATES_HELP)
 @click.option("--skip-invalid", is_flag=True,
               help="Leave returns with errors out (named in the report) and write the documents anyway.")
 @click.option("--pdf", is_flag=True, help="Also write PDFs of both documents (needs LibreOffice).")
@@ -264,17 +264,18 @@ def status(inputs: Path, baseline: Path | None, output_format: str):
 
 @main.command()
 @click.argument("plan_json", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--outputs", type=FOLDER, default="outputs", show_default=True,
-              help="Folder to write ria-plan.docx and regional-update.docx into.")
-@click.option("--templates", type=FOLDER, default=None,
-              help="Folder holding the templates [default: ./templates if there, else the installed copies].")
+@click.option("-o", "--outputs", type=FOLDER, default=None,
+              help="Folder to write ria-plan.docx and regional-update.docx into [default: the folder holding PLAN_JSON].")
+@click.option("--templates", type=FOLDER, default=None, help=TEMPLATES_HELP)
 @click.option("--pdf", is_flag=True, help="Also write PDFs of both documents (needs LibreOffice).")
-def render(plan_json: Path, outputs: Path, templates: Path | None, pdf: bool):
+def render(plan_json: Path, outputs: Path | None, templates: Path | None, pdf: bool):
     """Re-render the documents from a saved PLAN_JSON, e.g. after editing a template.
+
+    The documents replace those beside PLAN_JSON unless -o names another folder.
 
     \b
     Example:
-      ria-docs render outputs/plan.json --templates my-templates
+      ria-docs render 2020-03/outputs/plan.json --templates my-templates
     """
     from .exceptions import RiaDocsError
     from .pipeline import render_plan_file
@@ -285,6 +286,33 @@ def render(plan_json: Path, outputs: Path, templates: Path | None, pdf: bool):
         _fail(str(exc))
     for path in written:
         click.echo(f"Wrote {path}")
+
+
+@main.command()
+@click.argument("folder", type=FOLDER, default="templates")
+def templates(folder: Path):
+    """Copy the default templates into FOLDER (default ./templates) to restyle in Word or LibreOffice.
+
+    A template already in FOLDER is never overwritten: delete it first to get
+    the default back. merge and render take each template from the first of:
+    the folder given with --templates, the round's templates/ folder,
+    ./templates, the copies installed with ria-docs.
+
+    \b
+    Example:
+      ria-docs templates 2020-03/templates
+    """
+    from .exceptions import RiaDocsError
+    from .template_files import copy_default_templates
+
+    try:
+        written, kept = copy_default_templates(folder)
+    except RiaDocsError as exc:
+        _fail(str(exc))
+    for path in written:
+        click.echo(f"Wrote {path}")
+    for path in kept:
+        click.echo(f"Kept {path}: it is already there (delete it to get the default again)")
 
 
 @main.command()

@@ -29,7 +29,8 @@ from .outputs import (  # noqa: F401  (MERGE_REPORT, PLAN_JSON, RUG_XLSX: named 
     CHANGES_DOCX, MERGE_OUTPUTS, MERGE_REPORT, PLAN_DOCX, PLAN_JSON, RENDER_OUTPUTS, RUG_XLSX, UPDATE_DOCX,
     check_outputs_folder, is_outputs_folder, settled, settled_plan, settled_together, write_outputs,
 )
-from .render import render_docx, template_path, templates_in_use
+from .render import render_docx
+from .template_files import TEMPLATES_FOLDER, stray_templates, template_path, template_source, templates_in_use
 from .report import Report, to_markdown
 from .text import printable
 from .rug import workbook_bytes as rug_workbook
@@ -487,7 +488,9 @@ def check_folder(
             file=str(baseline), hint="give last round's plan.json, or change period in region.toml",
         )
     valid = []
-    scan = scan_folder(inputs, skip=(Path(outputs),) if outputs is not None else ())
+    # The round's templates folder holds Word files that are not returns.
+    skip = (inputs / TEMPLATES_FOLDER,) + ((Path(outputs),) if outputs is not None else ())
+    scan = scan_folder(inputs, skip=skip)
     for note in scan.notes:
         (report.error if note.error else report.warning)(note.kind, note.message, file=note.label, hint=note.hint)
     for path in scan.returns:
@@ -530,7 +533,7 @@ def merge_folder(
     baseline: Path | None = None,
 ) -> MergeResult:
     """The main job: check, merge, render, and write all outputs (or none)."""
-    check_outputs_folder(outputs, inputs=inputs, templates=templates_in_use(templates))
+    check_outputs_folder(outputs, inputs=inputs, templates=templates_in_use(templates, inputs))
     if pdf:
         require_soffice()  # before any work, so a missing LibreOffice costs nothing
     # The outputs folder is held from the start: a run killed there is rolled back before anything is
@@ -545,16 +548,18 @@ def _merge(inputs, outputs, templates, skip_invalid, pdf, baseline) -> MergeResu
     if check.report.errors and not skip_invalid:
         return result
     plan = result.plan = check.plan
-    files = render_documents(plan, templates)
+    used: dict[str, Path] = {}
+    files = render_documents(plan, templates, round_dir=inputs, used=used)
     report_md = to_markdown(check.report, title=f"{check.region.region}, {check.region.period}", written=True)
     if check.baseline is not None:
         changes = compare(check.baseline, plan)
         files[CHANGES_DOCX] = render_docx(
-            template_path(CHANGES_DOCX, templates), changes_context(changes, plan),
+            used.setdefault(CHANGES_DOCX, template_path(CHANGES_DOCX, templates, inputs)), changes_context(changes, plan),
             title=f"Changes since {changes.previous_period}", subject=f"Changes {changes.period}",
             author=plan.region.author or f"{plan.region.region} RIA", when=_round_date(plan),
         )
         report_md += "\n" + changes_markdown(changes)
+    report_md += "\n" + templates_markdown(used, stray_templates(templates, inputs))
     if pdf:
         files |= to_pdf(files)
     if plan.indicator_values:
@@ -585,37 +590,67 @@ def _round_date(plan: Plan) -> dt.datetime | None:
     return dt.datetime.fromisoformat(max(dates)) if dates else None
 
 
-def render_documents(plan: Plan, templates: Path | None = None) -> dict[str, bytes]:
+def render_documents(
+    plan: Plan, templates: Path | None = None, *, round_dir: Path | None = None, used: dict[str, Path] | None = None
+) -> dict[str, bytes]:
+    """Both documents, from the templates template_path finds; ``used`` gets which files those were."""
     region = plan.region
     author = region.author or f"{region.region} RIA"
     when = _round_date(plan)
     plan_ctx, update_ctx = plan_context(plan), update_context(plan)
+    chosen = {name: template_path(name, templates, round_dir) for name in (PLAN_DOCX, UPDATE_DOCX)}
+    if used is not None:
+        used.update(chosen)
     return {
         PLAN_DOCX: render_docx(
-            template_path(PLAN_DOCX, templates), plan_ctx,
+            chosen[PLAN_DOCX], plan_ctx,
             title=plan_ctx["title"], subject=f"RIA plan {region.plan_year}", author=author, when=when,
         ),
         UPDATE_DOCX: render_docx(
-            template_path(UPDATE_DOCX, templates), update_ctx,
+            chosen[UPDATE_DOCX], update_ctx,
             title=update_ctx["title"], subject=f"Regional update {region.period}", author=author, when=when,
         ),
     }
 
 
-def render_plan_file(plan_path: Path, outputs: Path, *, templates: Path | None = None, pdf: bool = False) -> list[Path]:
-    """Re-render the documents from a saved plan.json (after a template edit)."""
-    check_outputs_folder(outputs, templates=templates_in_use(templates))
+def templates_markdown(used: dict[str, Path], notes: list[str]) -> str:
+    """The report's account of the templates: which file made each document, and Word files
+    in a templates folder that were not used."""
+    lines = ["## Templates", ""]
+    lines += [f"- {name}: {template_source(path)}" for name, path in used.items()]
+    lines += [f"- Not used: {note}" for note in notes]
+    return "\n".join(lines) + "\n"
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    return os.path.realpath(os.path.abspath(a)) == os.path.realpath(os.path.abspath(b))
+
+
+def round_of_plan(plan_path: Path) -> Path:
+    """The round a saved plan.json belongs to: the folder holding its outputs folder
+    (2020-03/outputs/plan.json belongs to 2020-03), whose templates/ render uses."""
+    return Path(os.path.abspath(plan_path)).parent.parent
+
+
+def render_plan_file(
+    plan_path: Path, outputs: Path | None = None, *, templates: Path | None = None, pdf: bool = False
+) -> list[Path]:
+    """Re-render the documents from a saved plan.json (after a template edit), into ``outputs``
+    or, by default, beside the plan.json."""
+    round_dir = round_of_plan(plan_path)
+    outputs = Path(plan_path).parent if outputs is None else Path(outputs)
+    check_outputs_folder(outputs, templates=templates_in_use(templates, round_dir))
     if pdf:
         require_soffice()
     # Both folders are held from reading plan.json to the write: a merge into either waits, so the
     # documents written always match the plan.json beside them.
     plan_folder = Path(os.path.realpath(os.path.abspath(plan_path))).parent
     folders = [(Path(outputs), {"create": True})]
-    if is_outputs_folder(plan_folder):
+    if is_outputs_folder(plan_folder) and not _same_folder(plan_folder, Path(outputs)):
         folders.append((plan_folder, {"read_only": True}))
     with settled_together(*folders):
         plan = load_plan(plan_path)
-        files = render_documents(plan, templates)
+        files = render_documents(plan, templates, round_dir=round_dir)
         if pdf:
             files |= to_pdf(files)
         return write_outputs(Path(outputs), files, replaces=RENDER_OUTPUTS)

@@ -16,38 +16,12 @@ import functools
 import io
 import re
 import zipfile
-from importlib import resources
 from pathlib import Path
 
 from .exceptions import TemplateError
 from .ooxml import ZIP_EPOCH, normalise_zip
-from .outputs import PLAN_DOCX, UPDATE_DOCX
 
-TEMPLATE_NAMES = (PLAN_DOCX, UPDATE_DOCX)
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-def packaged_templates() -> Path:
-    return Path(str(resources.files("ria_docs") / "templates"))
-
-
-def template_path(name: str, templates_dir: Path | None) -> Path:
-    """The template to use: --templates DIR, else ./templates, else the packaged copy."""
-    if templates_dir is not None:
-        path = Path(templates_dir) / name
-        if path.is_file():
-            return path
-        if name not in TEMPLATE_NAMES:  # changes.docx is optional: a folder made before it existed still works
-            return packaged_templates() / name
-        raise TemplateError(f"{path}: no such template. The templates folder must hold {' and '.join(TEMPLATE_NAMES)}.")
-    local = Path("templates") / name
-    return local if local.is_file() else packaged_templates() / name
-
-
-def templates_in_use(templates_dir: Path | None) -> list[Path]:
-    """The folders template_path may take templates from: no output may be written into them."""
-    chosen = [Path(templates_dir)] if templates_dir is not None else [Path("templates")]
-    return [folder for folder in chosen if folder.is_dir()] + [packaged_templates()]
 
 
 @functools.cache

@@ -145,7 +145,7 @@ def issue_returns(
 ) -> Issued:
     """Write one return workbook per network (or per named network) into ``out_dir``."""
     from .pipeline import REGION_TOML, load_plan
-    from .render import templates_in_use
+    from .template_files import templates_in_use
     from .plan_file import require_same_region
 
     check_outputs_folder(out_dir, templates=templates_in_use(None), documents=False)

@@ -141,9 +141,9 @@ def test_python_dash_m_runs_the_cli():
 
 def test_merge_from_another_folder_uses_the_installed_templates(runner, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no ./templates here
-    from ria_docs.render import packaged_templates, template_path
+    from ria_docs.template_files import installed_templates, template_path
 
-    assert template_path("ria-plan.docx", None) == packaged_templates() / "ria-plan.docx"
+    assert template_path("ria-plan.docx", None) == installed_templates() / "ria-plan.docx"
     result = runner.invoke(main, ["merge", str(ROOT / "inputs")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "outputs").iterdir()) == OUTPUT_NAMES
@@ -154,8 +154,8 @@ def test_a_missing_templates_folder_is_named(runner, tmp_path, monkeypatch):
     result = runner.invoke(main, ["merge", "-o", str(tmp_path / "out"), "--templates", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {tmp_path / 'nope' / 'ria-plan.docx'}: no such template. "
-        "The templates folder must hold ria-plan.docx and regional-update.docx.\n"
+        f"Error: {tmp_path / 'nope'}: no such folder. Give the folder that holds the templates with "
+        "--templates, or make one with: ria-docs templates FOLDER\n"
     )
 
 

@@ -447,7 +447,7 @@ def test_a_merge_while_render_runs_waits_for_it(tmp_path, monkeypatch, example_m
              "merge-report.md": b"other report"}
     real_render, threads = pipeline.render_documents, []
 
-    def render_documents(plan, templates=None):
+    def render_documents(plan, templates=None, **options):
         thread = threading.Thread(target=write_outputs, args=(out, other), kwargs={"replaces": MERGE_OUTPUTS, "wait": 20})
         thread.start()
         threads.append(thread)

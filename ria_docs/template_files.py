@@ -1,0 +1,150 @@
+"""The templates: where each is found, and the team's own copies of the defaults.
+
+The .docx templates belong to the regional team, who restyle them in Word or
+LibreOffice. ria-docs reads them and never writes into a folder of templates,
+except to copy in a default that is not there yet (copy_default_templates).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .exceptions import TemplateError
+from .outputs import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX
+
+TEMPLATE_NAMES = (PLAN_DOCX, UPDATE_DOCX, CHANGES_DOCX)
+INSTALLED = "installed with ria-docs"
+TEMPLATES_FOLDER = "templates"  # the round's and the working folder's
+
+
+def installed_templates() -> Path:
+    """The default templates installed with ria-docs.
+
+    An installed copy carries them inside the package (pyproject maps the checkout's
+    templates/ there); a development install runs from the checkout, whose templates/
+    folder is that same single copy.
+    """
+    package = Path(__file__).resolve().parent
+    inside = package / "templates"
+    return inside if inside.is_dir() else package.parent / "templates"
+
+
+def template_folders(templates_dir: Path | None = None, round_dir: Path | None = None) -> list[Path]:
+    """Where templates are looked for, first to last: the folder given with --templates,
+    the round's templates/ folder, ./templates, the copies installed with ria-docs."""
+    folders = [Path(templates_dir)] if templates_dir is not None else []
+    if round_dir is not None:
+        folders.append(Path(round_dir) / TEMPLATES_FOLDER)
+    folders += [Path(TEMPLATES_FOLDER), installed_templates()]
+    unique: list[Path] = []
+    for folder in folders:
+        same = next((index for index, seen in enumerate(unique) if _same(folder, seen)), None)
+        if same is None:
+            unique.append(folder)
+        elif len(str(folder)) < len(str(unique[same])):  # named as briefly as the user would
+            unique[same] = folder
+    return unique
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
+
+
+def template_path(name: str, templates_dir: Path | None = None, round_dir: Path | None = None) -> Path:
+    """The template to use: the first of template_folders() that holds it."""
+    if templates_dir is not None and not Path(templates_dir).is_dir():
+        raise TemplateError(
+            f"{templates_dir}: no such folder. Give the folder that holds the templates with --templates, "
+            "or make one with: ria-docs templates FOLDER"
+        )
+    if templates_dir is not None and not any((Path(templates_dir) / known).is_file() for known in TEMPLATE_NAMES):
+        raise TemplateError(
+            f"{templates_dir}: holds none of the templates ({', '.join(TEMPLATE_NAMES)}). "
+            "Give the folder that holds them with --templates, or make one with: ria-docs templates FOLDER"
+        )
+    for folder in template_folders(templates_dir, round_dir):
+        if (folder / name).is_file():
+            return folder / name
+    raise TemplateError(
+        f"{name}: no such template in {installed_templates()}; the installation of ria-docs is incomplete: "
+        "install it again (pip install --force-reinstall ria-docs)."
+    )
+
+
+def template_source(path: Path) -> str:
+    """Where a template was taken from, for the report: its folder, or "installed with ria-docs"."""
+    return INSTALLED if _same(path.parent, installed_templates()) else str(path.parent)
+
+
+def stray_templates(templates_dir: Path | None = None, round_dir: Path | None = None) -> list[str]:
+    """Word files in a templates folder that are not templates ria-docs uses: a restyled copy
+    saved under another name ("ria-plan (1).docx") would otherwise be ignored unseen."""
+    notes = []
+    for folder in template_folders(templates_dir, round_dir)[:-1]:
+        if not folder.is_dir() or _same(folder, installed_templates()):
+            continue
+        try:
+            names = sorted(entry.name for entry in folder.iterdir() if entry.suffix.lower() in (".docx", ".dotx"))
+        except OSError:
+            continue
+        for name in names:
+            if name not in TEMPLATE_NAMES and not name.startswith("~$"):
+                notes.append(
+                    f"{folder / name} is not used: ria-docs takes only {', '.join(TEMPLATE_NAMES)} from a "
+                    "templates folder. Rename it to the template it restyles, or move it out of the folder."
+                )
+    return notes
+
+
+def templates_in_use(templates_dir: Path | None = None, round_dir: Path | None = None) -> list[Path]:
+    """The folders template_path may take templates from: no output may be written into them."""
+    return [folder for folder in template_folders(templates_dir, round_dir) if folder.is_dir()]
+
+
+def copy_default_templates(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Copy the installed templates into ``folder`` (made if missing) for the team to restyle.
+
+    A file already there is never overwritten: it is the team's. Returns (written, kept).
+    Each copy is written to a temporary file first and linked into place only if the name
+    is still free, so an interrupted copy leaves no half file and a race loses nothing.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TemplateError(f"{folder}: cannot be made ({exc.strerror or exc}). Choose a folder you can write to.") from None
+    written, kept = [], []
+    for name in TEMPLATE_NAMES:
+        temporary = None
+        target = folder / name
+        if os.path.lexists(target):
+            kept.append(target)
+            continue
+        data = (installed_templates() / name).read_bytes()
+        try:
+            # Made like any new file (the umask decides who may read it), under a name no one else uses.
+            temporary = folder / f".ria-docs-{os.getpid()}-{name}.tmp"
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            try:
+                os.link(temporary, target)  # fails if the name was taken meanwhile: nothing is overwritten
+            except FileExistsError:
+                kept.append(target)
+                continue
+            except OSError:  # a file system without hard links
+                if os.path.lexists(target):
+                    kept.append(target)
+                    continue
+                os.replace(temporary, target)
+            written.append(target)
+        except OSError as exc:
+            raise TemplateError(f"{target}: cannot be written ({exc.strerror or exc}). Choose a folder you can write to.") from None
+        finally:
+            if temporary is not None and os.path.lexists(temporary):
+                os.unlink(temporary)
+    return written, kept
