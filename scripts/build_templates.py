@@ -1,15 +1,16 @@
-"""Build the two Word templates: templates/*.docx and the packaged copies.
+"""Build a first version of the Word templates into a NEW folder.
 
-    python scripts/build_templates.py
+    python scripts/build_templates.py NEW_FOLDER
 
-The templates are ordinary .docx files with docxtpl tags; the regional team
-restyles them in Word. This script is how the project's own copies are made,
-so they are reproducible and reviewable; it is not needed at run time.
+The templates in templates/ are the source of truth: ordinary .docx files with
+docxtpl tags that the regional team restyles in Word or LibreOffice. This script
+made their first version and stays as a record of how; it never writes into a
+folder that holds a template, so it cannot overwrite anyone's edits. To change
+the shipped templates, edit templates/*.docx in Word or LibreOffice.
 """
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -121,13 +122,29 @@ def _styles(doc) -> None:
 
 
 # -- tables -------------------------------------------------------------------
-def _shade(cell, fill: str) -> None:
+# The schema's order of a cell's properties: Word expects them so (the Open XML validator checks).
+TC_PR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+               "textDirection", "tcFitText", "vAlign", "hideMark"]
+
+
+def _cell_property(cell, element) -> None:
+    """Add a property to a cell in schema order."""
     tcpr = cell._tc.get_or_add_tcPr()
+    rank = TC_PR_ORDER.index(element.tag.split("}")[1])
+    for index, child in enumerate(tcpr):
+        name = child.tag.split("}")[1]
+        if name in TC_PR_ORDER and TC_PR_ORDER.index(name) > rank:
+            tcpr.insert(index, element)
+            return
+    tcpr.append(element)
+
+
+def _shade(cell, fill: str) -> None:
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    tcpr.append(shd)
+    _cell_property(cell, shd)
 
 
 def _repeat_header(row) -> None:
@@ -141,14 +158,17 @@ def _no_split(row) -> None:
     trpr.append(OxmlElement("w:cantSplit"))
 
 
+def _keep_with_next(row) -> None:
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
 def _table(doc, widths_cm: list[float], rows: int):
     table = doc.add_table(rows=rows, cols=len(widths_cm))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
+    table.autofit = False  # python-docx writes w:tblLayout fixed: the column widths hold
     for i, width in enumerate(widths_cm):
         table.columns[i].width = Cm(width)
         for cell in table.columns[i].cells:
@@ -349,7 +369,7 @@ def build_plan(path: Path) -> None:
         _write(cell, "{{ row." + key + " }}", "Table Text", WD_ALIGN_PARAGRAPH.CENTER)
     _control_row(summary, 3, "{%tr endfor %}")
     doc.add_paragraph("", style="Table Text")
-    widths = [2.6, 3.6, 6.6, 1.5, 1.9, 2.1, 1.7, 3.6, 1.4, 1.4]
+    widths = [2.6, 3.6, 6.1, 2.0, 1.9, 2.1, 1.7, 3.6, 1.4, 1.4]
     work = _table(doc, widths, 7)
     head1, head2 = work.rows[0], work.rows[1]
     for row in (head1, head2):
@@ -361,7 +381,10 @@ def build_plan(path: Path) -> None:
         merged = head1.cells[col].merge(head2.cells[col])
         _write(merged, label, "Table Heading")
     rag = head1.cells[3].merge(head2.cells[3])
-    _write(rag, "Monit-oring", "Table Heading", WD_ALIGN_PARAGRAPH.CENTER)
+    # The seed's "Monit-oring" was a hand-made break: a soft hyphen lets Word break there only when it must.
+    _write(rag, "Monit", "Table Heading", WD_ALIGN_PARAGRAPH.CENTER)
+    rag.paragraphs[0].runs[0]._r.append(OxmlElement("w:softHyphen"))
+    rag.paragraphs[0].add_run("oring")
     rag.add_paragraph("RAG", style="Table Heading").alignment = WD_ALIGN_PARAGRAPH.CENTER
     nature = head1.cells[4].merge(head1.cells[6])
     _write(nature, "Nature of activity", "Table Heading", WD_ALIGN_PARAGRAPH.CENTER)
@@ -410,8 +433,9 @@ def build_plan(path: Path) -> None:
 def _rug(doc) -> None:
     """The tartan rug, under its section: LAs as rows, one column per indicator ({%tc %} loops)."""
     doc.add_paragraph("{%p if section.rug %}")
-    doc.add_paragraph("Tartan rug: each LA against each indicator; the letters or symbol beside each figure give "
-                      "its band (key below).", style="Table Text")
+    intro = doc.add_paragraph("Tartan rug: each LA against each indicator; the letters or symbol beside each "
+                              "figure give its band (key below).", style="Table Text")
+    intro.paragraph_format.keep_with_next = True
     # The template's total width is the page's: the indicator columns share what the LA column leaves.
     rug = _table(doc, [3.2, 0.1, 13.6, 0.1], 4)
     header = rug.rows[0].cells
@@ -421,7 +445,7 @@ def _rug(doc) -> None:
     _write(header[3], "{%tc endfor %}")
     direction = OxmlElement("w:textDirection")  # indicator names read upwards, as tartan rugs do
     direction.set(qn("w:val"), "btLr")
-    header[2]._tc.get_or_add_tcPr().append(direction)
+    _cell_property(header[2], direction)
     rug.rows[0].height = Cm(4.2)
     for cell in header:
         _shade(cell, HEADER_FILL)
@@ -434,6 +458,9 @@ def _rug(doc) -> None:
     _write(cells[2], "{% cellbg cell.fill %}{{ cell.text }}", "Rug Text", WD_ALIGN_PARAGRAPH.CENTER)
     _write(cells[3], "{%tc endfor %}")
     _control_row(rug, 3, "{%tr endfor %}")
+    # Every row keeps with the next (the last with the key): a rug that fits on a page is never split.
+    for row in (rug.rows[0], rug.rows[2]):
+        _keep_with_next(row)
     doc.add_paragraph("Key:", style="Table Heading")
     doc.add_paragraph("{%p for band in section.rug.legend %}")
     doc.add_paragraph("{{ band.code }}: {{ band.label }}", style="Table Text")
@@ -489,7 +516,17 @@ def build_changes(path: Path) -> None:
     _save(doc, path)
 
 
+def _hold_section_breaks(doc) -> None:
+    """A section break sits on a paragraph holding a space: LibreOffice drops an empty
+    section-break paragraph on opening, moving the break onto the paragraph before it,
+    which can be a {%p endif %} that rendering removes (and the break with it)."""
+    for paragraph in doc.paragraphs:
+        if paragraph._p.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None and not paragraph.runs:
+            paragraph.add_run(" ")
+
+
 def _save(doc, path: Path) -> None:
+    _hold_section_breaks(doc)
     # python-docx's stock thumbnail would show in file browsers as a preview.
     package_rels = doc.part.package.rels
     for rel_id, rel in list(package_rels.items()):
@@ -505,17 +542,22 @@ def _save(doc, path: Path) -> None:
     tmp.unlink()
 
 
-def main() -> None:
-    targets = ROOT / "templates"
-    build_plan(targets / "ria-plan.docx")
-    build_update(targets / "regional-update.docx")
-    build_changes(targets / "changes.docx")
-    packaged = ROOT / "ria_docs" / "templates"
-    packaged.mkdir(exist_ok=True)
-    for name in ("ria-plan.docx", "regional-update.docx", "changes.docx"):
-        shutil.copyfile(targets / name, packaged / name)
-        print(f"wrote templates/{name} and ria_docs/templates/{name}")
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    target = Path(args[0])
+    names = ("ria-plan.docx", "regional-update.docx", "changes.docx")
+    there = [name for name in names if (target / name).exists()]
+    if there:  # the templates are the team's: never overwrite one
+        print(f"{target} already holds {', '.join(there)}: choose a new folder.", file=sys.stderr)
+        return 1
+    for name, build in zip(names, (build_plan, build_update, build_changes)):
+        build(target / name)
+        print(f"wrote {target / name}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -72,8 +72,9 @@ def test_ria_plan_has_every_seed_line_in_order(example_outputs):
     missing = [label for label in chart if squash(label) not in chart_text]
     assert not missing, f"reporting chart lacks {missing}"
 
-    # Sections B, C and D, line by line in order.
-    find_in_order(after, stream, section_b)
+    # Sections B, C and D, line by line in order. The seed's "Monit-oring" was broken by hand to
+    # fit its column; the document has a soft hyphen there, which Word shows only when it breaks.
+    find_in_order([line.replace("Monit-oring", "Monitoring") for line in after], stream, section_b)
 
 
 def test_regional_update_has_every_seed_line_in_order(eastern_outputs):
