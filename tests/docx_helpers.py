@@ -81,3 +81,29 @@ def squash(text: str) -> str:
     """Text with bullet/tick glyphs and all whitespace removed, for comparison."""
     text = text.replace("[bookmark: _GoBack]", "")
     return re.sub(r"[\s·●•]+", "", text)
+
+
+def page_layout(path: Path) -> list[dict]:
+    """Each section of a document, in order: its orientation, how it starts, the first
+    Heading 1 in it, and the first-row text of each of its tables.
+
+    What a reader sees of the page layout, told apart from styles: a restyle changes none of it.
+    """
+    sections, current = [], {"heading": None, "tables": []}
+    for element in body(path):
+        tag = etree.QName(element).localname
+        if tag == "tbl":
+            first_row = element.find("w:tr", NS)
+            current["tables"].append(" | ".join(cell_text(tc) for tc in cells(first_row)) if first_row is not None else "")
+        elif tag == "p" and current["heading"] is None and paragraph_style(element) in ("Heading1", "Heading 1"):
+            current["heading"] = paragraph_text(element)
+        properties = element if tag == "sectPr" else element.find("w:pPr/w:sectPr", NS)
+        if properties is not None:
+            size = properties.find("w:pgSz", NS)
+            wide = int(size.get(_q("w"))) > int(size.get(_q("h")))
+            start = properties.find("w:type", NS)
+            current |= {"orientation": "landscape" if wide else "portrait",
+                        "start": start.get(_q("val")) if start is not None else "nextPage"}
+            sections.append(current)
+            current = {"heading": None, "tables": []}
+    return sections

@@ -1,4 +1,5 @@
-"""Type into a return workbook as a chair would, through LibreOffice's UNO API.
+"""Type into a return workbook as a chair would, or restyle a template as the regional
+team would, through LibreOffice's UNO API.
 
 Run by the *system* python3 (Debian's python3-uno), not the project's venv:
 
@@ -21,6 +22,11 @@ INSTRUCTIONS.json::
        {"op": "read", "sheet": "Contribution", "cell": "A2"}
      ],
      "save": [{"path": "/path/out.ods", "filter": "calc8"}]}
+
+Writer ops (on a template): {"op": "add_paragraph_after", "find": TEXT, "text": NEW},
+{"op": "paragraph_style", "name": "Heading 1", "set": {"CharColor": 12582912}},
+{"op": "header_fill", "first_cell": "LA", "color": 16760832} (the first row of the
+table whose A1 reads first_cell).
 
 "type" is what a person typing in the cell does (setFormula: "=..." becomes a
 formula, "22.5" a number, anything else text); "string" puts text as it is
@@ -102,7 +108,53 @@ def _dispatch(ctx, doc, sheet, cell, command, args):
     helper.executeDispatch(controller.getFrame(), command, "", 0, tuple(prop(k, v) for k, v in args.items()))
 
 
+def _paragraphs(doc):
+    """The body's paragraphs in order (tables are skipped: their cells hold their own)."""
+    enumeration = doc.getText().createEnumeration()
+    while enumeration.hasMoreElements():
+        element = enumeration.nextElement()
+        if element.supportsService("com.sun.star.text.Paragraph"):
+            yield element
+
+
+def run_writer_op(doc, op: dict) -> dict:
+    """What a member of the regional team does to a template in Writer."""
+    kind = op["op"]
+    if kind == "add_paragraph_after":
+        from com.sun.star.text.ControlCharacter import PARAGRAPH_BREAK
+
+        anchor = next((p for p in _paragraphs(doc) if p.getString() == op["find"]), None)
+        if anchor is None:
+            return {"found": False}
+        text = doc.getText()
+        cursor = text.createTextCursorByRange(anchor.getEnd())
+        text.insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
+        text.insertString(cursor, op["text"], False)
+        return {"found": True}
+    if kind == "paragraph_style":
+        style = doc.getStyleFamilies().getByName("ParagraphStyles").getByName(op["name"])
+        for name, value in op["set"].items():
+            style.setPropertyValue(name, value)
+        return {name: style.getPropertyValue(name) for name in op["set"]}
+    if kind == "header_fill":
+        tables = doc.getTextTables()
+        for index in range(tables.getCount()):
+            table = tables.getByIndex(index)
+            if table.getCellByName("A1").getString() == op["first_cell"]:
+                names = [name for name in table.getCellNames() if name[-1] == "1" and name[:-1].isalpha()]
+                for name in names:
+                    table.getCellByName(name).BackColor = op["color"]
+                return {"found": True, "cells": len(names)}
+        return {"found": False}
+    raise ValueError(f"unknown op {kind!r}")
+
+
+WRITER_OPS = {"add_paragraph_after", "paragraph_style", "header_fill"}
+
+
 def run_op(ctx, doc, op: dict) -> dict:
+    if op["op"] in WRITER_OPS:
+        return run_writer_op(doc, op)
     sheets = doc.getSheets()
     sheet = sheets.getByName(op["sheet"])
     kind = op["op"]

@@ -1,6 +1,8 @@
-"""LibreOffice as the chairs' real client: type into an issued return through UNO,
-save it as .xlsx, .ods and .xls, and check that every typed cell reaches the plan
-and the documents, or is an error naming its cell.
+"""LibreOffice as the chairs' and the regional team's real client: type into an
+issued return through UNO, save it as .xlsx, .ods and .xls, and check that every
+typed cell reaches the plan and the documents, or is an error naming its cell;
+save and restyle the templates in Writer, and check the documents keep every edit
+and the same pages.
 
 LibreOffice is driven by tests/libreoffice_chair.py, run by the system python3
 (Debian's python3-uno) against one headless soffice per test session,
@@ -16,12 +18,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
-from conftest import SMALL_REGION
-from docx_helpers import text_lines
+from conftest import ROOT, SMALL_REGION
+from docx_helpers import NS, cell_prop, cells, page_layout, rows, table_after, text_lines
 from ria_docs.pipeline import check_folder, merge_folder
 from ria_docs.region import load_region
 from ria_docs.workbook import blank_return, save_workbook
@@ -312,3 +316,74 @@ def test_libreoffice_lets_a_chair_size_columns_and_rows_and_type_under_the_heade
         assert op["changed"], op
     # the row inserted right under the header takes no lock from it
     assert [ops[9]["locked"], ops[10]["locked"], ops[12]["locked"]] == [False, False, False]
+
+
+# -- the regional team's templates, saved and restyled in Writer ------------------------------------------------
+
+WORD_FILTER = "MS Word 2007 XML"  # Writer's File > Save As > Word 2007-365 (.docx)
+TEMPLATE_NAMES = ("ria-plan.docx", "regional-update.docx", "changes.docx")
+
+
+def render_example(templates: Path, out: Path) -> dict[str, Path]:
+    """The example round rendered with the templates in ``templates`` (changes.docx against itself)."""
+    from ria_docs.changes import compare, context as changes_context
+    from ria_docs.pipeline import render_documents
+    from ria_docs.render import render_docx
+
+    plan = check_folder(ROOT / "inputs").plan
+    files = render_documents(plan, templates)
+    files["changes.docx"] = render_docx(templates / "changes.docx", changes_context(compare(plan, plan), plan),
+                                        title="Changes", subject="Changes", author="ria-docs")
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    return {name: out / name for name in files}
+
+
+@pytest.fixture(scope="module")
+def example_with_shipped_templates(tmp_path_factory) -> dict[str, Path]:
+    return render_example(ROOT / "templates", tmp_path_factory.mktemp("shipped"))
+
+
+def test_templates_saved_by_libreoffice_render_the_same_pages(libreoffice, example_with_shipped_templates, tmp_path):
+    """Opened in Writer and saved as .docx with no change: every section still starts a new
+    page in its orientation, with the same headings and tables."""
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    for name in TEMPLATE_NAMES:
+        ops = libreoffice.run({"open": str(ROOT / "templates" / name), "ops": [],
+                               "save": [{"path": str(saved / name), "filter": WORD_FILTER}]}, tmp_path)
+        assert ops == []
+    rendered = render_example(saved, tmp_path / "out")
+    for name in TEMPLATE_NAMES:
+        assert page_layout(rendered[name]) == page_layout(example_with_shipped_templates[name]), name
+    assert [s["orientation"] for s in page_layout(rendered["ria-plan.docx"])] == [
+        "portrait", "landscape", "landscape", "landscape"]
+
+
+def test_a_template_restyled_in_libreoffice_renders_with_every_edit(libreoffice, example_with_shipped_templates,
+                                                                    tmp_path):
+    """A sentence added, Heading 1's colour and font changed, Section B's header fill changed."""
+    restyled = tmp_path / "restyled"
+    shutil.copytree(ROOT / "templates", restyled)
+    sentence = "Each LA's self evaluation feeds the triad conversations."
+    ops = libreoffice.run({"open": str(ROOT / "templates" / "ria-plan.docx"), "ops": [
+        {"op": "add_paragraph_after", "find": "The elements of the regional improvement cycle are:", "text": sentence},
+        {"op": "paragraph_style", "name": "Heading 1", "set": {"CharColor": 0xC00000, "CharFontName": "Liberation Serif"}},
+        {"op": "header_fill", "first_cell": "LA", "color": 0xFFC000},
+    ], "save": [{"path": str(restyled / "ria-plan.docx"), "filter": WORD_FILTER}]}, tmp_path)
+    assert all(op["ok"] for op in ops) and ops[0]["found"] and ops[2] == {"ok": True, "found": True, "cells": 5}, ops
+    plan = render_example(restyled, tmp_path / "out")["ria-plan.docx"]
+
+    lines = [line.strip() for line in text_lines(plan)]
+    assert lines[lines.index("The elements of the regional improvement cycle are:") + 1] == sentence
+    with zipfile.ZipFile(plan) as package:
+        styles = etree.fromstring(package.read("word/styles.xml"))
+    heading = next(s for s in styles.iterfind("w:style", NS)
+                   if s.find("w:name", NS).get(f"{{{NS['w']}}}val").lower() == "heading 1")
+    assert heading.find("w:rPr/w:color", NS).get(f"{{{NS['w']}}}val").upper() == "C00000"
+    assert heading.find("w:rPr/w:rFonts", NS).get(f"{{{NS['w']}}}ascii") == "Liberation Serif"
+    section_b = table_after(plan, "Section B:")
+    header_fills = {cell_prop(tc, "shd") for tc in cells(rows(section_b)[0])}
+    assert header_fills == {"FFC000"}
+    assert page_layout(plan) == page_layout(example_with_shipped_templates["ria-plan.docx"])
