@@ -1,0 +1,150 @@
+"""Where each template is found, and the team's own copies of the defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from ria_docs.cli import main
+from ria_docs.exceptions import TemplateError
+from ria_docs.template_files import (
+    TEMPLATE_NAMES,
+    copy_default_templates,
+    installed_templates,
+    stray_templates,
+    template_path,
+    template_source,
+)
+
+
+@pytest.fixture
+def places(tmp_path, monkeypatch):
+    """A working folder with ./templates, a round with its own templates/, and an option folder."""
+    work = tmp_path / "work"
+    for folder in ("work/templates", "work/2020-03/templates", "mine"):
+        (tmp_path / folder).mkdir(parents=True)
+    monkeypatch.chdir(work)
+    return tmp_path
+
+
+def put(folder, name: str) -> None:
+    (folder / name).write_bytes((installed_templates() / name).read_bytes())
+
+
+def test_each_template_comes_from_the_first_folder_that_holds_it(places):
+    round_dir = places / "work" / "2020-03"
+    assert template_path("ria-plan.docx", None, round_dir) == installed_templates() / "ria-plan.docx"
+    put(places / "work" / "templates", "ria-plan.docx")
+    assert template_path("ria-plan.docx", None, round_dir) == Path("templates", "ria-plan.docx")
+    put(round_dir / "templates", "ria-plan.docx")
+    assert template_path("ria-plan.docx", None, round_dir) == round_dir / "templates" / "ria-plan.docx"
+    put(places / "mine", "ria-plan.docx")
+    assert template_path("ria-plan.docx", places / "mine", round_dir) == places / "mine" / "ria-plan.docx"
+    # one restyled template does not hide the defaults of the others
+    assert template_path("regional-update.docx", places / "mine", round_dir) == (
+        installed_templates() / "regional-update.docx")
+
+
+def test_where_a_template_came_from_is_told_in_words(places):
+    assert template_source(installed_templates() / "ria-plan.docx") == "installed with ria-docs"
+    assert template_source(places / "mine" / "ria-plan.docx") == str(places / "mine")
+
+
+def test_an_option_folder_that_is_missing_or_holds_no_template_is_named(places):
+    with pytest.raises(TemplateError) as missing:
+        template_path("ria-plan.docx", places / "nope")
+    assert str(missing.value) == (
+        f"{places / 'nope'}: no such folder. Give the folder that holds the templates with --templates, "
+        "or make one with: ria-docs templates FOLDER")
+    with pytest.raises(TemplateError) as empty:
+        template_path("ria-plan.docx", places / "mine")
+    assert str(empty.value) == (
+        f"{places / 'mine'}: holds none of the templates (ria-plan.docx, regional-update.docx, changes.docx). "
+        "Give the folder that holds them with --templates, or make one with: ria-docs templates FOLDER")
+
+
+def test_word_files_in_a_templates_folder_that_are_not_templates_are_named(places):
+    put(places / "work" / "templates", "ria-plan.docx")
+    (places / "work" / "templates" / "ria-plan (1).docx").write_bytes(b"restyled, saved under another name")
+    (places / "work" / "templates" / "~$a-plan.docx").write_bytes(b"Word's lock file")
+    (places / "work" / "templates" / "notes.txt").write_text("not a Word file")
+    assert stray_templates(None, places / "work" / "2020-03") == [
+        f"{os.path.join('templates', 'ria-plan (1).docx')} is not used: ria-docs takes only ria-plan.docx, "
+        "regional-update.docx, changes.docx from a templates folder. Rename it to the template it restyles, "
+        "or move it out of the folder."
+    ]
+
+
+def test_the_defaults_are_copied_and_a_template_there_is_never_overwritten(tmp_path):
+    folder = tmp_path / "team" / "templates"
+    folder.mkdir(parents=True)
+    (folder / "ria-plan.docx").write_bytes(b"the team's restyled plan")
+    written, kept = copy_default_templates(folder)
+    assert written == [folder / "regional-update.docx", folder / "changes.docx"]
+    assert kept == [folder / "ria-plan.docx"]
+    assert (folder / "ria-plan.docx").read_bytes() == b"the team's restyled plan"
+    assert (folder / "changes.docx").read_bytes() == (installed_templates() / "changes.docx").read_bytes()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(TEMPLATE_NAMES)  # no temporary file left
+    assert copy_default_templates(folder) == ([], [folder / name for name in TEMPLATE_NAMES])
+
+
+def test_the_templates_command_says_what_it_wrote_and_what_it_kept(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(main, ["templates"])
+    assert first.exit_code == 0, first.output
+    assert first.output == "".join(f"Wrote {os.path.join('templates', name)}\n" for name in TEMPLATE_NAMES)
+    (tmp_path / "templates" / "changes.docx").unlink()
+    second = runner.invoke(main, ["templates"])
+    assert second.output == (
+        f"Wrote {os.path.join('templates', 'changes.docx')}\n"
+        f"Kept {os.path.join('templates', 'ria-plan.docx')}: it is already there (delete it to get the default again)\n"
+        f"Kept {os.path.join('templates', 'regional-update.docx')}: it is already there (delete it to get the "
+        "default again)\n"
+    )
+
+
+def test_a_round_with_its_own_templates_uses_them_and_the_report_says_so(copy_example, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no ./templates here
+    templates = copy_example / "templates"
+    templates.mkdir()
+    put(templates, "ria-plan.docx")
+    (templates / "old plan.docx").write_bytes(b"an old copy")
+    result = CliRunner().invoke(main, ["merge", str(copy_example), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "out" / "merge-report.md").read_text(encoding="utf-8")
+    assert report.split("## Templates\n\n")[1].split("\n\n")[0].splitlines() == [
+        f"- ria-plan.docx: {templates}",
+        "- regional-update.docx: installed with ria-docs",
+        f"- Not used: {templates / 'old plan.docx'} is not used: ria-docs takes only ria-plan.docx, "
+        "regional-update.docx, changes.docx from a templates folder. Rename it to the template it restyles, "
+        "or move it out of the folder.",
+    ]
+    # The round's Word templates are not taken for returns sent as documents.
+    assert "old plan.docx" not in report.split("## Templates")[0]
+    assert "Word document" not in report
+
+
+def test_render_without_o_writes_beside_the_plan_json(example_outputs, tmp_path, monkeypatch):
+    round_dir = tmp_path / "2020-03"
+    (round_dir / "outputs").mkdir(parents=True)
+    for name in ("plan.json", "merge-report.md"):
+        (round_dir / "outputs" / name).write_bytes((example_outputs / name).read_bytes())
+    (tmp_path / "outputs").mkdir()  # last round's documents, in the working folder: left alone
+    (tmp_path / "outputs" / "ria-plan.docx").write_bytes(b"last round")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["render", os.path.join("2020-03", "outputs", "plan.json")])
+    assert result.exit_code == 0, result.output
+    assert (round_dir / "outputs" / "ria-plan.docx").stat().st_size > 10_000
+    assert (round_dir / "outputs" / "regional-update.docx").exists()
+    assert (tmp_path / "outputs" / "ria-plan.docx").read_bytes() == b"last round"
+
+
+def test_the_shipped_templates_are_the_installed_ones_in_a_checkout():
+    # A development install runs from the checkout: its templates/ is the one copy.
+    assert installed_templates().resolve() in {(ROOT / "templates").resolve(), (ROOT / "ria_docs" / "templates").resolve()}
+    assert sorted(p.name for p in installed_templates().glob("*.docx")) == sorted(TEMPLATE_NAMES)
