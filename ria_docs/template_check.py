@@ -265,6 +265,8 @@ def _syntax(tag: _Tag, env) -> _Problem | None:
         return None
     if kw in ("tr", "tc", "p", "r") and tag.kind == "stmt":
         fixed = "{%" + kw + body.strip()[len(kw):].rstrip() + " %}"
+        # Matched as the tag it was meant to be, so its end tag is not reported as well
+        tag.prefix, tag.keyword = kw, (body.split()[1:2] or [""])[0]
         return _Problem(f'{_place(tag.para, tag)} has {tag.raw}: write it {fixed}, with no space between "{{%" and "{kw}".')
     if tag.kind == "expr":
         source = "{{" + body + "}}"
@@ -282,6 +284,8 @@ def _syntax(tag: _Tag, env) -> _Problem | None:
         known = sorted(BLOCKS | set(MIDDLE) | {"end" + b for b in BLOCKS} | {"set"})
         if exc.message and exc.message.startswith("Encountered unknown tag"):
             close = difflib.get_close_matches(kw, known, n=1)
+            if close and close[0] in BLOCKS:
+                tag.keyword = close[0]  # likewise: {% iff %} still opens what its {% endif %} ends
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             return _Problem(f'{_place(tag.para, tag)} has {tag.raw}: "{kw}" is not a template tag{hint}.')
         return _Problem(f"{_place(tag.para, tag)} has {tag.raw}, which is not written correctly ({exc.message}).")
