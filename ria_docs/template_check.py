@@ -644,7 +644,13 @@ def _hazards(document) -> list[_Hazard]:
 def layout_hazards(document) -> list[str]:
     """Section and page breaks on paragraphs (rows, cells) that docxtpl's {%p %}, {%tr %} and
     {%tc %} tags remove, in plain words, with the fix in Word. ``document`` is a python-docx
-    Document: the template opened, or docxtpl's ``tpl.docx`` before rendering."""
+    Document: the template opened, or docxtpl's ``tpl.docx`` before rendering.
+
+    List numbering on a removed paragraph is not reported: a restart belongs to the
+    list's w:num (its startOverride), applied at the first paragraph using that num,
+    so when the items below share the removed paragraph's num (as a restarted list's
+    items do) the first kept item restarts instead; the removed paragraph only stops
+    counting, which is what a tag paragraph should do."""
     return [h.message for h in _hazards(document)]
 
 
