@@ -106,9 +106,16 @@ def _share_columns(table, w: str) -> None:
             position += span(cell)
 
 
-def _template_error(template: Path, exc: Exception) -> TemplateError:
+def _template_error(template: Path, exc: Exception, context: dict | None = None) -> TemplateError:
     import jinja2
 
+    from .template_check import located_error
+
+    # Jinja names neither the place nor the cause ("Unexpected end of template", with
+    # text from wherever docxtpl had got to); the template check names both.
+    located = located_error(template, exc, context)
+    if located:
+        return TemplateError(f"{template}: {located}")
     lines = [line.strip() for line in getattr(exc, "docx_context", []) or [] if line.strip()]
     near = f' near "{" ".join(lines)[:120]}"' if lines else ""
     if isinstance(exc, jinja2.UndefinedError):
@@ -218,7 +225,7 @@ def _rendered_package(template: Path, context: dict, *, title: str, subject: str
     except TemplateError:
         raise
     except jinja2.TemplateError as exc:
-        raise _template_error(template, exc) from None
+        raise _template_error(template, exc, context) from None
 
 
 def _literal(value):

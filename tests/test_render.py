@@ -211,8 +211,12 @@ def test_a_template_with_a_tag_mistake_is_a_clear_error(tmp_path, example_output
     from ria_docs.pipeline import load_plan
 
     plan = load_plan(example_outputs / "plan.json")
-    with pytest.raises(TemplateError, match=r"ria-plan.docx: has a template tag mistake.*endfor"):
+    with pytest.raises(TemplateError) as caught:
         render_documents(plan, bad)
+    assert str(caught.value) == (
+        f"{bad / 'ria-plan.docx'}: a paragraph near the start of the document starts a paragraph loop "
+        "({%p for x in las %}) that never ends: add {%p endfor %} in a paragraph below it."
+    )
 
 
 def test_a_template_using_an_unknown_value_names_it(tmp_path, example_outputs):
@@ -224,8 +228,13 @@ def test_a_template_using_an_unknown_value_names_it(tmp_path, example_outputs):
     document.save(bad / "regional-update.docx")
     from ria_docs.pipeline import load_plan
 
-    with pytest.raises(TemplateError, match="uses a value ria-docs does not provide: 'regoin' is undefined"):
+    with pytest.raises(TemplateError) as caught:
         render_documents(load_plan(example_outputs / "plan.json"), bad)
+    assert str(caught.value) == (
+        f'{bad / "ria-plan.docx"}: a paragraph near the start of the document has {{{{ regoin }}}}, which uses '
+        '"regoin", a value ria-docs does not provide (did you mean "region"?). The values are listed in the '
+        'README, under "Values the templates can use".'
+    )
 
 
 def test_column_loops_still_get_their_grid_fixed(tmp_path):
