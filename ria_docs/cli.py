@@ -152,6 +152,8 @@ def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: boo
             f"{len(result.check.report.errors)} error(s) in {len(bad)} file(s); nothing was written. "
             "Fix them and merge again, or use --skip-invalid to leave those returns out."
         )
+    for note in result.template_notes:
+        click.echo(f"Warning: {note}", err=True)
     left_out = [a.file for a in result.check.report.returns if not a.used and result.check.report.errors_in(a.file)]
     if left_out:
         click.echo(f"Left out {len(left_out)} return(s) with errors: {', '.join(left_out)}")
@@ -281,9 +283,12 @@ def render(plan_json: Path, outputs: Path | None, templates: Path | None, pdf: b
     from .pipeline import render_plan_file
 
     try:
-        written = render_plan_file(plan_json, outputs, templates=templates, pdf=pdf)
+        notes: list[str] = []
+        written = render_plan_file(plan_json, outputs, templates=templates, pdf=pdf, notes=notes)
     except RiaDocsError as exc:
         _fail(str(exc))
+    for note in notes:
+        click.echo(f"Warning: {note}", err=True)
     for path in written:
         click.echo(f"Wrote {path}")
 

@@ -60,6 +60,7 @@ class MergeResult:
     check: CheckResult
     plan: Plan | None = None
     written: list[Path] = field(default_factory=list)
+    template_notes: list[str] = field(default_factory=list)  # layout kept despite a template's tags; stray files
 
 
 def _is_outputs_folder(folder: Path) -> bool:
@@ -549,17 +550,19 @@ def _merge(inputs, outputs, templates, skip_invalid, pdf, baseline) -> MergeResu
         return result
     plan = result.plan = check.plan
     used: dict[str, Path] = {}
-    files = render_documents(plan, templates, round_dir=inputs, used=used)
+    notes = result.template_notes
+    files = render_documents(plan, templates, round_dir=inputs, used=used, notes=notes)
     report_md = to_markdown(check.report, title=f"{check.region.region}, {check.region.period}", written=True)
     if check.baseline is not None:
         changes = compare(check.baseline, plan)
         files[CHANGES_DOCX] = render_docx(
             used.setdefault(CHANGES_DOCX, template_path(CHANGES_DOCX, templates, inputs)), changes_context(changes, plan),
             title=f"Changes since {changes.previous_period}", subject=f"Changes {changes.period}",
-            author=plan.region.author or f"{plan.region.region} RIA", when=_round_date(plan),
+            author=plan.region.author or f"{plan.region.region} RIA", when=_round_date(plan), notes=notes,
         )
         report_md += "\n" + changes_markdown(changes)
-    report_md += "\n" + templates_markdown(used, stray_templates(templates, inputs))
+    notes += stray_templates(templates, inputs)
+    report_md += "\n" + templates_markdown(used, notes)
     if pdf:
         files |= to_pdf(files)
     if plan.indicator_values:
@@ -591,9 +594,11 @@ def _round_date(plan: Plan) -> dt.datetime | None:
 
 
 def render_documents(
-    plan: Plan, templates: Path | None = None, *, round_dir: Path | None = None, used: dict[str, Path] | None = None
+    plan: Plan, templates: Path | None = None, *, round_dir: Path | None = None, used: dict[str, Path] | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, bytes]:
-    """Both documents, from the templates template_path finds; ``used`` gets which files those were."""
+    """Both documents, from the templates template_path finds; ``used`` gets which files those were,
+    ``notes`` what their tags would have moved in the page layout (see render_docx)."""
     region = plan.region
     author = region.author or f"{region.region} RIA"
     when = _round_date(plan)
@@ -604,11 +609,12 @@ def render_documents(
     return {
         PLAN_DOCX: render_docx(
             chosen[PLAN_DOCX], plan_ctx,
-            title=plan_ctx["title"], subject=f"RIA plan {region.plan_year}", author=author, when=when,
+            title=plan_ctx["title"], subject=f"RIA plan {region.plan_year}", author=author, when=when, notes=notes,
         ),
         UPDATE_DOCX: render_docx(
             chosen[UPDATE_DOCX], update_ctx,
             title=update_ctx["title"], subject=f"Regional update {region.period}", author=author, when=when,
+            notes=notes,
         ),
     }
 
@@ -618,7 +624,7 @@ def templates_markdown(used: dict[str, Path], notes: list[str]) -> str:
     in a templates folder that were not used."""
     lines = ["## Templates", ""]
     lines += [f"- {name}: {template_source(path)}" for name, path in used.items()]
-    lines += [f"- Not used: {note}" for note in notes]
+    lines += [f"- {note}" for note in notes]
     return "\n".join(lines) + "\n"
 
 
@@ -633,7 +639,8 @@ def round_of_plan(plan_path: Path) -> Path:
 
 
 def render_plan_file(
-    plan_path: Path, outputs: Path | None = None, *, templates: Path | None = None, pdf: bool = False
+    plan_path: Path, outputs: Path | None = None, *, templates: Path | None = None, pdf: bool = False,
+    notes: list[str] | None = None,
 ) -> list[Path]:
     """Re-render the documents from a saved plan.json (after a template edit), into ``outputs``
     or, by default, beside the plan.json."""
@@ -650,7 +657,9 @@ def render_plan_file(
         folders.append((plan_folder, {"read_only": True}))
     with settled_together(*folders):
         plan = load_plan(plan_path)
-        files = render_documents(plan, templates, round_dir=round_dir)
+        files = render_documents(plan, templates, round_dir=round_dir, notes=notes)
+        if notes is not None:
+            notes += stray_templates(templates, round_dir)
         if pdf:
             files |= to_pdf(files)
         return write_outputs(Path(outputs), files, replaces=RENDER_OUTPUTS)

@@ -200,23 +200,34 @@ def verify_docx(data: bytes, name: str) -> None:
 
 
 def render_docx(
-    template: Path, context: dict, *, title: str, subject: str, author: str, when: dt.datetime | None = None
+    template: Path, context: dict, *, title: str, subject: str, author: str, when: dt.datetime | None = None,
+    notes: list[str] | None = None,
 ) -> bytes:
-    data = _rendered_package(template, context, title=title, subject=subject, author=author, when=when)
+    """A rendered document. ``notes`` gets a warning for each thing a template's tags would have
+    moved in the page layout (a section break on a paragraph rendering removes), which was kept."""
+    data = _rendered_package(template, context, title=title, subject=subject, author=author, when=when,
+                             notes=notes)
     verify_docx(data, template.name)  # the template's trees are gone by now: one document in memory at a time
     return data
 
 
-def _rendered_package(template: Path, context: dict, *, title: str, subject: str, author: str, when) -> bytes:
+def _rendered_package(template: Path, context: dict, *, title: str, subject: str, author: str, when,
+                      notes: list[str] | None = None) -> bytes:
     import jinja2
+
+    from .template_check import keep_layout
 
     cls = _strict_template_class()
     try:
         tpl = cls(str(template))
         tpl.render_init()
+        # A break that sits on a paragraph a {%p %} tag removes is moved, in this copy only.
+        moved = keep_layout(tpl.docx)
         template_body = tpl.get_xml()
     except Exception as exc:
         raise TemplateError(f"{template}: cannot be opened as a Word .docx template ({type(exc).__name__}).") from None
+    if notes is not None:
+        notes.extend(f"{template}: {message}" for message in moved)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_literal)
     try:
         if _needs_tree(tpl, template_body):

@@ -625,8 +625,8 @@ def _hazards(document) -> list[_Hazard]:
             hazards.append(_Hazard(p, tag, (
                 f"the section break that ends {section} ({orient}, {start}) sits on {where}, which rendering "
                 f"removes: that section would run on into the next and take its page layout{becomes}. "
-                f"In Word, put the section break after a paragraph that always stays, e.g. an empty "
-                f"paragraph below the tag."), sect=sect))
+                f"In Word, put the section break after a paragraph that always stays, e.g. a paragraph "
+                f"below the tag holding a space (Writer drops an empty one)."), sect=sect))
         ppr = p.find(_w("pPr"))
         before = ppr.find(_w("pageBreakBefore")) if ppr is not None else None
         breaks = [b for b in p.iter(_w("br")) if b.get(_w("type")) == "page"]
@@ -684,7 +684,7 @@ def keep_layout(document) -> list[str]:
             done.append(hazard.message.split(" sits on ")[0].replace("the section break", "Moved the section break", 1)
                         + f' off the paragraph "{hazard.tag}", which rendering removes, onto an empty paragraph '
                         f'{"before" if opens else "after"} it. To fix the template, in Word put the section break '
-                        f"after a paragraph that always stays, e.g. an empty paragraph below the tag.")
+                        f"after a paragraph that always stays, e.g. a paragraph below the tag holding a space (Writer drops an empty one).")
         elif hazard.page_break and kw.startswith("end"):
             following = hazard.paragraph.getnext()
             if following is None or following.tag != _P or following in _removed_by_rendering(_body(document)):

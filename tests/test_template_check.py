@@ -20,6 +20,7 @@ from ria_docs.exceptions import TemplateError
 from ria_docs.pipeline import load_plan
 from ria_docs.render import render_docx
 from ria_docs.template_check import keep_layout, layout_hazards, lint_template
+from ria_docs.template_files import installed_templates
 
 PLAN = ROOT / "templates" / "ria-plan.docx"
 SECTION_A = 'under "Section A: Regional overview"'
@@ -32,8 +33,19 @@ def plan_ctx(example_outputs):
     return plan_context(load_plan(example_outputs / "plan.json"))
 
 
-def _render(template: Path, context: dict) -> bytes:
-    return render_docx(template, context, title="t", subject="s", author="a")
+def _render(template: Path, context: dict, notes: list[str] | None = None) -> bytes:
+    return render_docx(template, context, title="t", subject="s", author="a", notes=notes)
+
+
+def _docxtpl_alone(template: Path, context: dict) -> bytes:
+    """docxtpl's own render, without ria-docs keeping the layout: what the hazard does."""
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(str(template))
+    tpl.render(context)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
 
 
 def _text(p) -> str:
@@ -84,8 +96,8 @@ def test_the_shipped_templates_lint_clean(example_outputs):
     assert lint_template(PLAN, plan_context(plan)) == []
     assert lint_template(ROOT / "templates" / "regional-update.docx", update_context(plan)) == []
     assert lint_template(ROOT / "templates" / "changes.docx") == []
-    for packaged in (ROOT / "ria_docs" / "templates").glob("*.docx"):
-        assert lint_template(packaged) == [], packaged.name
+    for installed in installed_templates().glob("*.docx"):
+        assert lint_template(installed) == [], installed.name
 
 
 def test_a_row_loop_that_never_ends_is_named_by_section_and_table(tmp_path, plan_ctx):
@@ -334,14 +346,20 @@ def sections_template(tmp_path: Path, tag_lines: list[str], carrier: int, name: 
 
 
 PART_ONE_BREAK = 'the section break that ends "Part One" (portrait, new page)'
-WORD_FIX = "put the section break after a paragraph that always stays, e.g. an empty paragraph below the tag."
+WORD_FIX = "put the section break after a paragraph that always stays, e.g. a paragraph below the tag holding a space (Writer drops an empty one)."
 
 
 def test_a_section_break_on_an_endif_paragraph_is_a_hazard_and_keep_layout_fixes_the_copy(tmp_path):
     path = sections_template(tmp_path, ["{%p if show %}", "Shown", "{%p endif %}"], carrier=2)
     before = path.read_bytes()
     context = {"show": True}
-    assert _orientations(_render(path, context)) == ["landscape"]  # the hazard is real: Part One's page is gone
+    assert _orientations(_docxtpl_alone(path, context)) == ["landscape"]  # the hazard is real: Part One's page is gone
+    notes: list[str] = []
+    assert _orientations(_render(path, context, notes)) == ["portrait", "landscape"]  # render keeps it, and says so
+    assert notes == [
+        f'{path}: Moved {PART_ONE_BREAK} off the paragraph "{{%p endif %}}", which rendering removes, onto an empty '
+        f"paragraph after it. To fix the template, in Word {WORD_FIX}"
+    ]
 
     document = docx.Document(path)
     assert layout_hazards(document) == [
@@ -445,18 +463,30 @@ def _soffice() -> str | None:
 
 @pytest.mark.skipif(_soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_the_plan_saved_by_libreoffice_keeps_its_page_layout_after_keep_layout(tmp_path, plan_ctx):
-    """Writer moves Section A's break off its empty paragraph onto {%p endif %}: rendered as saved,
-    every page is landscape; after keep_layout the sections are the original template's."""
+    """Writer moves Section A's break off an empty paragraph onto {%p endif %}: rendered as saved,
+    every page is landscape; after keep_layout the sections are the original template's.
+
+    The shipped plan holds its breaks on paragraphs holding a space, which Writer keeps; a plan
+    whose break paragraphs a user emptied (as the first shipped version had them) is the hazard.
+    """
+    emptied = tmp_path / "emptied" / "ria-plan.docx"
+    emptied.parent.mkdir()
+    document = docx.Document(PLAN)
+    for paragraph in document.paragraphs:
+        if paragraph._p.pPr is not None and paragraph._p.pPr.sectPr is not None and not paragraph.text.strip():
+            for run in paragraph.runs:
+                run._r.getparent().remove(run._r)
+    document.save(emptied)
     saved = tmp_path / "saved"
     subprocess.run(
         [_soffice(), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--norestore",
-         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(saved), str(PLAN)],
+         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(saved), str(emptied)],
         check=True, capture_output=True, timeout=240, start_new_session=True,
     )
     saved_plan = saved / "ria-plan.docx"
     original = _orientations(_render(PLAN, plan_ctx))
     assert original == ["portrait", "landscape", "landscape", "landscape"]
-    assert _orientations(_render(saved_plan, plan_ctx)) == ["landscape", "landscape", "landscape"]
+    assert _orientations(_docxtpl_alone(saved_plan, plan_ctx)) == ["landscape", "landscape", "landscape"]
 
     document = docx.Document(saved_plan)
     assert layout_hazards(document) == [

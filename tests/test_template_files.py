@@ -120,7 +120,7 @@ def test_a_round_with_its_own_templates_uses_them_and_the_report_says_so(copy_ex
     assert report.split("## Templates\n\n")[1].split("\n\n")[0].splitlines() == [
         f"- ria-plan.docx: {templates}",
         "- regional-update.docx: installed with ria-docs",
-        f"- Not used: {templates / 'old plan.docx'} is not used: ria-docs takes only ria-plan.docx, "
+        f"- {templates / 'old plan.docx'} is not used: ria-docs takes only ria-plan.docx, "
         "regional-update.docx, changes.docx from a templates folder. Rename it to the template it restyles, "
         "or move it out of the folder.",
     ]
@@ -148,3 +148,32 @@ def test_the_shipped_templates_are_the_installed_ones_in_a_checkout():
     # A development install runs from the checkout: its templates/ is the one copy.
     assert installed_templates().resolve() in {(ROOT / "templates").resolve(), (ROOT / "ria_docs" / "templates").resolve()}
     assert sorted(p.name for p in installed_templates().glob("*.docx")) == sorted(TEMPLATE_NAMES)
+
+
+def test_a_template_whose_tags_would_move_a_section_break_still_renders_it_and_says_so(copy_example, tmp_path):
+    """As Writer leaves a plan whose break paragraph was emptied: the break on {%p endif %}."""
+    import docx
+
+    templates = copy_example / "templates"
+    templates.mkdir()
+    document = docx.Document(str(installed_templates() / "ria-plan.docx"))
+    carrier = next(p for p in document.paragraphs if p._p.pPr is not None and p._p.pPr.sectPr is not None)
+    endif = carrier._p.getprevious()
+    assert "".join(t.text for t in endif.iter("{*}t")) == "{%p endif %}"
+    endif.get_or_add_pPr().append(carrier._p.pPr.sectPr)
+    carrier._p.getparent().remove(carrier._p)
+    document.save(str(templates / "ria-plan.docx"))
+    result = CliRunner().invoke(main, ["merge", str(copy_example), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    warning = (
+        f'{templates / "ria-plan.docx"}: Moved the section break that ends "Section A: Regional overview" '
+        '(portrait, new page) off the paragraph "{%p endif %}", which rendering removes, onto an empty paragraph '
+        "after it. To fix the template, in Word put the section break after a paragraph that always stays, e.g. a "
+        "paragraph below the tag holding a space (Writer drops an empty one)."
+    )
+    assert f"Warning: {warning}\n" in result.stderr
+    assert f"- {warning}" in (tmp_path / "out" / "merge-report.md").read_text(encoding="utf-8")
+    from docx_helpers import page_layout
+
+    assert [s["orientation"] for s in page_layout(tmp_path / "out" / "ria-plan.docx")] == [
+        "portrait", "landscape", "landscape", "landscape"]
