@@ -18,26 +18,71 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .exceptions import OutputError, ToolMissing
 
+SOFFICE_VARIABLE = "RIA_DOCS_SOFFICE"
 INSTALL_HINT = (
-    "install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-writer-nogui; "
-    "Windows and macOS: libreoffice.org) and run the command again"
+    "install LibreOffice (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui; macOS: brew install "
+    "--cask libreoffice, or the download from libreoffice.org; Windows: winget install "
+    "TheDocumentFoundation.LibreOffice, or the download from libreoffice.org) and run the command again"
+)
+UNUSUAL_PLACE_HINT = (
+    f"If LibreOffice is installed where ria-docs does not look, set {SOFFICE_VARIABLE} to the full path of its "
+    "soffice program."
 )
 PDF_TEMP_PREFIX = "ria-docs-pdf-"
 PREVIEW_TEMP_PREFIX = ".ria-docs-preview-"
-_MAC_SOFFICE = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
+_MAC_APP = Path("LibreOffice.app", "Contents", "MacOS", "soffice")
+_MAC_APPLICATIONS = Path("/Applications")
+# Windows' installer puts LibreOffice in Program Files without adding it to PATH. ProgramW6432 is the
+# 64-bit folder even for a 32-bit Python, whose ProgramFiles is the (x86) one.
+_WINDOWS_FOLDERS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")
 
 
 def find_soffice() -> str | None:
+    """LibreOffice's soffice program: RIA_DOCS_SOFFICE, else on PATH, else where the installers put it.
+
+    A RIA_DOCS_SOFFICE that names no file is refused (ToolMissing), not passed over: the user chose it.
+    """
+    chosen = os.environ.get(SOFFICE_VARIABLE, "")
+    if chosen:
+        return _chosen_soffice(chosen)
     found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None and Path(_MAC_SOFFICE).exists():
-        found = _MAC_SOFFICE
-    return found
+    if found is not None:
+        return found
+    # Each place exists only on its own system, so looking at all of them everywhere costs nothing.
+    for place in _install_places():
+        if place.is_file():
+            return str(place)
+    return None
+
+
+def _install_places() -> list[Path]:
+    places = [Path(os.environ[name], "LibreOffice", "program", "soffice.exe")
+              for name in _WINDOWS_FOLDERS if os.environ.get(name)]
+    places.append(_MAC_APPLICATIONS / _MAC_APP)
+    try:
+        places.append(Path.home() / "Applications" / _MAC_APP)  # a drag-install by a user without admin rights
+    except RuntimeError:  # no home folder to be found
+        pass
+    return places
+
+
+def _chosen_soffice(chosen: str) -> str:
+    path = Path(chosen).expanduser()
+    if path.is_file():
+        return str(path)
+    what = "that is a folder, not the soffice program" if path.is_dir() else "there is no file there"
+    raise ToolMissing(
+        f"{SOFFICE_VARIABLE} is set to {chosen}, but {what}. Set it to the full path of LibreOffice's soffice "
+        "program (on Windows soffice.exe in LibreOffice's program folder, on macOS "
+        "LibreOffice.app/Contents/MacOS/soffice), or remove it to let ria-docs look in the usual places."
+    )
 
 
 def require_soffice(for_what: str = "no PDF can be made", alternative: str = ", or leave out --pdf") -> str:
     found = find_soffice()
     if found is None:
-        raise ToolMissing(f"LibreOffice is not installed, so {for_what}: {INSTALL_HINT}{alternative}.")
+        raise ToolMissing(
+            f"LibreOffice is not installed, so {for_what}: {INSTALL_HINT}{alternative}. {UNUSUAL_PLACE_HINT}")
     return found
 
 
@@ -150,8 +195,11 @@ def run_stoppable(command: list[str], *, timeout: float, timed_out: str, env: di
     A new session also keeps the terminal's Ctrl-C away from it: ria-docs gets the signal, and
     stops it here (in a finally, so on SIGTERM too, which the CLI turns into an exit).
     """
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env=env, start_new_session=os.name != "nt")
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, env=env, start_new_session=os.name != "nt")
+    except OSError as exc:  # not a program, or not one this user may run: RIA_DOCS_SOFFICE can name any file
+        raise ToolMissing(f"{command[0]} could not be started: {exc.strerror or exc}.") from None
     try:
         return process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
