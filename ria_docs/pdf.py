@@ -14,34 +14,80 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from .exceptions import OutputError, ToolMissing
 
+SOFFICE_VARIABLE = "RIA_DOCS_SOFFICE"
 INSTALL_HINT = (
-    "install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-writer-nogui; "
-    "Windows and macOS: libreoffice.org) and run the command again"
+    "install LibreOffice (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui; macOS: brew install "
+    "--cask libreoffice, or the download from libreoffice.org; Windows: winget install "
+    "TheDocumentFoundation.LibreOffice, or the download from libreoffice.org) and run the command again"
+)
+UNUSUAL_PLACE_HINT = (
+    f"If LibreOffice is installed where ria-docs does not look, set {SOFFICE_VARIABLE} to the full path of its "
+    "soffice program."
 )
 PDF_TEMP_PREFIX = "ria-docs-pdf-"
 PREVIEW_TEMP_PREFIX = ".ria-docs-preview-"
-_MAC_SOFFICE = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
+_MAC_APP = Path("LibreOffice.app", "Contents", "MacOS", "soffice")
+_MAC_APPLICATIONS = Path("/Applications")
+# Windows' installer puts LibreOffice in Program Files without adding it to PATH. ProgramW6432 is the
+# 64-bit folder even for a 32-bit Python, whose ProgramFiles is the (x86) one.
+_WINDOWS_FOLDERS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")
 
 
 def find_soffice() -> str | None:
+    """LibreOffice's soffice program: RIA_DOCS_SOFFICE, else on PATH, else where the installers put it.
+
+    A RIA_DOCS_SOFFICE that names no file is refused (ToolMissing), not passed over: the user chose it.
+    """
+    chosen = os.environ.get(SOFFICE_VARIABLE, "")
+    if chosen:
+        return _chosen_soffice(chosen)
     found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None and Path(_MAC_SOFFICE).exists():
-        found = _MAC_SOFFICE
-    return found
+    if found is not None:
+        return found
+    # Each place exists only on its own system, so looking at all of them everywhere costs nothing.
+    for place in _install_places():
+        if place.is_file():
+            return str(place)
+    return None
+
+
+def _install_places() -> list[Path]:
+    places = [Path(os.environ[name], "LibreOffice", "program", "soffice.exe")
+              for name in _WINDOWS_FOLDERS if os.environ.get(name)]
+    places.append(_MAC_APPLICATIONS / _MAC_APP)
+    try:
+        places.append(Path.home() / "Applications" / _MAC_APP)  # a drag-install by a user without admin rights
+    except RuntimeError:  # no home folder to be found
+        pass
+    return places
+
+
+def _chosen_soffice(chosen: str) -> str:
+    path = Path(chosen).expanduser()
+    if path.is_file():
+        return str(path)
+    what = "that is a folder, not the soffice program" if path.is_dir() else "there is no file there"
+    raise ToolMissing(
+        f"{SOFFICE_VARIABLE} is set to {chosen}, but {what}. Set it to the full path of LibreOffice's soffice "
+        "program (on Windows soffice.exe in LibreOffice's program folder, on macOS "
+        "LibreOffice.app/Contents/MacOS/soffice), or remove it to let ria-docs look in the usual places."
+    )
 
 
 def require_soffice(for_what: str = "no PDF can be made", alternative: str = ", or leave out --pdf") -> str:
     found = find_soffice()
     if found is None:
-        raise ToolMissing(f"LibreOffice is not installed, so {for_what}: {INSTALL_HINT}{alternative}.")
+        raise ToolMissing(
+            f"LibreOffice is not installed, so {for_what}: {INSTALL_HINT}{alternative}. {UNUSUAL_PLACE_HINT}")
     return found
 
 
 def to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
-    """{"x.docx": bytes} -> {"x.pdf": bytes}, converted by headless LibreOffice.
+    """{"x.docx": bytes} -> {"x.pdf": bytes}, converted by headless LibreOffice, contents list brought up to date.
 
     LibreOffice runs in a session of its own and is stopped, with everything it started, whenever
     the conversion does not finish (a timeout, Ctrl-C, SIGTERM): none is left running on its own,
@@ -51,26 +97,96 @@ def to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
     remove_stale_temporary_folders()
     with tempfile.TemporaryDirectory(prefix=PDF_TEMP_PREFIX) as tmp:
         folder = Path(tmp)
-        sources = []
+        jobs = []
         for name, data in documents.items():
             (folder / name).write_bytes(data)
-            sources.append(str(folder / name))
+            jobs.append((folder / name, folder / f"{Path(name).stem}.pdf"))
         # A profile of its own: a LibreOffice the user has open would otherwise take the job, or block it.
-        command = [soffice, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-                   "--convert-to", "pdf", "--outdir", str(folder), *sources]
+        profile = folder / "profile"
+        _write_profile(profile, jobs)
+        command = [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}", MACRO_URL]
         # Its own temporary folder inside ours too: LibreOffice's lu*.tmp goes with ours, even when it is stopped.
         (folder / "tmp").mkdir()
         env = os.environ | {name: str(folder / "tmp") for name in ("TMPDIR", "TMP", "TEMP")}
         run_stoppable(command, timeout=300, env=env,
                       timed_out="LibreOffice took more than 5 minutes to make the PDFs and was stopped.")
         pdfs = {}
-        for name in documents:
-            pdf = folder / f"{Path(name).stem}.pdf"
+        for (source, pdf) in jobs:
             # LibreOffice exits 0 even when a conversion fails: the file is the only proof.
             if not pdf.exists():
-                raise ToolMissing(f"LibreOffice did not convert {name} to PDF; try opening it in LibreOffice to see why.")
+                raise ToolMissing(
+                    f"LibreOffice did not convert {source.name} to PDF; try opening it in LibreOffice to see why.")
             pdfs[pdf.name] = pdf.read_bytes()
         return pdfs
+
+
+# --convert-to prints the contents list as the .docx caches it, without page numbers, and no setting
+# (w:updateFields, the Writer "update on load" options) makes LibreOffice rebuild it. So a Basic
+# macro does the conversion: Basic is in every LibreOffice, where Python with uno is not.
+MACRO_URL = "macro:///Standard.RiaDocs.Main"
+_MACRO = """Sub Main
+{calls}End Sub
+
+Sub Convert(source As String, target As String)
+  ' Every error is caught: an uncaught one opens a dialog that headless LibreOffice waits on until stopped.
+  ' No PDF is then written, which to_pdf reports.
+  Dim doc As Object
+  On Error GoTo Done
+  Dim load(0) As New com.sun.star.beans.PropertyValue
+  load(0).Name = "Hidden"
+  load(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(source, "_blank", 0, load())
+  ' Twice: the page numbers the first pass adds could make an entry wrap, and move a heading to the next page.
+  For pass = 1 To 2
+    indexes = doc.getDocumentIndexes()
+    For i = 0 To indexes.getCount() - 1
+      indexes.getByIndex(i).update()
+    Next i
+  Next pass
+  Dim store(0) As New com.sun.star.beans.PropertyValue
+  store(0).Name = "FilterName"
+  store(0).Value = "writer_pdf_Export"
+  doc.storeToURL(target, store())
+Done:
+  On Error Resume Next
+  If Not IsNull(doc) Then doc.close(True)
+End Sub
+"""
+_XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_DTD = '<!DOCTYPE {root} PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "{dtd}">\n'
+
+
+def _write_profile(profile: Path, jobs: list[tuple[Path, Path]]) -> None:
+    """A fresh LibreOffice profile whose Standard library holds the macro converting each (source, pdf)."""
+    user = profile / "user"
+    (user / "basic" / "Standard").mkdir(parents=True)
+    # Marks the profile as set up: otherwise LibreOffice's first start copies its presets over the library.
+    (user / "registrymodifications.xcu").write_text(
+        _XML + '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        '<item oor:path="/org.openoffice.Setup/Office"><prop oor:name="ooSetupInstCompleted" oor:op="fuse">'
+        "<value>true</value></prop></item>\n</oor:items>\n", encoding="utf-8")
+    (user / "basic" / "script.xlc").write_text(
+        _XML + _DTD.format(root="library:libraries", dtd="libraries.dtd")
+        + '<library:libraries xmlns:library="http://openoffice.org/2000/library" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+        '<library:library library:name="Standard" xlink:href="$(USER)/basic/Standard/script.xlb/" '
+        'xlink:type="simple" library:link="false"/>\n</library:libraries>\n', encoding="utf-8")
+    (user / "basic" / "Standard" / "script.xlb").write_text(
+        _XML + _DTD.format(root="library:library", dtd="library.dtd")
+        + '<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" '
+        'library:readonly="false" library:passwordprotected="false">\n'
+        '<library:element library:name="RiaDocs"/>\n</library:library>\n', encoding="utf-8")
+    calls = "".join(f"  Convert({_basic_string(source.as_uri())}, {_basic_string(pdf.as_uri())})\n"
+                    for source, pdf in jobs)
+    (user / "basic" / "Standard" / "RiaDocs.xba").write_text(
+        _XML + _DTD.format(root="script:module", dtd="module.dtd")
+        + '<script:module xmlns:script="http://openoffice.org/2000/script" script:name="RiaDocs" '
+        f'script:language="StarBasic">{xml_escape(_MACRO.format(calls=calls))}</script:module>\n', encoding="utf-8")
+
+
+def _basic_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def run_stoppable(command: list[str], *, timeout: float, timed_out: str, env: dict | None = None) -> int:
@@ -79,8 +195,11 @@ def run_stoppable(command: list[str], *, timeout: float, timed_out: str, env: di
     A new session also keeps the terminal's Ctrl-C away from it: ria-docs gets the signal, and
     stops it here (in a finally, so on SIGTERM too, which the CLI turns into an exit).
     """
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env=env, start_new_session=os.name != "nt")
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, env=env, start_new_session=os.name != "nt")
+    except OSError as exc:  # not a program, or not one this user may run: RIA_DOCS_SOFFICE can name any file
+        raise ToolMissing(f"{command[0]} could not be started: {exc.strerror or exc}.") from None
     try:
         return process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
