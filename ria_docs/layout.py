@@ -22,7 +22,7 @@ for a body kept as text, where only the tables holding a merge are parsed.
 from __future__ import annotations
 
 import copy
-import math
+import functools
 import re
 
 from lxml import etree
@@ -56,6 +56,10 @@ LIST_INDENT_TWIPS = 360
 LINE_EM = 1.15  # single spacing: Arial's ascent, descent and gap (LibreOffice: 10.35 pt at 9 pt)
 BOLD_FACTOR = 1.08  # Arial Bold's letters are about 7% wider than regular
 ROW_OVERHEAD_PT = 1.0  # a 0.5 pt border and rounding
+# Styles the table cannot see into, guessed from their names.
+_LIST_STYLE = re.compile("bullet|list", re.I)
+_BOLD_STYLE = re.compile("heading|title|strong", re.I)
+_WORDS = re.compile(r"[ \n]")
 # A4 portrait, 1-inch margins: the page when no sectPr follows the table.
 DEFAULT_PAGE = (16838, 1440, 1440)
 
@@ -81,6 +85,16 @@ _PPR_ORDER = [
 _PPR_RANK = {f"{_W}{name}": rank for rank, name in enumerate(_PPR_ORDER)}
 
 
+def _get(node, *names):
+    """The child of ``node`` at names[0], its child at names[1]...; None where one is missing.
+    (iterchildren runs in C; find parses a path each call, and this runs per cell and paragraph.)"""
+    for name in names:
+        node = next(node.iterchildren(f"{_W}{name}"), None)
+        if node is None:
+            return None
+    return node
+
+
 def _int(node, attribute: str = "val", default: int = 0) -> int:
     if node is None:
         return default
@@ -100,24 +114,26 @@ def _on(node) -> bool:
 
 
 class _Merge:
-    """One vertically merged cell: grid column, first and last row (table indexes)."""
+    """One vertically merged cell: grid column and span, first and last row (table indexes)."""
 
-    def __init__(self, column: int, start: int, cell):
-        self.column, self.start, self.end, self.cell = column, start, start, cell
+    def __init__(self, column: int, span: int, start: int, cell):
+        self.column, self.span, self.start, self.end, self.cell = column, span, start, start, cell
 
 
-def _cells(row):
+def _cells(row) -> list[tuple[int, int, object]]:
     """(grid column, span, tc) for each cell of a row."""
-    position = _int(row.find(f"{_W}trPr/{_W}gridBefore"))
-    for cell in row.findall(f"{_W}tc"):
-        span = max(_int(cell.find(f"{_W}tcPr/{_W}gridSpan"), default=1), 1)
-        yield position, span, cell
+    position = _int(_get(row, "trPr", "gridBefore"))
+    found = []
+    for cell in row.iterchildren(f"{_W}tc"):
+        span = max(_int(_get(cell, "tcPr", "gridSpan"), default=1), 1)
+        found.append((position, span, cell))
         position += span
+    return found
 
 
 def _vmerge(cell) -> str | None:
     """"restart", "continue" (bare or explicit) or None."""
-    node = cell.find(f"{_W}tcPr/{_W}vMerge")
+    node = _get(cell, "tcPr", "vMerge")
     if node is None:
         return None
     return "restart" if node.get(f"{_W}val") == "restart" else "continue"
@@ -126,23 +142,24 @@ def _vmerge(cell) -> str | None:
 def _header_count(rows) -> int:
     count = 0
     for row in rows:
-        if not _on(row.find(f"{_W}trPr/{_W}tblHeader")):
+        if not _on(_get(row, "trPr", "tblHeader")):
             break
         count += 1
     return count
 
 
-def _merges(rows, first: int) -> list[_Merge]:
-    """The merges among rows[first:] that join two rows or more, in order of start."""
+def _merges(grid, first: int, last: int) -> list[_Merge]:
+    """The merges among rows first..last-1 that join two rows or more, in order of start.
+    ``grid`` is _cells of each row of the table."""
     open_: dict[int, _Merge] = {}
     found: list[_Merge] = []
-    for index in range(first, len(rows)):
+    for index in range(first, last):
         seen = set()
-        for column, _span, cell in _cells(rows[index]):
+        for column, span, cell in grid[index]:
             seen.add(column)
             kind = _vmerge(cell)
             if kind == "restart":
-                open_[column] = _Merge(column, index, cell)
+                open_[column] = _Merge(column, span, index, cell)
                 found.append(open_[column])
             elif kind == "continue" and column in open_ and open_[column].end == index - 1:
                 open_[column].end = index
@@ -169,10 +186,17 @@ def _groups(merges: list[_Merge]) -> list[tuple[int, int, list[_Merge]]]:
 # -- height estimates -------------------------------------------------------------------
 
 
+_WIDTHS = {chr(32 + index): width for index, width in enumerate(_ARIAL)}
+
+
+@functools.lru_cache(maxsize=1 << 16)  # words repeat: a plan has far fewer distinct words than words
+def _ems(text: str) -> float:
+    return sum(_WIDTHS.get(c, _OTHER_WIDTH) for c in text) / 1000
+
+
 def _text_width(text: str, half_points: int, bold: bool) -> float:
     """Width in twips of a piece of text, with Arial's advance widths."""
-    em = sum(_ARIAL[ord(c) - 32] if 32 <= ord(c) < 127 else _OTHER_WIDTH for c in text) / 1000
-    return em * half_points * 10 * (BOLD_FACTOR if bold else 1)
+    return _ems(text) * half_points * 10 * (BOLD_FACTOR if bold else 1)
 
 
 class _Estimator:
@@ -188,9 +212,9 @@ class _Estimator:
     """
 
     def __init__(self, table):
-        grid = table.find(f"{_W}tblGrid")
+        grid = _get(table, "tblGrid")
         self.grid = [_int(col, "w") for col in grid.findall(f"{_W}gridCol")] if grid is not None else []
-        margins = table.find(f"{_W}tblPr/{_W}tblCellMar")
+        margins = _get(table, "tblPr", "tblCellMar")
         self.side = self._margins(margins, ("left", "start"), DEFAULT_SIDE_MARGIN_TWIPS) + self._margins(
             margins, ("right", "end"), DEFAULT_SIDE_MARGIN_TWIPS)
         self.vertical = self._margins(margins, ("top",), 0) + self._margins(margins, ("bottom",), 0)
@@ -200,13 +224,13 @@ class _Estimator:
         if margins is None:
             return default
         for name in names:
-            node = margins.find(f"{_W}{name}")
+            node = _get(margins, name)
             if node is not None and node.get(f"{_W}type", "dxa") == "dxa":
                 return _int(node, "w")
         return default
 
     def width(self, column: int, span: int, cell) -> int:
-        node = cell.find(f"{_W}tcPr/{_W}tcW")
+        node = _get(cell, "tcPr", "tcW")
         if node is not None and node.get(f"{_W}type", "dxa") == "dxa" and _int(node, "w") > 0:
             return _int(node, "w")
         grid = sum(self.grid[column:column + span])
@@ -215,7 +239,7 @@ class _Estimator:
     def cell(self, column: int, span: int, cell, blocks=None) -> float:
         """The height of a cell, or of ``blocks`` (paragraphs) put in it."""
         width = self.width(column, span, cell)
-        margins = cell.find(f"{_W}tcPr/{_W}tcMar")
+        margins = _get(cell, "tcPr", "tcMar")
         side = self.side if margins is None else (
             self._margins(margins, ("left", "start"), self.side // 2)
             + self._margins(margins, ("right", "end"), self.side // 2))
@@ -228,18 +252,18 @@ class _Estimator:
         return height
 
     def paragraph(self, paragraph, usable: int) -> float:
-        ppr = paragraph.find(f"{_W}pPr")
-        style = ppr.find(f"{_W}pStyle") if ppr is not None else None
+        ppr = _get(paragraph, "pPr")
+        style = _get(ppr, "pStyle") if ppr is not None else None
         style_name = style.get(f"{_W}val", "") if style is not None else ""
         indent = 0
-        ind = ppr.find(f"{_W}ind") if ppr is not None else None
+        ind = _get(ppr, "ind") if ppr is not None else None
         if ind is not None:
             indent = max(_int(ind, "left") or _int(ind, "start"), 0) + max(_int(ind, "right") or _int(ind, "end"), 0)
-        elif (ppr is not None and ppr.find(f"{_W}numPr") is not None) or re.search("bullet|list", style_name, re.I):
+        elif (ppr is not None and _get(ppr, "numPr") is not None) or _LIST_STYLE.search(style_name):
             indent = LIST_INDENT_TWIPS
         width = max(usable - indent, 200)
-        styled_bold = bool(re.search("heading|title|strong", style_name, re.I))
-        mark = ppr.find(f"{_W}rPr/{_W}sz") if ppr is not None else None
+        styled_bold = bool(_BOLD_STYLE.search(style_name))
+        mark = _get(ppr, "rPr", "sz") if ppr is not None else None
         mark_size = _int(mark, default=DEFAULT_HALF_POINTS)
 
         lines: list[int] = []  # the largest size on each finished line, in half-points
@@ -251,9 +275,9 @@ class _Estimator:
             line_width, line_size, has_word = 0.0, 0, False
 
         for run in paragraph.iter(f"{_W}r"):
-            rpr = run.find(f"{_W}rPr")
-            size = _int(rpr.find(f"{_W}sz") if rpr is not None else None, default=DEFAULT_HALF_POINTS)
-            bold = styled_bold or (rpr is not None and _on(rpr.find(f"{_W}b")))
+            rpr = _get(run, "rPr")
+            size = _int(_get(rpr, "sz") if rpr is not None else None, default=DEFAULT_HALF_POINTS)
+            bold = styled_bold or (rpr is not None and _on(_get(rpr, "b")))
             for node in run:
                 if node.tag in (f"{_W}br", f"{_W}cr"):
                     break_line()
@@ -261,7 +285,7 @@ class _Estimator:
                 text = "    " if node.tag == f"{_W}tab" else node.text or "" if node.tag == f"{_W}t" else None
                 if text is None:
                     continue
-                for index, word in enumerate(re.split(r"[ \n]", text)):
+                for index, word in enumerate(_WORDS.split(text)):
                     if index and has_word:
                         line_width += _text_width(" ", size, bold)
                     if not word:
@@ -277,7 +301,7 @@ class _Estimator:
                     line_size, has_word = max(line_size, size), True
         lines.append(line_size or mark_size)  # the last line: a paragraph has one at least
 
-        spacing = ppr.find(f"{_W}spacing") if ppr is not None else None
+        spacing = _get(ppr, "spacing") if ppr is not None else None
         before = _int(spacing, "before") if spacing is not None and spacing.get(f"{_W}before") else 0
         after = _int(spacing, "after") if spacing is not None and spacing.get(f"{_W}after") else DEFAULT_AFTER_TWIPS
         rule = spacing.get(f"{_W}lineRule", "auto") if spacing is not None else "auto"
@@ -293,13 +317,13 @@ class _Estimator:
                 total += natural * line / 240
         return total + before + after
 
-    def row(self, row, skip=frozenset()) -> float:
-        """A row's height from its cells, leaving out the cells in ``skip`` (merged ones)."""
+    def row(self, row, cells, skip=frozenset()) -> float:
+        """A row's height from its ``cells`` (_cells), leaving out those in ``skip`` (merged ones)."""
         tallest = 0.0
-        for column, span, cell in _cells(row):
+        for column, span, cell in cells:
             if cell not in skip:
                 tallest = max(tallest, self.cell(column, span, cell))
-        height_node = row.find(f"{_W}trPr/{_W}trHeight")
+        height_node = _get(row, "trPr", "trHeight")
         if height_node is not None:
             stated = _int(height_node)
             if height_node.get(f"{_W}hRule") == "exact":
@@ -326,8 +350,8 @@ def _page_height(sect_pr) -> int:
     """The height, in twips, between a section's top and bottom margins."""
     height, top, bottom = DEFAULT_PAGE
     if sect_pr is not None:
-        height = _int(sect_pr.find(f"{_W}pgSz"), "h", height)
-        margin = sect_pr.find(f"{_W}pgMar")
+        height = _int(_get(sect_pr, "pgSz"), "h", height)
+        margin = _get(sect_pr, "pgMar")
         if margin is not None:
             top, bottom = abs(_int(margin, "top", top)), abs(_int(margin, "bottom", bottom))
     return height - top - bottom
@@ -378,10 +402,10 @@ def _keep_with_next(row) -> None:
 
 
 def _cant_split(row) -> None:
-    trpr = row.find(f"{_W}trPr")
+    trpr = _get(row, "trPr")
     if trpr is None:
         trpr = etree.Element(f"{_W}trPr")
-        exceptions = row.find(f"{_W}tblPrEx")  # tr holds tblPrEx?, trPr?, then its cells
+        exceptions = _get(row, "tblPrEx")  # tr holds tblPrEx?, trPr?, then its cells
         row.insert(1 if exceptions is not None and row.index(exceptions) == 0 else 0, trpr)
     node = _child(trpr, f"{_W}cantSplit")
     node.attrib.pop(f"{_W}val", None)
@@ -404,7 +428,7 @@ def _continued_copy(cell) -> list:
         last = texts[-1]
         run = last.getparent()
         marker = etree.Element(f"{_W}r")
-        properties = run.find(f"{_W}rPr")
+        properties = _get(run, "rPr")
         if properties is not None:
             marker.append(copy.deepcopy(properties))
         text = etree.SubElement(marker, f"{_W}t")
@@ -419,7 +443,7 @@ def _restart_with(cell, blocks) -> None:
         cell.remove(block)
     for block in blocks:
         cell.append(block)
-    node = cell.find(f"{_W}tcPr/{_W}vMerge")
+    node = _get(cell, "tcPr", "vMerge")
     node.set(f"{_W}val", "restart")
 
 
@@ -440,25 +464,26 @@ def _keep_together(table, sect_pr) -> bool:
     """keep_merged_rows_together; False when the table has no merged group (and is unchanged)."""
     rows = table.findall(f"{_W}tr")
     headers = _header_count(rows)
-    groups = _groups(_merges(rows, headers))
+    grid = [_cells(r) for r in rows]
+    groups = _groups(_merges(grid, headers, len(rows)))
     if not groups:
         return False
     estimate = _Estimator(table)
     if sect_pr is None:
         sect_pr = _following_sect_pr(table)
-    header_merges = _merges(rows[:headers], 0)
-    skip = _merged_cells(rows, header_merges)
-    header_height = _block_height({i: estimate.row(rows[i], skip) for i in range(headers)}, header_merges,
-                                  0, headers - 1, _labels(estimate, rows, header_merges)) if headers else 0.0
+    header_merges = _merges(grid, 0, headers)
+    skip = _merged_cells(grid, header_merges)
+    header_height = _block_height({i: estimate.row(rows[i], grid[i], skip) for i in range(headers)}, header_merges,
+                                  0, headers - 1, _labels(estimate, header_merges)) if headers else 0.0
     usable = _page_height(sect_pr) - header_height
 
     for first, last, merges in groups:
-        skip = _merged_cells(rows, merges)
-        heights = {i: estimate.row(rows[i], skip) for i in range(first, last + 1)}
-        labels = _labels(estimate, rows, merges)
+        skip = _merged_cells(grid, merges)
+        heights = {i: estimate.row(rows[i], grid[i], skip) for i in range(first, last + 1)}
+        labels = _labels(estimate, merges)
         chunks = [(first, last)]
         if _block_height(heights, merges, first, last, labels) > usable * (1 + FITS_MARGIN):
-            chunks = _chunks(estimate, rows, heights, merges, labels, first, last, usable)
+            chunks = _chunks(estimate, grid, heights, merges, labels, first, last, usable)
         for start, end in chunks:
             for index in range(start, end):
                 _keep_with_next(rows[index])
@@ -469,31 +494,25 @@ def _keep_together(table, sect_pr) -> bool:
     return True
 
 
-def _merged_cells(rows, merges) -> set:
+def _merged_cells(grid, merges) -> set:
     """The cells of ``merges`` in every row they cover (their rows' heights leave them out)."""
     cells = set()
     for merge in merges:
         for index in range(merge.start, merge.end + 1):
-            cells.update(cell for column, _span, cell in _cells(rows[index]) if column == merge.column)
+            cells.update(cell for column, _span, cell in grid[index] if column == merge.column)
     return cells
 
 
-def _labels(estimate, rows, merges) -> dict:
-    return {m: estimate.cell(*_position(rows[m.start], m.cell), m.cell) for m in merges}
+def _labels(estimate, merges) -> dict:
+    """The height of each merged cell's text."""
+    return {m: estimate.cell(m.column, m.span, m.cell) for m in merges}
 
 
-def _position(row, target) -> tuple[int, int]:
-    for column, span, cell in _cells(row):
-        if cell is target:
-            return column, span
-    raise ValueError("cell not in row")
-
-
-def _chunks(estimate, rows, heights, merges, labels, first, last, usable) -> list[tuple[int, int]]:
+def _chunks(estimate, grid, heights, merges, labels, first, last, usable) -> list[tuple[int, int]]:
     """Cut rows first..last into runs that each fit ``usable``, restarting the
     merges at each run's first row with their text marked " (continued)"."""
     copies = {m: _continued_copy(m.cell) for m in merges}
-    continued = {m: estimate.cell(*_position(rows[m.start], m.cell), m.cell, copies[m]) for m in merges}
+    continued = {m: estimate.cell(m.column, m.span, m.cell, copies[m]) for m in merges}
 
     def block(start, end):
         here = {m: (labels[m] if m.start == start else continued[m]) for m in merges}
@@ -514,7 +533,7 @@ def _chunks(estimate, rows, heights, merges, labels, first, last, usable) -> lis
     for start, _end in chunks[1:]:
         for merge in merges:
             if merge.start < start <= merge.end:
-                cell = next(c for col, _s, c in _cells(rows[start]) if col == merge.column)
+                cell = next(c for col, _s, c in grid[start] if col == merge.column)
                 _restart_with(cell, copy.deepcopy(copies[merge]))
     return chunks
 
@@ -582,12 +601,15 @@ def keep_tables_together(body: str) -> str:
 
     pieces: list[str] = []
     done = 0
+    section, sect_pr = (-1, -1), None
     for start, end in list(_spans(body, f"{prefix}:tbl")):
         if body.find(merge_mark, start, end) < 0:
             continue
         wrapped = etree.fromstring(opening + body[start:end] + "</ria-wrap>")
-        section = next(_spans(body, f"{prefix}:sectPr", end, first_only=True), None)
-        sect_pr = etree.fromstring(opening + body[section[0]:section[1]] + "</ria-wrap>")[0] if section else None
+        if section[0] < end:  # the section found for the table before may hold this one too: no new search
+            section = next(_spans(body, f"{prefix}:sectPr", end, first_only=True), (len(body), len(body)))
+            sect_pr = etree.fromstring(opening + body[section[0]:section[1]] + "</ria-wrap>")[0] \
+                if section[0] < len(body) else None
         if not _keep_together(wrapped[0], sect_pr):
             continue  # a merge only in a nested table, or none joining rows: its bytes stay
         # The wrapper carries the declarations, so the table is written without them.

@@ -206,12 +206,13 @@ def test_chunks_follow_the_page_of_the_section_that_holds_the_table():
     activities = [f"Activity {i}. {LONG}" for i in range(30)]
     portrait = '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:bottom="1134"/></w:sectPr>'
     # The table's section is the first sectPr after it (here a paragraph's, ending a portrait section).
-    body = etree.fromstring(
-        f"<w:body {DECLARATIONS}>{theme_table(activities)}<w:p><w:pPr>{portrait}</w:pPr></w:p>"
-        f"{theme_table(activities)}{LANDSCAPE}</w:body>")
+    text = (f"<w:body {DECLARATIONS}>{theme_table(activities)}<w:p><w:pPr>{portrait}</w:pPr></w:p>"
+            f"{theme_table(activities)}{theme_table(activities)}{LANDSCAPE}</w:body>")
+    body = etree.fromstring(text)
     keep_tables_together_tree(body)
-    tall, wide = body.findall("w:tbl", NS)
-    assert 1 < len(_chunks(tall)) < len(_chunks(wide)), "a portrait page holds more rows than a landscape one"
+    tall, wide, also_wide = body.findall("w:tbl", NS)
+    assert 1 < len(_chunks(tall)) < len(_chunks(wide)) == len(_chunks(also_wide)), "portrait pages hold more rows"
+    assert etree.tostring(etree.fromstring(keep_tables_together(text))) == etree.tostring(body)
 
 
 # -- the body as text ------------------------------------------------------------------------------
