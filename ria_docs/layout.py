@@ -581,12 +581,12 @@ _NAMESPACE = re.compile(r'\sxmlns(?::([\w.-]+))?\s*=\s*("[^"]*"|\'[^\']*\')')
 _ROOT = re.compile(r"\s*(?:<\?xml[^>]*\?>\s*)?<([\w.:-]+)([^>]*)>")
 
 
-def _spans(text: str, name: str, start: int = 0, first_only: bool = False):
-    """(start, end) of each outermost ``<name ...>...</name>`` (or ``<name/>``) in text,
-    from ``start``: the tags are counted, so nested ones stay inside their parent."""
+def _spans(text: str, name: str, start: int = 0, stop: int | None = None, first_only: bool = False):
+    """(start, end) of each outermost ``<name ...>...</name>`` (or ``<name/>``) in
+    text[start:stop]: the tags are counted, so nested ones stay inside their parent."""
     tags = re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])[^>]*?(/?)>")
     depth, opened = 0, 0
-    for match in tags.finditer(text, start):
+    for match in tags.finditer(text, start, len(text) if stop is None else stop):
         closing, empty = match.group(1), match.group(2)
         if closing:
             depth -= 1
@@ -627,18 +627,58 @@ def keep_tables_together(body: str) -> str:
     for start, end in list(_spans(body, f"{prefix}:tbl")):
         if body.find(merge_mark, start, end) < 0:
             continue
-        wrapped = etree.fromstring(opening + body[start:end] + "</ria-wrap>")
         if section[0] < end:  # the section found for the table before may hold this one too: no new search
             section = next(_spans(body, f"{prefix}:sectPr", end, first_only=True), (len(body), len(body)))
             sect_pr = etree.fromstring(opening + body[section[0]:section[1]] + "</ria-wrap>")[0] \
                 if section[0] < len(body) else None
-        if not _keep_together(wrapped[0], sect_pr):
-            continue  # a merge only in a nested table, or none joining rows: its bytes stay
-        # The wrapper carries the declarations, so the table is written without them.
-        written = etree.tostring(wrapped, encoding="unicode")
-        pieces += [body[done:start], written[written.index(">") + 1:-len("</ria-wrap>")]]
-        done = end
+        for first, last, rows in _table_batches(body, start, end, prefix, opening, sect_pr):
+            pieces += [body[done:first], rows]
+            done = last
     if not pieces:
         return body
     pieces.append(body[done:])
     return "".join(pieces)
+
+
+# A batch of rows is parsed at a time, so a table as long as a national plan's
+# Section C (most of a 27 MB body) is never one lxml tree, ten times its size.
+BATCH_CHARACTERS = 1 << 20
+
+
+def _table_batches(body: str, start: int, end: int, prefix: str, opening: str, sect_pr):
+    """The changed rows of the table at body[start:end], as (first, last, new text of
+    body[first:last]), batch by batch. A batch ends only before a row that continues
+    no merge, so a group of joined rows is never cut; each is parsed with the table's
+    properties and header rows, which set the usable height."""
+    rows = list(_spans(body, f"{prefix}:tr", start, end))
+    if not rows:
+        return
+    header_tag = re.compile(rf'<{prefix}:tblHeader(?![^>]*{prefix}:val="(?:0|false|off)")[\s/>]')
+
+    def is_header(row) -> bool:  # tblHeader, not switched off, in the row's own properties, before its first cell
+        cell = body.find(f"<{prefix}:tc", *row)
+        return header_tag.search(body, row[0], cell if cell >= 0 else row[1]) is not None
+
+    headers = 0
+    while headers < len(rows) and is_header(rows[headers]):
+        headers += 1
+    skeleton = body[start:rows[0][0]]  # <w:tbl>, tblPr, tblGrid
+    header_text = body[rows[0][0]:rows[headers - 1][1]] if headers else ""
+    continuing = re.compile(rf'<{prefix}:vMerge(?:\s*/>|\s+{prefix}:val="continue")')
+    batch = headers
+    while batch < len(rows):
+        stop = batch + 1
+        while stop < len(rows) and (rows[stop][1] - rows[batch][0] < BATCH_CHARACTERS
+                                    or continuing.search(body, *rows[stop])):
+            stop += 1
+        first, last = rows[batch][0], rows[stop - 1][1]
+        wrapped = etree.fromstring(f"{opening}{skeleton}{header_text}{body[first:last]}</{prefix}:tbl></ria-wrap>")
+        table = wrapped[0]
+        if _keep_together(table, sect_pr):
+            # Written without the table's own parts, and without declarations (the wrapper holds them).
+            for child in list(table)[:len(table) - (stop - batch)]:
+                table.remove(child)
+            written = etree.tostring(wrapped, encoding="unicode")
+            inner = written[written.index(">") + 1:-len("</ria-wrap>")]
+            yield first, last, inner[inner.index(">") + 1:-len(f"</{prefix}:tbl>")]
+        batch = stop

@@ -245,6 +245,26 @@ def test_text_path_changes_only_the_merged_tables_and_matches_the_tree_path():
     assert etree.tostring(etree.fromstring(result)) == etree.tostring(tree)
 
 
+def test_a_long_table_is_parsed_in_batches_that_never_cut_a_group(monkeypatch):
+    import ria_docs.layout
+
+    themes = "".join(
+        theme_table([f"Activity {i}. {LONG if n % 2 else 'short'}" for i in range(n)], label=f"{code}: Theme")
+        for code, n in zip("ABCD", (1, 40, 7, 25)))
+    # One table, four themes: each theme_table's header rows and grid dropped after the first.
+    rows = re.findall(r"<w:tr>.*?</w:tr>(?=<w:tr>|</w:tbl>)", themes)
+    headers = rows[:2]
+    body_rows = [r for r in rows if "tblHeader" not in r]
+    one = table(*headers, *body_rows, grid=(1474, 2041, 3742, 2041))
+    text = f"<w:body {DECLARATIONS}>{one}{LANDSCAPE}</w:body>"
+    tree = etree.fromstring(text)
+    keep_tables_together_tree(tree)
+    monkeypatch.setattr(ria_docs.layout, "BATCH_CHARACTERS", 3000)  # a few rows a batch
+    batched = keep_tables_together(text)
+    assert etree.tostring(etree.fromstring(batched)) == etree.tostring(tree)
+    assert batched.count(CONTINUED) > 3 and batched.count("tblHeader") == 2
+
+
 def test_nested_tables_are_balanced_and_an_unmerged_body_is_returned_as_it_is():
     body = _body_text()
     result = keep_tables_together(body)
