@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 from .exceptions import TemplateError
+from .layout import keep_tables_together, keep_tables_together_tree
 from .ooxml import ZIP_EPOCH, normalise_zip
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -262,6 +263,7 @@ def _render_through_tree(tpl, context, env, *, title, subject, author, when) -> 
     """docxtpl's own render: the rendered body becomes an lxml tree (about ten
     times the size of its XML) that python-docx saves."""
     tpl.render(context, jinja_env=env)
+    keep_tables_together_tree(tpl.docx.element.body)  # a merged group (a theme) stays on one page, or names itself
     document = tpl.docx
     _fill_empty_cells(document)
     _set_properties(document, title=title, subject=subject, author=author, when=when)
@@ -284,6 +286,7 @@ def _render_as_text(tpl, template: Path, context, env, *, title, subject, author
 
     body = tpl.build_xml(context, env)
     body = _EMPTY_CELL.sub(lambda m: m.group(1) + _EMPTY_PARAGRAPH + m.group(2), body)
+    body = keep_tables_together(body)  # a merged group (a theme) stays on one page, or names itself
     try:
         expat.ParserCreate().Parse(body, True)
     except expat.ExpatError as exc:

@@ -369,7 +369,7 @@ def build_plan(path: Path) -> None:
         _write(cell, "{{ row." + key + " }}", "Table Text", WD_ALIGN_PARAGRAPH.CENTER)
     _control_row(summary, 3, "{%tr endfor %}")
     doc.add_paragraph("", style="Table Text")
-    widths = [2.6, 3.6, 6.1, 2.0, 1.9, 2.1, 1.7, 3.6, 1.4, 1.4]
+    widths = [2.6, 3.6, 5.8, 2.3, 1.9, 2.1, 1.7, 3.6, 1.4, 1.4]
     work = _table(doc, widths, 7)
     head1, head2 = work.rows[0], work.rows[1]
     for row in (head1, head2):
