@@ -3,11 +3,9 @@ a page is cut into chunks that each name it (ria_docs.layout)."""
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
-import zipfile
 
 import pytest
 from lxml import etree
@@ -290,13 +288,15 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None, reason="needs LibreOffice and pdftotext")
-def test_every_page_of_a_long_theme_names_it_in_libreoffice(example_outputs, tmp_path):
+def test_every_page_of_a_long_theme_names_it_in_libreoffice(example_outputs, tmp_path, monkeypatch):
     import random
 
     from ria_docs.context import plan_context
     from ria_docs.pdf import to_pdf
     from ria_docs.plan_file import read_plan
-    from ria_docs.render import render_docx, template_path
+    from ria_docs import render
+    from ria_docs.render import render_docx
+    from ria_docs.template_files import installed_templates
 
     context = plan_context(read_plan(example_outputs / "plan.json"))
     theme = context["themes"][1]
@@ -307,14 +307,12 @@ def test_every_page_of_a_long_theme_names_it_in_libreoffice(example_outputs, tmp
              bullets=[f"Task{i:02} " + " ".join(rng.choice(words) for _ in range(rng.randint(10, 60))) + "."])
         for i in range(40)
     ]
-    before = render_docx(template_path("ria-plan.docx", None), context, title="t", subject="s", author="a")
-    with zipfile.ZipFile(io.BytesIO(before)) as source, zipfile.ZipFile(buffer := io.BytesIO(), "w") as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "word/document.xml":
-                data = keep_tables_together(data.decode("utf-8")).encode("utf-8")
-            target.writestr(info, data)
-    pdfs = to_pdf({"before.docx": before, "after.docx": buffer.getvalue()})
+    template = installed_templates() / "ria-plan.docx"
+    after = render_docx(template, context, title="t", subject="s", author="a")  # render keeps themes together
+    with monkeypatch.context() as patch:  # the same render without it, to show the check can fail
+        patch.setattr(render, "keep_tables_together", lambda body: body)
+        before = render_docx(template, context, title="t", subject="s", author="a")
+    pdfs = to_pdf({"before.docx": before, "after.docx": after})
 
     def unnamed_pages(pdf: bytes) -> list[int]:
         """Pages holding the long theme's activities without its label."""
