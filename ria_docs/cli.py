@@ -295,7 +295,9 @@ def render(plan_json: Path, outputs: Path | None, templates: Path | None, pdf: b
 
 @main.command()
 @click.argument("folder", type=FOLDER, default="templates")
-def templates(folder: Path):
+@click.option("--check", is_flag=True,
+              help="Copy nothing: list every tag mistake and layout hazard in FOLDER's templates (exit 1 if any).")
+def templates(folder: Path, check: bool):
     """Copy the default templates into FOLDER (default ./templates) to restyle in Word or LibreOffice.
 
     A template already in FOLDER is never overwritten: delete it first to get
@@ -304,16 +306,28 @@ def templates(folder: Path):
     ./templates, the copies installed with ria-docs.
 
     \b
-    Example:
+    Examples:
       ria-docs templates 2020-03/templates
+      ria-docs templates 2020-03/templates --check
     """
     from .exceptions import RiaDocsError
-    from .template_files import copy_default_templates
+    from .template_files import check_templates, copy_default_templates
 
     try:
-        written, kept = copy_default_templates(folder)
+        if check:
+            checked, problems = check_templates(folder)
+        else:
+            written, kept = copy_default_templates(folder)
     except RiaDocsError as exc:
         _fail(str(exc))
+    if check:
+        for problem in problems:
+            click.echo(problem)
+        names = ", ".join(path.name for path in checked)
+        if problems:
+            _fail(f"{len(problems)} problem(s) in {folder}: {names}.")
+        click.echo(f"No problems found in {folder}: {names}.")
+        return
     for path in written:
         click.echo(f"Wrote {path}")
     for path in kept:

@@ -148,3 +148,33 @@ def copy_default_templates(folder: Path) -> tuple[list[Path], list[Path]]:
             if temporary is not None and os.path.lexists(temporary):
                 os.unlink(temporary)
     return written, kept
+
+
+def check_templates(folder: Path) -> tuple[list[Path], list[str]]:
+    """Every tag mistake and layout hazard in the templates ``folder`` holds, all at once.
+
+    Returns (the templates checked, the problems found). The files are only read.
+    """
+    import docx
+
+    from .template_check import layout_hazards, lint_template
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise TemplateError(f"{folder}: no such folder. Give the folder that holds the templates.")
+    checked, problems = [], []
+    for name in TEMPLATE_NAMES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        checked.append(path)
+        found = lint_template(path)
+        problems += found
+        if not found:  # a template that opens cleanly: what its tags would do to the pages
+            problems += [f"{name}: {hazard}" for hazard in layout_hazards(docx.Document(str(path)))]
+    if not checked:
+        raise TemplateError(
+            f"{folder}: holds none of the templates ({', '.join(TEMPLATE_NAMES)}). "
+            "Copy the defaults there with: ria-docs templates FOLDER"
+        )
+    return checked, problems

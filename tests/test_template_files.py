@@ -177,3 +177,28 @@ def test_a_template_whose_tags_would_move_a_section_break_still_renders_it_and_s
 
     assert [s["orientation"] for s in page_layout(tmp_path / "out" / "ria-plan.docx")] == [
         "portrait", "landscape", "landscape", "landscape"]
+
+
+def test_templates_check_lists_every_problem_at_once(tmp_path):
+    import docx
+
+    folder = tmp_path / "templates"
+    copy_default_templates(folder)
+    document = docx.Document(str(folder / "ria-plan.docx"))
+    endfor = next(p for p in document.tables[2].rows[-1].cells[0].paragraphs if p.text == "{%tr endfor %}")
+    endfor.runs[0].text = ""  # Section B's row loop never ends
+    document.save(str(folder / "ria-plan.docx"))
+    (folder / "changes.docx").write_bytes(b"not a Word file")
+    result = CliRunner().invoke(main, ["templates", str(folder), "--check"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        'ria-plan.docx: the table under "Section B: Brokered support for LAs" (headed "LA | Support '
+        'needed/requested …") starts a row loop ({%tr for la in las %}) that never ends: add {%tr endfor %} in a '
+        "row below it.",
+        "changes.docx: cannot be read as a Word .docx template (BadZipFile).",
+    ]
+    assert result.stderr == f"Error: 2 problem(s) in {folder}: ria-plan.docx, regional-update.docx, changes.docx.\n"
+    clean = CliRunner().invoke(main, ["templates", str(installed_templates()), "--check"])
+    assert clean.exit_code == 0
+    assert clean.stdout == (f"No problems found in {installed_templates()}: ria-plan.docx, regional-update.docx, "
+                            "changes.docx.\n")
