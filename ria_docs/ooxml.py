@@ -25,6 +25,8 @@ def put_text(cell, value: str) -> None:
     back as typed, not as "A"."""
     cell.value = _LOOKS_ESCAPED.sub(r"_x005F_x\1_", value)
     cell.data_type = "s"
+
+
 # Schema sequences (as the Open XML SDK validates them, Microsoft365), by local name.
 # CT_TcPr: a table cell's properties; docxtpl's {% cellbg %} puts w:shd first.
 TC_PR = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",

@@ -131,8 +131,9 @@ def _share_columns(table, w: str) -> None:
                 cell.insert(0, properties)  # a cell's properties come before its paragraphs
             width = properties.find(f"{w}tcW")
             if width is None:
-                width = etree.SubElement(properties, f"{w}tcW")
-                order_children(properties, TC_PR)  # after a w:cnfStyle, before the rest
+                width = etree.Element(f"{w}tcW")
+                properties.insert(0, width)
+                order_children(properties, TC_PR)  # then after a w:cnfStyle, if the cell has one
             width.set(f"{w}w", str(sum(widths[position:position + span(cell)])))
             width.set(f"{w}type", "dxa")
             position += span(cell)

@@ -129,3 +129,20 @@ def test_every_rendered_cell_has_its_properties_in_schema_order(example_outputs,
         assert shaded, f"{path.name}: no shaded cell to check"
         out_of_order = [names for names in orders if [rank[n] for n in names] != sorted(rank[n] for n in names)]
         assert not out_of_order, f"{path.name}: {out_of_order[:3]}"
+
+
+def test_share_columns_adds_a_missing_cell_width_in_schema_order():
+    """The tree render path's column fix writes w:tcW into cells that lack one."""
+    from ria_docs.render import _share_columns
+
+    w = f"{{{W}}}"
+    table = etree.fromstring(
+        f'<w:tbl xmlns:w="{W}"><w:tblGrid><w:gridCol w:w="3000"/><w:gridCol w:w="6000"/></w:tblGrid>'
+        '<w:tr><w:tc><w:tcPr><w:tcW w:w="3000" w:type="dxa"/></w:tcPr><w:p/></w:tc>'
+        '<w:tc><w:tcPr><w:cnfStyle w:val="100000000000"/><w:shd w:fill="63BE7B"/></w:tcPr><w:p/></w:tc>'
+        '<w:tc><w:p/></w:tc></w:tr></w:tbl>')
+    _share_columns(table, w)  # three cells in a grid of two: the columns are shared out
+    first, second, third = table.iter(f"{w}tc")
+    assert _names(second.find(f"{w}tcPr")) == ["cnfStyle", "tcW", "shd"]
+    assert _names(third) == ["tcPr", "p"] and _names(third.find(f"{w}tcPr")) == ["tcW"]
+    assert [c.get(f"{w}w") for c in table.iter(f"{w}gridCol")] == ["3000", "3000", "3000"]
