@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .exceptions import TemplateError
 from .layout import keep_tables_together, keep_tables_together_tree
-from .ooxml import ZIP_EPOCH, normalise_zip
+from .ooxml import TC_PR, ZIP_EPOCH, normalise_zip, order_children, order_properties_xml
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -33,6 +33,12 @@ def _strict_template_class():
     w = f"{{{W_NS}}}"
 
     class StrictDocxTemplate(DocxTemplate):
+        def render_xml_part(self, src_xml, part, context, jinja_env=None):
+            """Every rendered part (body, headers, footers, footnotes; both render
+            paths) with its cells' properties in schema order: docxtpl's
+            {% cellbg %} puts w:shd before w:tcW, and {% vm %} adds w:vMerge last."""
+            return order_properties_xml(super().render_xml_part(src_xml, part, context, jinja_env), "tcPr", TC_PR)
+
         def fix_tables(self, xml):
             """Parse the rendered body strictly, once, and lay out column loops.
 
@@ -97,11 +103,12 @@ def _share_columns(table, w: str) -> None:
             properties = cell.find(f"{w}tcPr")
             if properties is None:
                 properties = etree.SubElement(cell, f"{w}tcPr")
-                cell.insert(0, properties)
+                cell.insert(0, properties)  # a cell's properties come before its paragraphs
             width = properties.find(f"{w}tcW")
             if width is None:
-                width = etree.SubElement(properties, f"{w}tcW")
+                width = etree.Element(f"{w}tcW")
                 properties.insert(0, width)
+                order_children(properties, TC_PR)  # then after a w:cnfStyle, if the cell has one
             width.set(f"{w}w", str(sum(widths[position:position + span(cell)])))
             width.set(f"{w}type", "dxa")
             position += span(cell)

@@ -148,6 +148,40 @@ def _excel_format(unit: str, code: str = "") -> str:
     return ("0.0%" if unit == "%" else "#,##0.0") + suffix
 
 
+# Excel measures a column's width in characters ("0" of the default 11 pt font); a row
+# one line of that font high is 15 points. Wrapped text does not grow its row by itself
+# in a written file (Excel and LibreOffice keep the height saved), so rows are sized here.
+LINE_POINTS = 15
+HEADING_WIDTH = 16
+LA_WIDTH = 24
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped at spaces in a column ``width``
+    characters wide; a word longer than a line breaks where it must."""
+    per_line = max(int(width), 1)
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) <= per_line:
+            used += 1 + len(word)
+            continue
+        if used:
+            lines += 1
+        lines += (len(word) - 1) // per_line
+        used = len(word) - (len(word) - 1) // per_line * per_line
+    return lines
+
+
+def _fit_rows(ws, last_row: int) -> None:
+    """Rows 1..last_row as tall as their wrapped cells need; the header row always gets a height,
+    with a little room below its text, so its headings never cover the first LA."""
+    for row in range(1, last_row + 1):
+        lines = max((wrapped_lines(str(cell.value), ws.column_dimensions[cell.column_letter].width)
+                     for cell in ws[row] if cell.alignment.wrap_text and isinstance(cell.value, str)), default=1)
+        if row == 1 or lines > 1:
+            ws.row_dimensions[row].height = LINE_POINTS * lines + 3
+
+
 def workbook_bytes(plan: Plan) -> bytes:
     """tartan-rug.xlsx: the same table; figures stay numbers (shown with their band),
     with the same fills, the key and the sources below."""
@@ -163,13 +197,15 @@ def workbook_bytes(plan: Plan) -> bytes:
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Tartan rug"
-    write(ws, 1, 1, "LA").font = Font(bold=True)
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    corner = write(ws, 1, 1, "LA")
+    corner.font, corner.alignment = Font(bold=True), wrapped  # at the top, level with the headings
     for column, indicator in enumerate(region.indicators, start=2):
         heading = indicator.name if indicator.unit in ("%", "") else f"{indicator.name} ({indicator.unit})"
         cell = write(ws, 1, column, heading)
-        cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-        ws.column_dimensions[cell.column_letter].width = 16
-    ws.column_dimensions["A"].width = 24
+        cell.font, cell.alignment = Font(bold=True), wrapped
+        ws.column_dimensions[cell.column_letter].width = HEADING_WIDTH
+    ws.column_dimensions["A"].width = LA_WIDTH
     ws.freeze_panes = "B2"
 
     def put(row: int, column: int, value: float | None, unit: str, code: str, fill: str) -> None:
@@ -181,13 +217,14 @@ def workbook_bytes(plan: Plan) -> bytes:
         cell.fill = PatternFill("solid", fgColor=fill)
 
     for row, la in enumerate(region.las, start=2):
-        write(ws, row, 1, la)
+        write(ws, row, 1, la).alignment = wrapped  # "Bournemouth, Christchurch and Poole" is wider than the column
         for column, indicator in enumerate(region.indicators, start=2):
             band = banded[la, indicator.name]
             put(row, column, figures.get((la, indicator.name)), indicator.unit, band.code, band.fill)
     summary_row = len(region.las) + 2
-    write(ws, summary_row, 1, f"{region.region} average").font = Font(bold=True)
-    write(ws, summary_row + 1, 1, "England").font = Font(bold=True)
+    for row, label in ((summary_row, f"{region.region} average"), (summary_row + 1, "England")):
+        cell = write(ws, row, 1, label)
+        cell.font, cell.alignment = Font(bold=True), wrapped
     for column, indicator in enumerate(region.indicators, start=2):
         put(summary_row, column, _average(_present(plan, figures, indicator)), indicator.unit, "", SUMMARY_FILL)
         put(summary_row + 1, column, indicator.england, indicator.unit, "", SUMMARY_FILL)
@@ -199,6 +236,7 @@ def workbook_bytes(plan: Plan) -> bytes:
         write(ws, row + offset, 2, band["label"])
     for offset, source in enumerate(rug["sources"], start=len(rug["legend"]) + 2):
         write(ws, row + offset, 1, f"Source: {source}")
+    _fit_rows(ws, summary_row + 1)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return normalise_zip(buffer.getvalue(), core_date="2000-01-01T00:00:00Z")

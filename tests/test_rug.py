@@ -187,3 +187,33 @@ def test_a_percentage_formatted_figure_is_read_as_a_percentage(cycle, add_return
     workbook.save(cycle / "data.xlsx")
     result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
     assert [(v.la, v.value) for v in result.plan.indicator_values] == [("Derby", 25.5)]
+
+
+def _header_height(cycle, tmp_path, name: str, out: str) -> float | None:
+    (cycle / "region.toml").write_text(RUG_REGION.replace('name = "Re-referrals"', f'name = "{name}"'),
+                                       encoding="utf-8")
+    from ria_docs.region import load_region
+    from ria_docs.workbook import build_return, save_workbook
+
+    figures = [dict(f, Indicator=name) if f["Indicator"] == "Re-referrals" else f for f in FIGURES]
+    save_workbook(build_return(load_region(cycle / "region.toml"), about(), {"Indicators": figures}),
+                  cycle / "data.xlsx")
+    assert merge_folder(cycle, tmp_path / out, templates=ROOT / "templates").written
+    ws = openpyxl.load_workbook(tmp_path / out / "tartan-rug.xlsx")["Tartan rug"]
+    assert ws["B1"].value == name and ws["B1"].alignment.wrap_text
+    return ws.row_dimensions[1].height
+
+
+def test_the_rug_workbooks_header_row_is_as_tall_as_its_wrapped_headings(cycle, tmp_path):
+    """Excel and LibreOffice keep a written row's height: unsized, wrapped headings cover the first LA."""
+    from ria_docs.rug import LINE_POINTS, wrapped_lines
+
+    assert [wrapped_lines(text, 16) for text in ("LA", "within 12 months", "Re-referrals within 12 months",
+                                                 "Care leavers in education, employment or training")] == [1, 1, 2, 4]
+    assert wrapped_lines("x" * 40, 16) == 3  # a word longer than the column breaks
+    # "Children looked after (per 10,000)", the third indicator, takes three lines at width 16
+    short = _header_height(cycle, tmp_path, "Re-referrals", "short")
+    assert short is not None and short >= 3 * LINE_POINTS
+    longer = _header_height(cycle, tmp_path, "Re-referrals of children in need within twelve months of a "
+                                             "previous referral, as a share of all referrals", "long")
+    assert longer > short and longer >= 7 * LINE_POINTS
