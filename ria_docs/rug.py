@@ -237,6 +237,11 @@ def workbook_bytes(plan: Plan) -> bytes:
     for offset, source in enumerate(rug["sources"], start=len(rug["legend"]) + 2):
         write(ws, row + offset, 1, f"Source: {source}")
     _fit_rows(ws, summary_row + 1)
+    # Printed as the document shows it: landscape A4, one page wide, the headings on every page.
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return normalise_zip(buffer.getvalue(), core_date="2000-01-01T00:00:00Z")

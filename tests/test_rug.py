@@ -141,6 +141,9 @@ def test_the_rug_under_data_benchmarking_and_in_tartan_rug_xlsx(cycle, add_retur
     assert ws["D8"].value == "n/a"  # no England value given
     assert (ws["C3"].value, ws["C3"].fill.fgColor.rgb) == ("n/a", "00D9D9D9")
     assert ws["D2"].fill.fgColor.rgb == "006FA8DC"
+    # printed landscape, one page wide, the headings repeated
+    assert (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == ("landscape", 1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
 
 
 def test_indicator_rows_are_validated_with_their_cells(cycle, add_return):
