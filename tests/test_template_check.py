@@ -48,6 +48,14 @@ def _docxtpl_alone(template: Path, context: dict) -> bytes:
     return out.getvalue()
 
 
+def lint_and_render_say(bad: Path, expected: str, context: dict) -> None:
+    """The linter and a failed render name the same mistake in the same words."""
+    assert lint_template(bad) == [f"{bad.name}: {expected}"]
+    with pytest.raises(TemplateError) as caught:
+        _render(bad, context)
+    assert str(caught.value) == f"{bad}: {expected}"
+
+
 def _text(p) -> str:
     return "".join(t.text or "" for t in p.iter(f"{W}t"))
 
@@ -104,20 +112,14 @@ def test_a_row_loop_that_never_ends_is_named_by_section_and_table(tmp_path, plan
     bad = plan_with(tmp_path, "{%tr endfor %}", None, nth=2)  # Section B's
     expected = (f"{SECTION_B_TABLE} starts a row loop ({{%tr for la in las %}}) that never ends: "
                 "add {%tr endfor %} in a row below it.")
-    assert lint_template(bad) == [f"ria-plan.docx: {expected}"]
-    with pytest.raises(TemplateError) as caught:
-        _render(bad, plan_ctx)
-    assert str(caught.value) == f"{bad}: {expected}"
+    lint_and_render_say(bad, expected, plan_ctx)
 
 
 def test_a_paragraph_loop_that_never_ends(tmp_path, plan_ctx):
     bad = plan_with(tmp_path, "{%p endfor %}", None)  # the overview's
     expected = (f"a paragraph {SECTION_A} starts a paragraph loop ({{%p for paragraph in overview %}}) "
                 "that never ends: add {%p endfor %} in a paragraph below it.")
-    assert lint_template(bad) == [f"ria-plan.docx: {expected}"]
-    with pytest.raises(TemplateError) as caught:
-        _render(bad, plan_ctx)
-    assert str(caught.value) == f"{bad}: {expected}"
+    lint_and_render_say(bad, expected, plan_ctx)
 
 
 def test_a_column_loop_that_never_ends(tmp_path):
@@ -134,10 +136,7 @@ def test_a_condition_in_a_table_cell_that_never_ends(tmp_path, plan_ctx):
     bad = plan_with(tmp_path, "{% if activity.sdsa %}●{% endif %}", "{% if activity.sdsa %}●")
     expected = ('the table under "Section C: Joint work programme" (headed "Theme | Outcome | Suggested …") starts '
                 "a condition ({% if activity.sdsa %}) that never ends: add {% endif %} after it, in the same cell.")
-    assert lint_template(bad) == [f"ria-plan.docx: {expected}"]
-    with pytest.raises(TemplateError) as caught:
-        _render(bad, plan_ctx)
-    assert str(caught.value) == f"{bad}: {expected}"
+    lint_and_render_say(bad, expected, plan_ctx)
 
 
 def test_a_plain_loop_in_a_paragraph_that_never_ends(tmp_path):
@@ -152,20 +151,14 @@ def test_an_end_with_nothing_open(tmp_path, plan_ctx):
     bad = plan_with(tmp_path, "{%p if structure %}", None)
     expected = (f"a paragraph {SECTION_A} has {{%p endif %}} but no {{%p if … %}} is open there: "
                 "delete it, or add the {%p if … %} it ends above it.")
-    assert lint_template(bad) == [f"ria-plan.docx: {expected}"]
-    with pytest.raises(TemplateError) as caught:
-        _render(bad, plan_ctx)
-    assert str(caught.value) == f"{bad}: {expected}"
+    lint_and_render_say(bad, expected, plan_ctx)
 
 
 def test_an_endif_where_an_endfor_was_expected(tmp_path, plan_ctx):
     bad = plan_with(tmp_path, "{%p endfor %}", "{%p endif %}")
     expected = (f"a paragraph {SECTION_A} has {{%p endif %}} where {{%p endfor %}} was expected, to end a paragraph "
                 "loop ({%p for paragraph in overview %}): change it to {%p endfor %}.")
-    assert lint_template(bad) == [f"ria-plan.docx: {expected}"]
-    with pytest.raises(TemplateError) as caught:
-        _render(bad, plan_ctx)
-    assert str(caught.value) == f"{bad}: {expected}"
+    lint_and_render_say(bad, expected, plan_ctx)
 
 
 def test_crossed_blocks_are_one_message(tmp_path):
@@ -183,10 +176,7 @@ def test_a_tag_with_a_broken_brace_is_one_message(tmp_path, plan_ctx):
     bad = plan_with(tmp_path, "{%tr for la in las %}", "{%tr for la in las }")
     expected = (f'{SECTION_B_TABLE} has a tag that is not closed: "{{%tr for la in las }}" needs "%}}" at its end '
                 '(it ends "}").')
-    assert lint_template(bad) == [f"ria-plan.docx: {expected}"]  # and not its {%tr endfor %} as well
-    with pytest.raises(TemplateError) as caught:
-        _render(bad, plan_ctx)
-    assert str(caught.value) == f"{bad}: {expected}"
+    lint_and_render_say(bad, expected, plan_ctx)  # and not its {%tr endfor %} as well
 
 
 def test_a_closing_brace_with_no_opening(tmp_path):
