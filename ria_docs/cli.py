@@ -284,13 +284,22 @@ def render(plan_json: Path, outputs: Path | None, templates: Path | None, pdf: b
 
     try:
         notes: list[str] = []
-        written = render_plan_file(plan_json, outputs, templates=templates, pdf=pdf, notes=notes)
+        used: dict[str, Path] = {}
+        removed: list[Path] = []
+        written = render_plan_file(plan_json, outputs, templates=templates, pdf=pdf, notes=notes, used=used,
+                                   removed=removed)
     except RiaDocsError as exc:
         _fail(str(exc))
+    from .template_files import template_source
+
     for note in notes:
         click.echo(f"Warning: {note}", err=True)
     for path in written:
         click.echo(f"Wrote {path}")
+    for path in removed:
+        click.echo(f"Removed {path}: it showed the documents before this render (add --pdf to make it again)")
+    for name, template in used.items():
+        click.echo(f"Template for {name}: {template_source(template)}")
 
 
 @main.command()
@@ -321,11 +330,12 @@ def templates(folder: Path, check: bool):
     except RiaDocsError as exc:
         _fail(str(exc))
     if check:
-        for problem in problems:
+        for _name, problem in problems:
             click.echo(problem)
         names = ", ".join(path.name for path in checked)
         if problems:
-            _fail(f"{len(problems)} problem(s) in {folder}: {names}.")
+            files = list(dict.fromkeys(name for name, _problem in problems))
+            _fail(f"{len(problems)} problem(s) in {', '.join(files)} (checked {names} in {folder}).")
         click.echo(f"No problems found in {folder}: {names}.")
         return
     for path in written:
@@ -354,5 +364,5 @@ def preview(outputs: Path, resolution: int):
     except RiaDocsError as exc:
         _fail(str(exc))
     for document, images in pages.items():
-        click.echo(f"{document}: {len(images)} page(s): {images[0]} ... {images[-1].name}" if len(images) > 1
+        click.echo(f"{document}: {len(images)} pages: {images[0]} ... {images[-1].name}" if len(images) > 1
                    else f"{document}: 1 page: {images[0]}")

@@ -223,7 +223,7 @@ def _rendered_package(template: Path, context: dict, *, title: str, subject: str
                       notes: list[str] | None = None) -> bytes:
     import jinja2
 
-    from .template_check import keep_layout
+    from .template_check import content_warnings, keep_layout, unreadable
 
     cls = _strict_template_class()
     try:
@@ -233,9 +233,9 @@ def _rendered_package(template: Path, context: dict, *, title: str, subject: str
         moved = keep_layout(tpl.docx)
         template_body = tpl.get_xml()
     except Exception as exc:
-        raise TemplateError(f"{template}: cannot be opened as a Word .docx template ({type(exc).__name__}).") from None
+        raise TemplateError(f"{template}: {unreadable(Path(template), exc)}") from None
     if notes is not None:
-        notes.extend(f"{template}: {message}" for message in moved)
+        notes.extend(f"{template}: {message}" for message in moved + content_warnings(template))
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_literal)
     try:
         if _needs_tree(tpl, template_body):

@@ -495,7 +495,7 @@ def _problems(path: Path, context: dict | None) -> list[_Problem]:
                 problems.append(problem)
         problems += _blocks(tags)
         problems += _removed_text(paras)
-        if context is not None and not any(p.fails for p in problems):
+        if context is not None:  # with the tag mistakes, so one pass lists everything
             problems += _undefined(tags, context)
         found += problems
     return found
@@ -511,7 +511,32 @@ def lint_template(path: Path | str, context: dict | None = None) -> list[str]:
     try:
         return [f"{path.name}: {p.message}" for p in _problems(path, context)]
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        return [f"{path.name}: cannot be read as a Word .docx template ({type(exc).__name__})."]
+        return [f"{path.name}: {unreadable(path, exc)}"]
+
+
+def content_warnings(path: Path | str) -> list[str]:
+    """What a template that renders would still lose: text beside a tag that removes its
+    paragraph, row or cell. Rendering goes on; these are said, not raised."""
+    try:
+        return [p.message for p in _problems(Path(path), None) if not p.fails]
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        return []  # rendering reports a file it cannot open
+
+
+ODF_TEXT = b"application/vnd.oasis.opendocument.text"
+SAVE_AS_DOCX = 'in Word or Writer, use File > Save As and choose "Word 2007-365 (.docx)"'
+
+
+def unreadable(path: Path, exc: Exception) -> str:
+    """Why a template cannot be opened, in words a team can act on."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            odf = "mimetype" in package.namelist() and package.read("mimetype").startswith(ODF_TEXT)
+    except (OSError, zipfile.BadZipFile, KeyError):
+        odf = False
+    if odf:
+        return f"is an OpenDocument (.odt) file, not a Word .docx one: {SAVE_AS_DOCX}."
+    return f"cannot be read as a Word .docx template ({type(exc).__name__}): {SAVE_AS_DOCX}."
 
 
 def located_error(template: Path, exc: Exception, context: dict | None) -> str | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .exceptions import TemplateError
 from .outputs import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX
+from .template_check import SAVE_AS_DOCX
 
 TEMPLATE_NAMES = (PLAN_DOCX, UPDATE_DOCX, CHANGES_DOCX)
 INSTALLED = "installed with ria-docs"
@@ -62,10 +63,7 @@ def template_path(name: str, templates_dir: Path | None = None, round_dir: Path 
             "or make one with: ria-docs templates FOLDER"
         )
     if templates_dir is not None and not any((Path(templates_dir) / known).is_file() for known in TEMPLATE_NAMES):
-        raise TemplateError(
-            f"{templates_dir}: holds none of the templates ({', '.join(TEMPLATE_NAMES)}). "
-            "Give the folder that holds them with --templates, or make one with: ria-docs templates FOLDER"
-        )
+        raise TemplateError(_holds_none(Path(templates_dir)))
     for folder in template_folders(templates_dir, round_dir):
         if (folder / name).is_file():
             return folder / name
@@ -75,28 +73,62 @@ def template_path(name: str, templates_dir: Path | None = None, round_dir: Path 
     )
 
 
+def _holds_none(folder: Path) -> str:
+    """A folder with no template in it; naming a near miss before suggesting a fresh copy,
+    which would put the default beside the team's restyle."""
+    strays = strays_in(folder)
+    if strays:
+        return (f"{folder}: holds none of the templates ({', '.join(TEMPLATE_NAMES)}). "
+                + " ".join(message for _name, message in strays))
+    return (f"{folder}: holds none of the templates ({', '.join(TEMPLATE_NAMES)}). Copy the defaults there with: "
+            f"ria-docs templates {folder}, or give the folder that holds your templates.")
+
+
 def template_source(path: Path) -> str:
     """Where a template was taken from, for the report: its folder, or "installed with ria-docs"."""
     return INSTALLED if _same(path.parent, installed_templates()) else str(path.parent)
 
 
+# Documents a restyled template may have been saved as, that ria-docs does not read.
+OTHER_FORMATS = {".odt": "an OpenDocument text", ".ott": "an OpenDocument template", ".doc": "a Word 97-2003",
+                 ".dot": "a Word 97-2003 template", ".docm": "a macro-enabled Word", ".dotx": "a Word template",
+                 ".dotm": "a macro-enabled Word template", ".rtf": "a rich text"}
+
+
+def strays_in(folder: Path) -> list[tuple[str, str]]:
+    """Word and Writer files in a templates folder that ria-docs does not use: a restyled copy
+    saved under another name ("ria-plan (1).docx") or format (.odt) would otherwise be ignored unseen.
+    Returns (file name, message) pairs."""
+    try:
+        entries = sorted(entry.name for entry in Path(folder).iterdir()
+                         if entry.suffix.lower() in (".docx", *OTHER_FORMATS))
+    except OSError:
+        return []
+    notes = []
+    for name in entries:
+        if name in TEMPLATE_NAMES or name.startswith("~$") or name.startswith(".~lock"):
+            continue  # a template, or Word's lock file
+        suffix = Path(name).suffix.lower()
+        if suffix in OTHER_FORMATS:
+            notes.append((name,
+                f"{Path(folder) / name} is not used: it is {OTHER_FORMATS[suffix]} file, and ria-docs reads .docx "
+                f"templates only. {SAVE_AS_DOCX[0].upper() + SAVE_AS_DOCX[1:]}, named as the template it restyles "
+                f"({', '.join(TEMPLATE_NAMES)})."
+            ))
+        else:
+            notes.append((name,
+                f"{Path(folder) / name} is not used: ria-docs takes only {', '.join(TEMPLATE_NAMES)} from a "
+                "templates folder. Rename it to the template it restyles, or move it out of the folder."
+            ))
+    return notes
+
+
 def stray_templates(templates_dir: Path | None = None, round_dir: Path | None = None) -> list[str]:
-    """Word files in a templates folder that are not templates ria-docs uses: a restyled copy
-    saved under another name ("ria-plan (1).docx") would otherwise be ignored unseen."""
+    """strays_in() of every templates folder in use but the installed one."""
     notes = []
     for folder in template_folders(templates_dir, round_dir)[:-1]:
-        if not folder.is_dir() or _same(folder, installed_templates()):
-            continue
-        try:
-            names = sorted(entry.name for entry in folder.iterdir() if entry.suffix.lower() in (".docx", ".dotx"))
-        except OSError:
-            continue
-        for name in names:
-            if name not in TEMPLATE_NAMES and not name.startswith("~$"):
-                notes.append(
-                    f"{folder / name} is not used: ria-docs takes only {', '.join(TEMPLATE_NAMES)} from a "
-                    "templates folder. Rename it to the template it restyles, or move it out of the folder."
-                )
+        if folder.is_dir() and not _same(folder, installed_templates()):
+            notes += [message for _name, message in strays_in(folder)]
     return notes
 
 
@@ -150,31 +182,30 @@ def copy_default_templates(folder: Path) -> tuple[list[Path], list[Path]]:
     return written, kept
 
 
-def check_templates(folder: Path) -> tuple[list[Path], list[str]]:
-    """Every tag mistake and layout hazard in the templates ``folder`` holds, all at once.
+def check_templates(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Every tag mistake, unknown value, lost text and layout hazard in the templates ``folder``
+    holds, and every file there that is not used, all at once.
 
-    Returns (the templates checked, the problems found). The files are only read.
+    Values are checked against a made-up round holding one of everything (ria_docs.sample).
+    Returns (the templates checked, (file name, problem) pairs). The files are only read.
     """
     import docx
 
+    from .sample import sample_contexts
     from .template_check import layout_hazards, lint_template
 
     folder = Path(folder)
     if not folder.is_dir():
         raise TemplateError(f"{folder}: no such folder. Give the folder that holds the templates.")
-    checked, problems = [], []
-    for name in TEMPLATE_NAMES:
-        path = folder / name
-        if not path.is_file():
-            continue
-        checked.append(path)
-        found = lint_template(path)
-        problems += found
-        if not found:  # a template that opens cleanly: what its tags would do to the pages
-            problems += [f"{name}: {hazard}" for hazard in layout_hazards(docx.Document(str(path)))]
+    checked = [folder / name for name in TEMPLATE_NAMES if (folder / name).is_file()]
     if not checked:
-        raise TemplateError(
-            f"{folder}: holds none of the templates ({', '.join(TEMPLATE_NAMES)}). "
-            "Copy the defaults there with: ria-docs templates FOLDER"
-        )
+        raise TemplateError(_holds_none(folder))
+    contexts = sample_contexts()
+    problems: list[tuple[str, str]] = []
+    for path in checked:
+        found = lint_template(path, contexts[path.name])
+        problems += [(path.name, message) for message in found]
+        if not found:  # a template that opens cleanly: what its tags would do to the pages
+            problems += [(path.name, f"{path.name}: {hazard}") for hazard in layout_hazards(docx.Document(str(path)))]
+    problems += strays_in(folder)
     return checked, problems

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT, about
 from ria_docs.cli import main
+from ria_docs.template_files import template_path, template_source
 
 OUTPUT_NAMES = ["merge-report.md", "plan.json", "regional-update.docx", "ria-plan.docx", "tartan-rug.xlsx"]
 
@@ -45,7 +46,10 @@ def test_render_from_plan_json_writes_the_same_documents(runner, tmp_path, examp
     out = tmp_path / "again"
     result = runner.invoke(main, ["render", str(example_outputs / "plan.json"), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.output == f"Wrote {out / 'ria-plan.docx'}\nWrote {out / 'regional-update.docx'}\n"
+    assert result.output == (f"Wrote {out / 'ria-plan.docx'}\nWrote {out / 'regional-update.docx'}\n"
+                             f"Template for ria-plan.docx: {template_source(template_path('ria-plan.docx'))}\n"
+                             f"Template for regional-update.docx: "
+                             f"{template_source(template_path('regional-update.docx'))}\n")
     for name in ("ria-plan.docx", "regional-update.docx"):
         assert (out / name).read_bytes() == (example_outputs / name).read_bytes(), name
 
@@ -299,3 +303,16 @@ def test_ctrl_c_while_ria_docs_is_still_starting_ends_it_without_a_traceback(mon
     with pytest.raises(SystemExit) as stopped:
         launch.main()
     assert stopped.value.code == 130 and capsys.readouterr().err == "Aborted!\n"
+
+
+def test_render_says_which_pdfs_it_removed_as_out_of_date(runner, example_outputs, tmp_path):
+    out = tmp_path / "outputs"
+    out.mkdir()
+    for name in ("plan.json", "merge-report.md"):
+        (out / name).write_bytes((example_outputs / name).read_bytes())
+    (out / "ria-plan.pdf").write_bytes(b"%PDF of the documents before")
+    result = runner.invoke(main, ["render", str(out / "plan.json")])
+    assert result.exit_code == 0, result.output
+    assert f"Removed {out / 'ria-plan.pdf'}: it showed the documents before this render (add --pdf to make it " \
+           "again)\n" in result.stdout
+    assert not (out / "ria-plan.pdf").exists() and (out / "ria-plan.docx").exists()

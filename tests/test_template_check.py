@@ -301,7 +301,8 @@ def test_lint_lists_every_problem_and_never_writes_the_template(tmp_path):
 def test_a_file_that_is_not_a_docx(tmp_path):
     (tmp_path / "notes.docx").write_text("not a zip")
     assert lint_template(tmp_path / "notes.docx") == [
-        "notes.docx: cannot be read as a Word .docx template (BadZipFile)."
+        'notes.docx: cannot be read as a Word .docx template (BadZipFile): in Word or Writer, use File > Save As '
+        'and choose "Word 2007-365 (.docx)".'
     ]
 
 

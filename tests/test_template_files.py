@@ -64,7 +64,16 @@ def test_an_option_folder_that_is_missing_or_holds_no_template_is_named(places):
         template_path("ria-plan.docx", places / "mine")
     assert str(empty.value) == (
         f"{places / 'mine'}: holds none of the templates (ria-plan.docx, regional-update.docx, changes.docx). "
-        "Give the folder that holds them with --templates, or make one with: ria-docs templates FOLDER")
+        f"Copy the defaults there with: ria-docs templates {places / 'mine'}, or give the folder that holds your "
+        "templates.")
+    (places / "mine" / "ria-plan (1).docx").write_bytes(b"the restyle, saved under another name")
+    with pytest.raises(TemplateError) as near_miss:  # named, rather than a fresh copy put beside it
+        template_path("ria-plan.docx", places / "mine")
+    assert str(near_miss.value) == (
+        f"{places / 'mine'}: holds none of the templates (ria-plan.docx, regional-update.docx, changes.docx). "
+        f"{places / 'mine' / 'ria-plan (1).docx'} is not used: ria-docs takes only ria-plan.docx, "
+        "regional-update.docx, changes.docx from a templates folder. Rename it to the template it restyles, or "
+        "move it out of the folder.")
 
 
 def test_word_files_in_a_templates_folder_that_are_not_templates_are_named(places):
@@ -195,10 +204,71 @@ def test_templates_check_lists_every_problem_at_once(tmp_path):
         'ria-plan.docx: the table under "Section B: Brokered support for LAs" (headed "LA | Support '
         'needed/requested …") starts a row loop ({%tr for la in las %}) that never ends: add {%tr endfor %} in a '
         "row below it.",
-        "changes.docx: cannot be read as a Word .docx template (BadZipFile).",
+        'changes.docx: cannot be read as a Word .docx template (BadZipFile): in Word or Writer, use File > Save As '
+        'and choose "Word 2007-365 (.docx)".',
     ]
-    assert result.stderr == f"Error: 2 problem(s) in {folder}: ria-plan.docx, regional-update.docx, changes.docx.\n"
+    assert result.stderr == (f"Error: 2 problem(s) in ria-plan.docx, changes.docx (checked ria-plan.docx, "
+                             f"regional-update.docx, changes.docx in {folder}).\n")
     clean = CliRunner().invoke(main, ["templates", str(installed_templates()), "--check"])
     assert clean.exit_code == 0
     assert clean.stdout == (f"No problems found in {installed_templates()}: ria-plan.docx, regional-update.docx, "
                             "changes.docx.\n")
+
+
+def test_templates_check_names_unknown_values_with_tag_mistakes_and_files_not_used(tmp_path):
+    """One pass lists everything merge would stop at, and what merge would quietly not use."""
+    import docx
+
+    folder = tmp_path / "templates"
+    copy_default_templates(folder)
+    document = docx.Document(str(folder / "ria-plan.docx"))
+    for paragraph in document.tables[2].rows[2].cells[0].paragraphs:
+        if paragraph.text == "{{ la.name }}":
+            paragraph.runs[0].text = "{{ la.nam }}"
+    endfor = next(p for p in document.tables[2].rows[-1].cells[0].paragraphs if p.text == "{%tr endfor %}")
+    endfor.runs[0].text = ""
+    document.save(str(folder / "ria-plan.docx"))
+    (folder / "regional-update.odt").write_bytes(b"a restyle saved in Writer's own format")
+    result = CliRunner().invoke(main, ["templates", str(folder), "--check"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3, lines
+    assert "starts a row loop ({%tr for la in las %}) that never ends" in lines[0]
+    assert 'which uses "la.nam", a value ria-docs does not provide (did you mean "la.name"?)' in lines[1]
+    assert lines[2] == (
+        f"{folder / 'regional-update.odt'} is not used: it is an OpenDocument text file, and ria-docs reads .docx "
+        'templates only. In Word or Writer, use File > Save As and choose "Word 2007-365 (.docx)", named as the '
+        "template it restyles (ria-plan.docx, regional-update.docx, changes.docx)."
+    )
+
+
+def test_an_opendocument_file_named_docx_is_told_to_be_saved_as_docx(copy_example, tmp_path):
+    import zipfile
+
+    templates = copy_example / "templates"
+    templates.mkdir()
+    with zipfile.ZipFile(templates / "ria-plan.docx", "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        package.writestr("content.xml", "<office:document-content/>")
+    result = CliRunner().invoke(main, ["merge", str(copy_example), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        f"Error: {templates / 'ria-plan.docx'}: is an OpenDocument (.odt) file, not a Word .docx one: in Word or "
+        'Writer, use File > Save As and choose "Word 2007-365 (.docx)".\n')
+    assert not (tmp_path / "out" / "ria-plan.docx").exists()
+
+
+def test_text_beside_a_paragraph_tag_is_a_warning_when_rendering(copy_example, tmp_path):
+    import docx
+
+    templates = copy_example / "templates"
+    copy_default_templates(templates)
+    document = docx.Document(str(templates / "ria-plan.docx"))
+    endfor = next(p for p in document.paragraphs if p.text == "{%p endfor %}")
+    endfor.add_run(" This plan was agreed by the DCS group.")
+    document.save(str(templates / "ria-plan.docx"))
+    result = CliRunner().invoke(main, ["merge", str(copy_example), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert (f"Warning: {templates / 'ria-plan.docx'}: the paragraph \"{{%p endfor %}} This plan was agreed by the "
+            "DCS group.\"") in result.stderr
+    assert "rendering removes that whole paragraph: put the text in a paragraph of its own." in result.stderr
