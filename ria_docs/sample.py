@@ -21,7 +21,7 @@ def _plan(rag: str, activity: str, la_text: str, chair: str) -> Plan:
             "region": "Sample", "plan_year": "2020/21", "period": "March 2020", "las": ["Northshire"],
             "update_sections": ["News"], "rug_section": "News",
             "network": [{"name": "Safeguarding Leads", "reports_to": "DCS Group", "chair": chair},
-                        {"name": "DCS Group"}],
+                        {"name": "DCS Group"}, {"name": "Virtual School Heads", "reports_to": "Safeguarding Leads"}],
             "theme": [{"code": "A", "title": "Placements", "lead": "Safeguarding Leads"}],
             "indicator": [{"name": "Re-referrals", "unit": "%", "polarity": "lower", "source": "DfE"}],
             "overview": "The plan describes the joint work.",
@@ -31,6 +31,8 @@ def _plan(rag: str, activity: str, la_text: str, chair: str) -> Plan:
              "chair": {"name": chair, "la": "Northshire"}, "director": {"name": "D. Director"},
              "contribution": [{"text": "Leads theme A", "source": _SOURCE}]},
             {"name": "DCS Group", "structure_label": "DCS Group"},
+            {"name": "Virtual School Heads", "structure_label": "Virtual School Heads",
+             "reports_to": "Safeguarding Leads"},
         ],
         "themes": [{
             "code": "A", "title": "Placements", "lead_network": "Safeguarding Leads", "outcome": ["More homes"],
