@@ -10,16 +10,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .model import Plan
+from .model import LA_SUPPORT_FIELDS, Plan
+from .reader import SHEETS
+from .text import same_text_key as _key
 
-LA_COLUMNS = {
-    "support_needed": "Support needed", "support_actions": "Support actions",
-    "strengths_and_offers": "Strengths and offers", "offer_actions": "Offer actions",
-}
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+# Each LA support column as the return's header names it.
+LA_COLUMNS = {field: SHEETS["la support"].headers[field] for field in LA_SUPPORT_FIELDS}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ The names here are the template contract documented in the README.
 
 from __future__ import annotations
 
-from .model import Plan, Rag
+from .model import LA_SUPPORT_FIELDS, TICK_FIELDS, Plan, Rag
 
 # Standard Office RAG fills; black text on each passes WCAG AA contrast.
 RAG_FILLS = {Rag.RED: "FF0000", Rag.AMBER: "FFC000", Rag.GREEN: "00B050", Rag.BLUE: "00B0F0"}
@@ -55,20 +55,14 @@ def _activity(activity) -> dict:
         "bullets": list(activity.bullets),
         "rag": activity.rag.value if activity.rag else "",
         "rag_fill": RAG_FILLS[activity.rag] if activity.rag else NO_FILL,
-        "regional_group_task": ticks.regional_group_task,
-        "seminar_workshop": ticks.seminar_workshop,
-        "project_work": ticks.project_work,
-        "ria_lead": ticks.ria_lead,
-        "sdsa": ticks.sdsa,
+        **{field: getattr(ticks, field) for field in TICK_FIELDS},
         "commentary": list(activity.commentary),
         "network": activity.network,
     }
 
 
-EMPTY_ACTIVITY = {
-    "bullets": [], "rag": "", "rag_fill": NO_FILL, "regional_group_task": False, "seminar_workshop": False,
-    "project_work": False, "ria_lead": False, "sdsa": False, "commentary": [], "network": "",
-}
+EMPTY_ACTIVITY = {"bullets": [], "rag": "", "rag_fill": NO_FILL, **dict.fromkeys(TICK_FIELDS, False),
+                  "commentary": [], "network": ""}
 
 
 def _person(person) -> str:
@@ -101,13 +95,7 @@ def plan_context(plan: Plan) -> dict:
         "structure": _structure(plan),
         "rag_summary": _rag_summary(plan),
         "las": [
-            {
-                "name": row.la,
-                "support_needed": _lines(row.support_needed),
-                "support_actions": _lines(row.support_actions),
-                "strengths_and_offers": _lines(row.strengths_and_offers),
-                "offer_actions": _lines(row.offer_actions),
-            }
+            {"name": row.la, **{field: _lines(getattr(row, field)) for field in LA_SUPPORT_FIELDS}}
             for row in plan.la_support
         ],
         "themes": [

@@ -59,6 +59,10 @@ class Ticks(_Model):
     sdsa: bool = False
 
 
+# The five "nature of activity" and "support" ticks, in the order the documents show them.
+TICK_FIELDS: tuple[str, ...] = tuple(Ticks.model_fields)
+
+
 class Activity(_Model):
     bullets: list[str]  # one activity row; several lines are several bullets
     rag: Rag | None = None
@@ -93,6 +97,10 @@ class LASupport(_Model):
     support_actions: list[Text] = []
     strengths_and_offers: list[Text] = []
     offer_actions: list[Text] = []
+
+
+# Section B's four columns of an LA's row, in order.
+LA_SUPPORT_FIELDS: tuple[str, ...] = tuple(name for name in LASupport.model_fields if name != "la")
 
 
 class Person(_Model):

@@ -558,7 +558,7 @@ def _merge(inputs, outputs, templates, skip_invalid, pdf, baseline) -> MergeResu
         files[CHANGES_DOCX] = render_docx(
             used.setdefault(CHANGES_DOCX, template_path(CHANGES_DOCX, templates, inputs)), changes_context(changes, plan),
             title=f"Changes since {changes.previous_period}", subject=f"Changes {changes.period}",
-            author=plan.region.author or f"{plan.region.region} RIA", when=_round_date(plan), notes=notes,
+            author=plan.region.document_author, when=_round_date(plan), notes=notes,
         )
         report_md += "\n" + changes_markdown(changes)
     notes += stray_templates(templates, inputs)
@@ -600,7 +600,7 @@ def render_documents(
     """Both documents, from the templates template_path finds; ``used`` gets which files those were,
     ``notes`` what their tags would have moved in the page layout (see render_docx)."""
     region = plan.region
-    author = region.author or f"{region.region} RIA"
+    author = region.document_author
     when = _round_date(plan)
     plan_ctx, update_ctx = plan_context(plan), update_context(plan)
     chosen = {name: template_path(name, templates, round_dir) for name in (PLAN_DOCX, UPDATE_DOCX)}

@@ -105,6 +105,11 @@ class RegionConfig(_Strict):
         paragraphs = re.split(r"\n\s*\n", self.overview.strip())
         return [" ".join(p.split()) for p in paragraphs if p.strip()]
 
+    @property
+    def document_author(self) -> str:
+        """The documents' author property: ``author`` in region.toml, else "<region> RIA"."""
+        return self.author or f"{self.region} RIA"
+
     def network(self, name: str) -> NetworkConfig:
         return next(n for n in self.networks if n.name == name)
 

@@ -90,13 +90,17 @@ def loose_key(text: str) -> str:
     return " ".join(text.split())
 
 
-def same_text(first: str, second: str) -> bool:
-    """Texts that differ only in case and spacing: the same outcome or activity.
+def same_text_key(text: str) -> str:
+    """What two texts share when they differ only in case and spacing: the same outcome or activity.
 
     Stricter than :func:`loose_key`, which is for names: "< 10%" and "> 10%"
     are different activities.
     """
-    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
+    return " ".join(text.split()).casefold()
+
+
+def same_text(first: str, second: str) -> bool:
+    return same_text_key(first) == same_text_key(second)
 
 
 # Abbreviations English councils use for themselves, which no edit-distance

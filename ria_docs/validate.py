@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .model import Activity, IndicatorValue, Person, Rag, Source, Text, Ticks
+from .model import TICK_FIELDS, Activity, IndicatorValue, Person, Rag, Source, Text, Ticks
 from .reader import SHEETS, CellText, RawReturn
 from .region import RegionConfig
 from .report import Report
@@ -27,7 +27,7 @@ RAG_WORDS = {
 }
 TICKED = {"yes", "y", "x", "✓", "✔", "☑", "●", "true"}
 NOT_TICKED = {"no", "n", "false"}
-TICK_COLUMNS = ("regional_group_task", "seminar_workshop", "project_work", "ria_lead", "sdsa")
+TICK_COLUMNS = TICK_FIELDS
 THEME_LABEL = re.compile(r"^\s*([A-Za-z0-9]{1,3})\s*(?:[:.)\-–—]\s*(.*))?$", re.S)
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y")
 

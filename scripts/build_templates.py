@@ -24,6 +24,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from ria_docs.context import RAG_FILLS as CONTEXT_RAG_FILLS  # noqa: E402
 from ria_docs.ooxml import normalise_zip  # noqa: E402
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -31,7 +32,7 @@ FONT = "Arial"
 DARK = "1F3864"  # navy: heading text and top header cells
 HEADER_FILL = "D9E2F3"  # pale blue header rows
 GROUP_FILL = "DEEAF6"
-RAG_FILLS = ["FF0000", "FFC000", "00B050", "00B0F0"]  # as ria_docs.context.RAG_FILLS
+RAG_FILLS = list(CONTEXT_RAG_FILLS.values())  # red, amber, green, blue: the fills the documents use
 A4_SHORT, A4_LONG = Cm(21.0), Cm(29.7)
 
 
