@@ -63,6 +63,18 @@ def _exit_on_signals() -> dict:
 
 
 class _Main(click.Group):
+    def invoke(self, ctx):
+        """Every command's one error handler: what ria-docs raises on purpose (ria_docs.exceptions)
+        is a plain message and an exit code, never a traceback."""
+        from .exceptions import RiaDocsError, UsageError
+
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            _fail(str(exc), 2)
+        except RiaDocsError as exc:
+            _fail(str(exc))
+
     def main(self, *args, **kwargs):
         import signal
 
@@ -137,14 +149,10 @@ def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: boo
       ria-docs merge inputs -o outputs
       ria-docs merge 2020-03 -o 2020-03/outputs --baseline 2019-12/outputs/plan.json
     """
-    from .exceptions import RiaDocsError
     from .pipeline import merge_folder
 
-    try:
-        result = merge_folder(inputs, outputs, templates=templates, skip_invalid=skip_invalid, pdf=pdf,
-                              baseline=baseline)
-    except RiaDocsError as exc:
-        _fail(str(exc))
+    result = merge_folder(inputs, outputs, templates=templates, skip_invalid=skip_invalid, pdf=pdf,
+                          baseline=baseline)
     _show_report(result.check.report)
     if not result.written:
         bad = sorted({p.file for p in result.check.report.errors if p.file})
@@ -180,14 +188,10 @@ def check(inputs: Path, output_format: str, baseline: Path | None):
       ria-docs check inputs
       ria-docs check inputs --format json > report.json
     """
-    from .exceptions import RiaDocsError
     from .pipeline import check_folder
     from .report import to_json
 
-    try:
-        result = check_folder(inputs, baseline=baseline)
-    except RiaDocsError as exc:
-        _fail(str(exc))
+    result = check_folder(inputs, baseline=baseline)
     if output_format == "json":
         _echo_json(lambda ascii_only: to_json(result.report, ascii_only=ascii_only))
     else:
@@ -218,15 +222,9 @@ def returns(inputs: Path, out_dir: Path, networks: tuple[str, ...], from_plan: P
       ria-docs returns inputs -o returns-to-send
       ria-docs returns 2020-03 --from 2019-12/outputs/plan.json --network "CSE Leads"
     """
-    from .exceptions import RiaDocsError, UsageError
     from .returns import issue_returns
 
-    try:
-        issued = issue_returns(inputs, out_dir, networks=list(networks), from_plan=from_plan, force=force)
-    except UsageError as exc:
-        _fail(str(exc), 2)
-    except RiaDocsError as exc:
-        _fail(str(exc))
+    issued = issue_returns(inputs, out_dir, networks=list(networks), from_plan=from_plan, force=force)
     for note in issued.notes:
         click.echo(f"Note: {note}")
     for path in issued.written:
@@ -251,13 +249,9 @@ def status(inputs: Path, baseline: Path | None, output_format: str):
       ria-docs status inputs
       ria-docs status 2020-03 --baseline 2019-12/outputs/plan.json --format json
     """
-    from .exceptions import RiaDocsError
     from .status import folder_status, to_json, to_text
 
-    try:
-        status = folder_status(inputs, baseline)
-    except RiaDocsError as exc:
-        _fail(str(exc))
+    status = folder_status(inputs, baseline)
     if output_format == "json":
         _echo_json(lambda ascii_only: to_json(status, ascii_only=ascii_only))
     else:
@@ -279,17 +273,13 @@ def render(plan_json: Path, outputs: Path | None, templates: Path | None, pdf: b
     Example:
       ria-docs render 2020-03/outputs/plan.json --templates my-templates
     """
-    from .exceptions import RiaDocsError
     from .pipeline import render_plan_file
 
-    try:
-        notes: list[str] = []
-        used: dict[str, Path] = {}
-        removed: list[Path] = []
-        written = render_plan_file(plan_json, outputs, templates=templates, pdf=pdf, notes=notes, used=used,
-                                   removed=removed)
-    except RiaDocsError as exc:
-        _fail(str(exc))
+    notes: list[str] = []
+    used: dict[str, Path] = {}
+    removed: list[Path] = []
+    written = render_plan_file(plan_json, outputs, templates=templates, pdf=pdf, notes=notes, used=used,
+                               removed=removed)
     from .template_files import template_source
 
     for note in notes:
@@ -319,16 +309,12 @@ def templates(folder: Path, check: bool):
       ria-docs templates 2020-03/templates
       ria-docs templates 2020-03/templates --check
     """
-    from .exceptions import RiaDocsError
     from .template_files import check_templates, copy_default_templates
 
-    try:
-        if check:
-            checked, problems = check_templates(folder)
-        else:
-            written, kept = copy_default_templates(folder)
-    except RiaDocsError as exc:
-        _fail(str(exc))
+    if check:
+        checked, problems = check_templates(folder)
+    else:
+        written, kept = copy_default_templates(folder)
     if check:
         for _name, problem in problems:
             click.echo(problem)
@@ -356,13 +342,9 @@ def preview(outputs: Path, resolution: int):
     Example:
       ria-docs merge && ria-docs preview outputs
     """
-    from .exceptions import RiaDocsError
     from .pdf import preview as make_preview
 
-    try:
-        pages = make_preview(outputs, resolution)
-    except RiaDocsError as exc:
-        _fail(str(exc))
+    pages = make_preview(outputs, resolution)
     for document, images in pages.items():
         click.echo(f"{document}: {len(images)} pages: {images[0]} ... {images[-1].name}" if len(images) > 1
                    else f"{document}: 1 page: {images[0]}")
