@@ -188,10 +188,19 @@ def check(inputs: Path, output_format: str, baseline: Path | None):
       ria-docs check inputs
       ria-docs check inputs --format json > report.json
     """
+    from .exceptions import RegionError
     from .pipeline import check_folder
-    from .report import to_json
+    from .report import region_report, to_json
 
-    result = check_folder(inputs, baseline=baseline)
+    try:
+        result = check_folder(inputs, baseline=baseline)
+    except RegionError as exc:
+        if output_format != "json":
+            raise
+        # Programs get region.toml's problems as JSON like any other (exit 1, as for errors).
+        report = region_report(exc, Path(inputs) / "region.toml")
+        _echo_json(lambda ascii_only: to_json(report, ascii_only=ascii_only))
+        raise SystemExit(1)
     if output_format == "json":
         _echo_json(lambda ascii_only: to_json(result.report, ascii_only=ascii_only))
     else:

@@ -205,7 +205,7 @@ def _indicator_values(region: RegionConfig, returns: list[NetworkReturn], report
             if key in figures:
                 first = figures[key].source
                 report.warning(
-                    "duplicate-figure", f"{value.la}'s {value.indicator} is also given in {first}; that one is used",
+                    "figure-in-two-returns", f"{value.la}'s {value.indicator} is also given in {first}; that one is used",
                     file=value.source.file, sheet=value.source.sheet, cell=value.source.cell,
                     hint="let one network send each figure",
                 )

@@ -7,8 +7,11 @@ stage of the pipeline and printed, or written as ``merge-report.md``, at the end
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
+
+from .problem_kinds import kind as problem_kind
 
 
 class Severity(str, Enum):
@@ -25,6 +28,7 @@ class Problem:
     sheet: str | None = None
     cell: str | None = None  # "D7"; None for a whole sheet or file
     hint: str | None = None  # how to fix it
+    line: int | None = None  # the line, in a text file (region.toml)
 
     @property
     def where(self) -> str:
@@ -87,6 +91,7 @@ class Report:
     _accounts: dict[str, ReturnAccount] = field(default_factory=dict, repr=False)
 
     def add(self, severity: Severity, kind: str, message: str, **where) -> Problem:
+        problem_kind(kind)  # every code is in the catalogue (ria_docs.problem_kinds)
         problem = Problem(severity, kind, message, **where)
         self.problems.append(problem)
         self._by_file.setdefault(problem.file, []).append(problem)
@@ -239,6 +244,22 @@ def to_markdown(report: Report, *, title: str, written: bool) -> str:
     return "\n".join(out) + "\n"
 
 
+# check --format json: the README's "The JSON report" documents this version's fields.
+JSON_SCHEMA_VERSION = 1
+
+
+def region_report(exc, path) -> Report:
+    """A region.toml that cannot be used, as a report: one error per problem it has, so
+    ``check --format json`` gives them to programs like any other problem."""
+    report = Report()
+    prefix = f"{path}: "
+    for text in exc.problems or [exc.args[0].removeprefix(prefix)]:
+        line = re.match(r"line (\d+)\b", text)
+        report.error("region-toml", text, file=str(path), line=int(line.group(1)) if line else None,
+                     hint="correct region.toml and check again")
+    return report
+
+
 def to_json(report: Report, *, ascii_only: bool = False) -> str:
     """The report for programs: every problem, every return, who has not returned.
 
@@ -248,6 +269,7 @@ def to_json(report: Report, *, ascii_only: bool = False) -> str:
 
     return json.dumps(
         {
+            "schema_version": JSON_SCHEMA_VERSION,
             "ok": not report.errors,
             "errors": len(report.errors),
             "warnings": len(report.warnings),
@@ -261,8 +283,8 @@ def to_json(report: Report, *, ascii_only: bool = False) -> str:
             ],
             "missing_networks": report.missing_networks,
             "problems": [
-                {"severity": p.severity.value, "kind": p.kind, "file": p.file, "sheet": p.sheet, "cell": p.cell,
-                 "message": p.message, "hint": p.hint}
+                {"severity": p.severity.value, "kind": p.kind, "title": problem_kind(p.kind).title, "file": p.file,
+                 "sheet": p.sheet, "cell": p.cell, "line": p.line, "message": p.message, "hint": p.hint}
                 for p in report.by_file()
             ],
         },

@@ -264,10 +264,10 @@ def test_json_report_for_programs(cycle, add_return):
     result = CliRunner().invoke(main, ["check", str(cycle), "--format", "json"])
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert report["ok"] is False and report["errors"] == 1
+    assert report["schema_version"] == 1 and report["ok"] is False and report["errors"] == 1
     assert report["problems"][0] == {
-        "severity": "error", "kind": "bad-rag", "file": "r.xlsx", "sheet": "Work programme", "cell": "D2",
-        "message": 'RAG "Yellow" is not a RAG status',
+        "severity": "error", "kind": "bad-rag", "title": "Not a RAG status", "file": "r.xlsx",
+        "sheet": "Work programme", "cell": "D2", "line": None, "message": 'RAG "Yellow" is not a RAG status',
         "hint": "use Red, Amber, Green or Blue (complete), or R, A, G, B; leave it blank if not yet rated",
     }
     assert report["returns"][0]["status"] == "1 error"

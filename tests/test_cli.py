@@ -316,3 +316,21 @@ def test_render_says_which_pdfs_it_removed_as_out_of_date(runner, example_output
     assert f"Removed {out / 'ria-plan.pdf'}: it showed the documents before this render (add --pdf to make it " \
            "again)\n" in result.stdout
     assert not (out / "ria-plan.pdf").exists() and (out / "ria-plan.docx").exists()
+
+
+def test_check_json_gives_region_toml_problems_like_any_other(runner, tmp_path):
+    import json
+
+    (tmp_path / "region.toml").write_text('region = "X"\nplan_year = 3\nperiod = "June 2024"\nlas = ["A"]\n'
+                                          '[[network]]\nname = "N"\n', encoding="utf-8")
+    result = runner.invoke(main, ["check", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert (report["schema_version"], report["ok"], report["errors"]) == (1, False, 1)
+    assert report["problems"] == [{
+        "severity": "error", "kind": "region-toml", "title": "region.toml problem",
+        "file": str(tmp_path / "region.toml"), "sheet": None, "cell": None, "line": 2,
+        "message": "line 2: plan_year must be text in quotes", "hint": "correct region.toml and check again",
+    }]
+    plain = runner.invoke(main, ["check", str(tmp_path)])
+    assert plain.exit_code == 1 and plain.stderr.startswith(f"Error: {tmp_path / 'region.toml'}: has 1 problem(s):")
