@@ -21,7 +21,7 @@ from .model import (
 from .region import RegionConfig
 from .report import Report
 from .text import same_text
-from .validate import NetworkReturn, ThemeEntry
+from .network_return import NetworkReturn, ThemeEntry
 
 REGION_FILE = "region.toml"
 CARRIED = "(carried forward)"  # the file name of a return rebuilt from last round's plan
