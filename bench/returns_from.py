@@ -87,11 +87,15 @@ def prefill_only(folder: Path) -> float:
     region = load_region(folder / "region.toml")
     plan = load_plan(folder / "plan.json")
     start = time.perf_counter()
-    if hasattr(returns, "prefills"):  # after: the plan indexed once
-        returns.prefills(plan, region, [n.name for n in region.networks], [])
-    else:  # before: one pass over the plan per network
+    try:  # the plan indexed once, then each network's rows
+        from ria_docs.last_round import last_round
+    except ImportError:  # before ria_docs.last_round: one pass over the plan per network
         for network in region.networks:
             returns.prefill(plan, region, network.name, [])
+    else:
+        said = last_round(plan, region)
+        for network in region.networks:
+            returns.prefill(said[network.name], region, [])
     return time.perf_counter() - start
 
 
