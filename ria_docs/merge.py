@@ -6,6 +6,9 @@ network order, then row order, so the same returns always give the same plan.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from .last_round import LA_COLUMNS, last_round
 from .model import (
     LASupport,
     Network,
@@ -18,14 +21,13 @@ from .model import (
     UpdateBullet,
     UpdateSection,
 )
+from .network_return import NetworkReturn
 from .region import RegionConfig
 from .report import Report
 from .text import same_text
-from .validate import NetworkReturn, ThemeEntry
 
 REGION_FILE = "region.toml"
 CARRIED = "(carried forward)"  # the file name of a return rebuilt from last round's plan
-LA_COLUMNS = ("support_needed", "support_actions", "strengths_and_offers", "offer_actions")
 
 
 def _roster_person(name: str | None, la: str | None) -> Person | None:
@@ -149,46 +151,27 @@ def _activities(theme, entries, report: Report, aside: _SetAside):
 
 
 def carried_returns(region: RegionConfig, baseline: Plan, present: set[str]) -> list[NetworkReturn]:
-    """For each network with no return this round, what it said last round, as
-    if it had sent it again: its own activities (with the outcome and lead text
-    of the themes it leads), its contribution and its LA support. Update
-    bullets are one round's news and are not carried."""
+    """For each network with no return this round, what it said last round
+    (:func:`ria_docs.last_round.last_round`), as if it had sent it again: its own
+    activities (with the outcome and lead text of the themes it leads), its
+    contribution and its LA support, each marked as carried. Update bullets are
+    one round's news and are not carried; its chair and director are
+    region.toml's, as for any network whose return does not name them."""
     period = baseline.region.period
-    codes = {t.code for t in region.themes}
     carried = []
-    for config in region.networks:
-        if config.name in present:
+    for network, said in last_round(baseline, region).items():
+        if network in present or not said.has_content:
             continue
-
-        def mine(name: str | None, network: str = config.name) -> bool:
-            return bool(name) and region.canonical_network(name) == network
-
-        ret = NetworkReturn(file=CARRIED, network=config.name)
-        previous = next((n for n in baseline.networks if mine(n.name)), None)
-        if previous is not None:
-            ret.contribution = [_carry(t, period) for t in previous.contribution]
-        for theme in baseline.themes:
-            if theme.code not in codes:
-                continue
-            activities = [_carry(a, period) for a in theme.activities if mine(a.network)]
-            leads = region.theme(theme.code).lead == config.name
-            if not activities and not (leads and (theme.outcome or theme.lead_responsibility)):
-                continue
-            entry = ThemeEntry(theme.code, activities=activities)
-            if leads:
-                entry.outcome, entry.outcome_source = list(theme.outcome), theme.outcome_source
-                entry.lead_responsibility = list(theme.lead_responsibility)
-                entry.lead_responsibility_source = theme.lead_responsibility_source
-            ret.themes[theme.code] = entry
-        for support in baseline.la_support:
-            if support.la not in region.las:
-                continue
-            for column in LA_COLUMNS:
-                items = [_carry(t, period) for t in getattr(support, column) if mine(t.network)]
-                if items:
-                    ret.la_support.setdefault(support.la, {})[column] = items
-        if ret.contribution or ret.themes or ret.la_support:
-            carried.append(ret)
+        ret = NetworkReturn(file=CARRIED, network=network)
+        ret.contribution = [_carry(t, period) for t in said.contribution]
+        for code, entry in said.themes.items():
+            if entry.activities or entry.outcome or entry.lead_responsibility:
+                ret.themes[code] = replace(entry, activities=[_carry(a, period) for a in entry.activities])
+        ret.la_support = {
+            la: {column: [_carry(t, period) for t in items] for column, items in columns.items()}
+            for la, columns in said.la_support.items()
+        }
+        carried.append(ret)
     return carried
 
 

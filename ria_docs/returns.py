@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .exceptions import OutputError, UsageError
-from .model import Plan
+from .last_round import LastRound, last_round
+from .model import LA_SUPPORT_FIELDS, TICK_FIELDS
+from .reader import SHEETS
 from .outputs import check_outputs_folder, settled, write_outputs
 from .region import RegionConfig, load_region
 from .text import did_you_mean, join_names
@@ -61,74 +63,57 @@ def _chosen_networks(region: RegionConfig, names: list[str]) -> list[str]:
     return chosen
 
 
-def prefill(plan: Plan, region: RegionConfig, network: str, notes: list[str]) -> tuple[dict, dict]:
-    """About values and sheet rows for one network, from last round's plan.
+# The fields' headers, as the return workbook's layout names them.
+PREFILL_COLUMNS = {field: SHEETS["la support"].headers[field] for field in LA_SUPPORT_FIELDS}
+TICK_HEADERS = {field: SHEETS["work programme"].headers[field] for field in TICK_FIELDS}
 
-    What last round said for this network: its own activities (with RAG and
-    ticks) in every theme, plus the outcome and lead text of the themes it now
-    leads; its contribution; the LA support rows it sent; its About details.
-    Update bullets are news of one round and start empty. Names in the plan
-    are matched through region.toml's aliases, so a renamed network keeps its
-    content.
+
+def prefill(said: LastRound, region: RegionConfig, notes: list[str]) -> tuple[dict, dict]:
+    """About values and sheet rows for one network, from what it said last round
+    (:func:`ria_docs.last_round.last_round`, which matches names in the plan
+    through region.toml's aliases, so a renamed network keeps its content).
+
+    Its own activities (with RAG and ticks) in every theme, plus the outcome and
+    lead text of the themes it now leads; its contribution; its LA support
+    rows; its About details. Update bullets are news of one round and start empty.
     """
-    def mine(name: str | None) -> bool:
-        return bool(name) and region.canonical_network(name) == network
-
+    network = said.network
     about: dict[str, object] = {}
     sheets: dict[str, list[dict]] = {}
-    previous = next((n for n in plan.networks if mine(n.name)), None)
-    if previous is not None:
-        for label, person in (("Chair", previous.chair), ("Director link", previous.director)):
+    if said.entry is not None:
+        for label, person in (("Chair", said.chair), ("Director link", said.director)):
             about[label] = person.name if person else None
             about[f"{label} LA"] = person.la if person else None
-        if previous.contribution:
-            sheets["Contribution"] = [{"Contribution": t.text} for t in previous.contribution]
-    last = next((r for r in plan.returns if mine(r.network)), None)
-    if last is not None:
-        about["Completed by"], about["Email"] = last.completed_by, last.email
+        if said.contribution:
+            sheets["Contribution"] = [{"Contribution": t.text} for t in said.contribution]
+    if said.last_return is not None:
+        about["Completed by"], about["Email"] = said.completed_by, said.email
 
-    codes = {t.code for t in region.themes}
-    led = {t.code for t in region.themes if t.lead == network}
+    labels = {t.code: t.label for t in region.themes}
     rows = []
-    for theme in plan.themes:
-        activities = [a for a in theme.activities if mine(a.network)]
-        if theme.code not in codes or (theme.code not in led and not activities):
-            continue
-        first: dict[str, object] = {"Theme": region.theme(theme.code).label}
-        if theme.code in led:
-            first["Outcome"] = "\n".join(theme.outcome) or None
-            first["Lead responsibility"] = "\n".join(theme.lead_responsibility) or None
-        for index, activity in enumerate(activities or [None]):
+    for code, entry in said.themes.items():
+        first: dict[str, object] = {"Theme": labels[code]}
+        if code in said.leads:
+            first["Outcome"] = "\n".join(entry.outcome) or None
+            first["Lead responsibility"] = "\n".join(entry.lead_responsibility) or None
+        for index, activity in enumerate(entry.activities or [None]):
             row = dict(first) if index == 0 else {}
             if activity is not None:
-                ticks = activity.ticks
-                row |= {
-                    "Activity": "\n".join(activity.bullets),
-                    "RAG": activity.rag.value if activity.rag else None,
-                    "Regional group task": "Yes" if ticks.regional_group_task else None,
-                    "Seminar/workshop": "Yes" if ticks.seminar_workshop else None,
-                    "Project work": "Yes" if ticks.project_work else None,
-                    "RIA lead": "Yes" if ticks.ria_lead else None,
-                    "SDSA": "Yes" if ticks.sdsa else None,
-                    "Commentary": "\n".join(activity.commentary) or None,
-                }
+                row |= {"Activity": "\n".join(activity.bullets), "RAG": activity.rag.value if activity.rag else None}
+                row |= {header: "Yes" if getattr(activity.ticks, key) else None for key, header in TICK_HEADERS.items()}
+                row["Commentary"] = "\n".join(activity.commentary) or None
             rows.append(row)
     if rows:
         sheets["Work programme"] = rows
 
-    files = {r.file for r in plan.returns if mine(r.network)}
-    columns = {"support_needed": "Support needed", "support_actions": "Support actions",
-               "strengths_and_offers": "Strengths and offers", "offer_actions": "Offer actions"}
+    for la in said.las_dropped:
+        notes.append(f"{network}: LA support for {la} is not pre-filled; it is no longer in region.toml")
     la_rows = []
-    for support in plan.la_support:
-        sent = {key: [t.text for t in getattr(support, key) if t.source and t.source.file in files] for key in columns}
-        depth = max(map(len, sent.values()))
-        if depth and support.la not in region.las:
-            notes.append(f"{network}: LA support for {support.la} is not pre-filled; it is no longer in region.toml")
-            continue
-        for index in range(depth):
-            row = {"LA": support.la} if index == 0 else {}
-            row |= {columns[key]: values[index] for key, values in sent.items() if index < len(values)}
+    for la, columns in said.la_support.items():
+        sent = {header: [t.text for t in columns.get(key, [])] for key, header in PREFILL_COLUMNS.items()}
+        for index in range(max(map(len, sent.values()))):
+            row = {"LA": la} if index == 0 else {}
+            row |= {header: values[index] for header, values in sent.items() if index < len(values)}
             la_rows.append(row)
     if la_rows:
         sheets["LA support"] = la_rows
@@ -173,12 +158,14 @@ def issue_returns(
             )
     out_dir = Path(out_dir)
     targets: dict[str, Path] = {}
+    taken: set[Path] = set()
     for name in chosen:  # two names may differ only in characters a file name cannot hold
         path, number = out_dir / return_file_name(name, region.period), 1
-        while path in targets.values():
+        while path in taken:
             number += 1
             path = out_dir / f"{return_file_name(name, region.period)[:-5]} ({number}).xlsx"
         targets[name] = path
+        taken.add(path)
     # Held from the check for existing workbooks to the write: a run killed there is rolled back first
     # (so its old workbooks count as existing), and a second run at once waits, then finds these.
     with settled(out_dir, create=True):
@@ -193,11 +180,12 @@ def _write_returns(region, plan, targets: dict[str, Path], out_dir: Path, force:
             f"{len(existing)} return(s) already exist in {out_dir}: {shown}. "
             "Nothing was written. Use --force to replace them, or choose another folder with -o."
         )
+    said = last_round(plan, region) if plan is not None else {}  # the plan read once, for every network
     files: dict[str, bytes] = {}
     for name, path in targets.items():
         workbook = blank_return(region, name)
         if plan is not None:
-            about, sheets = prefill(plan, region, name, result.notes)
+            about, sheets = prefill(said[name], region, result.notes)
             set_about(workbook, about)
             for sheet, rows in sheets.items():
                 fill_sheet(workbook, sheet, rows)
