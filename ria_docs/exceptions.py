@@ -1,14 +1,16 @@
-"""Every exception ria-docs raises on purpose.
+"""Every exception ria-docs raises on purpose, and when.
 
 Problems found *in the data* (a wrong RAG value, an unknown LA) are not raised:
 they are collected as :class:`ria_docs.report.Problem` rows so that one run
 reports all of them.  Exceptions are for what stops the job as a whole: an
 unreadable region.toml, a broken template, an output that cannot be written.
+The CLI turns each into "Error: <message>" and an exit code (2 for
+UsageError, 1 for the rest), never a traceback.
 """
 
 
 class RiaDocsError(Exception):
-    """Base class; the CLI prints these as plain messages, never a traceback."""
+    """Base class of everything below."""
 
 
 class _ProblemsError(RiaDocsError):
@@ -25,19 +27,22 @@ class _ProblemsError(RiaDocsError):
 
 
 class RegionError(_ProblemsError):
-    """region.toml is missing, unreadable or inconsistent."""
+    """region.toml is missing, unreadable, not TOML, or holds values ria-docs cannot use
+    (raised by region.load_region, listing every problem)."""
 
 
 class InputsError(RiaDocsError):
-    """The inputs folder or a file given on the command line cannot be used."""
+    """The inputs folder given to check, merge or status is missing or cannot be opened."""
 
 
 class TemplateError(RiaDocsError):
-    """A Word template is missing, is not a .docx, or has a template-tag mistake."""
+    """A Word template cannot be found, is not a .docx, has a tag mistake, or uses a value
+    ria-docs does not provide (raised by template_files and render, naming the place)."""
 
 
 class PlanFileError(_ProblemsError):
-    """A saved plan.json cannot be read back, or is another region's."""
+    """A saved plan.json (a --baseline, or render's PLAN_JSON) cannot be read back, was edited
+    into something ria-docs cannot use, or is another region's."""
 
 
 class OutputError(RiaDocsError):
@@ -46,20 +51,14 @@ class OutputError(RiaDocsError):
     folder). Raised before anything changed, or after the previous outputs were put back."""
 
 
-class ReturnsInvalid(RiaDocsError):
-    """At least one return has an error, so no documents were written."""
-
-    def __init__(self, report):
-        super().__init__("one or more returns have errors; nothing was written")
-        self.report = report
-
-
 class UsageError(RiaDocsError):
-    """The command's arguments name something that does not exist (exit code 2)."""
+    """The command's arguments name something that does not exist, e.g. returns --network with a
+    name region.toml does not hold (exit code 2)."""
 
 
 class UnreadableFile(RiaDocsError):
-    """A return file that cannot be read at all; reported as a problem of that file."""
+    """A return file that cannot be read at all (raised by spreadsheet while opening it); the
+    pipeline turns it into a problem of that file, so the other returns are still checked."""
 
     def __init__(self, kind: str, message: str, hint: str):
         super().__init__(message)
@@ -67,4 +66,5 @@ class UnreadableFile(RiaDocsError):
 
 
 class ToolMissing(RiaDocsError):
-    """An outside program a command needs (LibreOffice, pdftoppm) is not installed or failed."""
+    """LibreOffice or pdftoppm, needed by --pdf and preview, is not installed, cannot be started,
+    or did not make its file."""
