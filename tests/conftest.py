@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from ria_docs.pipeline import merge_folder
+from ria_docs.reader import read_return
+from ria_docs.report import Report
 from ria_docs.workbook import build_return, save_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,6 +151,13 @@ def check(cycle):
 
 def messages(report) -> list[str]:
     return [p.format() for p in report.problems]
+
+
+def problems_of(path) -> list[str]:
+    """What reading one file alone reports, one line a problem."""
+    report = Report()
+    read_return(path, path.name, report)
+    return messages(report)
 
 
 def edit_parts(path: Path, old: bytes, new: bytes) -> None:
