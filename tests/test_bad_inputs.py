@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import zipfile
 
@@ -174,18 +173,3 @@ def test_a_folder_with_one_of_each_bad_file_gives_one_readable_report(cycle, add
     assert "  1 error, 1 warning  returns/budget.xlsx" in lines  # one line per file, with its state
     assert lines[-1] == "8 returns read: 10 errors, 1 warning; 8 non-empty cells not used."
     assert "~$locked.xlsx" not in result.output
-
-
-def test_json_report_for_programs(cycle, add_return):
-    add_return("r.xlsx", about(), {"Work programme": [{"Theme": "A", "Activity": "x", "RAG": "Yellow"}]})
-    result = CliRunner().invoke(main, ["check", str(cycle), "--format", "json"])
-    assert result.exit_code == 1
-    report = json.loads(result.stdout)
-    assert report["ok"] is False and report["errors"] == 1
-    assert report["problems"][0] == {
-        "severity": "error", "kind": "bad-rag", "file": "r.xlsx", "sheet": "Work programme", "cell": "D2",
-        "message": 'RAG "Yellow" is not a RAG status',
-        "hint": "use Red, Amber, Green or Blue (complete), or R, A, G, B; leave it blank if not yet rated",
-    }
-    assert report["returns"][0]["status"] == "1 error"
-    assert report["missing_networks"] == ["2nd Tier Safeguarding Leads", "Virtual School Heads"]
