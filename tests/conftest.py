@@ -107,6 +107,14 @@ def eastern_outputs(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory):
+    """Blank returns for every network of the example region."""
+    out = tmp_path_factory.mktemp("issued")
+    result = issue_returns(ROOT / "inputs", out)
+    return out, result
+
+
 # The March 2020 round (the fixture march): the networks that return, and those that do not.
 KEPT = ["2nd Tier Safeguarding Leads", "EMSIG Schools and Learning Leads", "Improvement & Data Leads"]
 MISSING = ["Commissioning Leads", "Regional Adoption", "Participation Leads"]  # the other three that returned in December
