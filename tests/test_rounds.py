@@ -100,14 +100,6 @@ def test_status_lists_returned_invalid_and_missing_networks(cycle, add_return, t
         ("2nd Tier Safeguarding Leads", "returned"), ("Commissioning Leads", "missing"), ("Virtual School Heads", "invalid")]
 
 
-def test_status_takes_emails_from_region_toml(cycle):
-    region = (cycle / "region.toml").read_text(encoding="utf-8").replace(
-        'chair = "Sally Savage"', 'chair = "Sally Savage"\nemail = "commissioning@example.org.uk"')
-    (cycle / "region.toml").write_text(region, encoding="utf-8")
-    lines = CliRunner().invoke(main, ["status", str(cycle)]).stdout.splitlines()
-    assert lines[1] == "missing   Commissioning Leads          chase Sally Savage (Rutland) <commissioning@example.org.uk>"
-
-
 def test_a_templates_folder_without_changes_docx_uses_the_installed_one(cycle, add_return, tmp_path):
     add_return("commissioning.xlsx", about(), {"Contribution": [{"Contribution": "x"}]})
     merge_folder(cycle, tmp_path / "june", templates=ROOT / "templates")
