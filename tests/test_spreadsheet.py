@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import hostile_files
-from conftest import ROOT, problems_of
+from conftest import ROOT, messages, problems_of
 from ria_docs import spreadsheet
 from ria_docs.exceptions import UnreadableFile
 from ria_docs.reader import read_return
@@ -344,13 +344,23 @@ def test_behind_the_pre_check_sheets_never_expand_entities(cycle, monkeypatch):
         [part] = [n for n in package.namelist() if b"Sufficiency strategy" in package.read(n)]
         xml = package.read(part)
     doctype = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-    xml = doctype + xml.replace(b"Sufficiency strategy", b"&b;&b;&b;")
+    # The bomb in a formula, with a saved value: a sheet holding a formula has every cell walked, and
+    # calamine reads the value past it, so the whole file is read (an entity in a cell's text is refused
+    # by calamine before anything else reads the sheet).
+    cell = b'<c r="B2" s="7" t="inlineStr"><is><t>Sufficiency strategy</t></is></c>'
+    assert cell in xml
+    xml = doctype + xml.replace(cell, b'<c r="B2" t="str"><f>&b;&b;&b;</f><v>x</v></c>')
     _with_part(FORMATS / "return.xlsx", path, part, xml)
     monkeypatch.setattr(spreadsheet, "_ENTITY", __import__("re").compile(rb"(?!)"))
     report = Report()
     raw = read_return(path, "bomb.xlsx", report)
-    texts = [] if raw is None else [c.text.text for row in raw.sheets.get("la support").rows for c in row.values()]
-    assert not any("aaaaaaaaaa" in text for text in texts)
+    assert raw is not None, messages(report)  # read, not refused
+    texts = [c.text.text for row in raw.sheets.get("la support").rows for c in row.values()]
+    assert not any("aaaaaaaaaa" in text for text in texts + messages(report))
+    assert messages(report) == [  # the formula is found, and shown unexpanded: not quoted at all
+        "bomb.xlsx, LA support!B2: error: holds a formula, not text (if it was meant as text starting with =, + "
+        "or -, type it again with an apostrophe first ('=...), which keeps it as text)"
+    ]
 
 
 def test_a_zip_that_inflates_past_the_limit_is_refused_unread(cycle, monkeypatch):
