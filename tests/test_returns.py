@@ -155,6 +155,7 @@ def test_cli_names_each_workbook_it_writes(tmp_path):
     )
 
 
+@pytest.mark.libreoffice
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 def test_issued_workbooks_open_in_libreoffice_calc(issued, tmp_path):
     source = issued[0] / "Commissioning Leads - December 2019.xlsx"
