@@ -1,4 +1,4 @@
-"""Shared fixtures: a small region, scenario returns built in tmp_path, the example merge."""
+"""Shared fixtures: a small region, scenario returns built in tmp_path, the example merge and the round after it."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from ria_docs.pipeline import merge_folder
+from ria_docs.reader import read_return
+from ria_docs.report import Report
+from ria_docs.returns import issue_returns
 from ria_docs.workbook import build_return, save_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +107,47 @@ def eastern_outputs(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory):
+    """Blank returns for every network of the example region."""
+    out = tmp_path_factory.mktemp("issued")
+    result = issue_returns(ROOT / "inputs", out)
+    return out, result
+
+
+# The March 2020 round (the fixture march): the networks that return, and those that do not.
+KEPT = ["2nd Tier Safeguarding Leads", "EMSIG Schools and Learning Leads", "Improvement & Data Leads"]
+MISSING = ["Commissioning Leads", "Regional Adoption", "Participation Leads"]  # the other three that returned in December
+
+
+def _row_of(ws, text: str) -> int:
+    return next(c.row for c in ws["C"] if c.value and str(c.value).startswith(text))
+
+
+@pytest.fixture
+def march(example_outputs, tmp_path):
+    """The March 2020 round: three networks return (one RAG moved, one activity added, one removed), three do not."""
+    cycle = tmp_path / "march"
+    cycle.mkdir()
+    region = (ROOT / "inputs" / "region.toml").read_text(encoding="utf-8")
+    (cycle / "region.toml").write_text(region.replace('period = "December 2019"', 'period = "March 2020"'),
+                                       encoding="utf-8")
+    issue_returns(cycle, tmp_path / "sent", networks=KEPT, from_plan=example_outputs / "plan.json")
+    shutil.copytree(tmp_path / "sent", cycle / "returns")
+    path = cycle / "returns" / "2nd Tier Safeguarding Leads - March 2020.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    ws = workbook["Work programme"]
+    ws.cell(row=_row_of(ws, "A series of site visits"), column=4, value="Green")  # RAG moved
+    removed = _row_of(ws, "Strategic MACE")
+    for column in range(1, 12):
+        ws.cell(row=removed, column=column).value = None  # an activity removed (value=None would be ignored)
+    ws.cell(row=ws.max_row + 1, column=1, value="L")
+    ws.cell(row=ws.max_row, column=3, value="Audit of new safeguarding arrangements")  # an activity added
+    workbook["About"]["B5"] = dt.date(2020, 3, 2)
+    workbook.save(path)
+    return cycle
+
+
 @pytest.fixture
 def copy_example(tmp_path) -> Path:
     """A writable copy of the example inputs folder."""
@@ -149,6 +194,13 @@ def check(cycle):
 
 def messages(report) -> list[str]:
     return [p.format() for p in report.problems]
+
+
+def problems_of(path) -> list[str]:
+    """What reading one file alone reports, one line a problem."""
+    report = Report()
+    read_return(path, path.name, report)
+    return messages(report)
 
 
 def edit_parts(path: Path, old: bytes, new: bytes) -> None:

@@ -163,25 +163,6 @@ def test_a_missing_templates_folder_is_named(runner, tmp_path, monkeypatch):
     )
 
 
-def test_report_lists_problems_by_return_and_the_summary_counts_unused_cells(runner, cycle, add_return, write_sheets):
-    write_sheets("b.xlsx", {"About": [["Network", "Commissioning Leads"], ["Period", "June 2024"], ["Completed by", "Me"]],
-                            "Notes": [["scribble"]]})
-    add_return("a.xlsx", about("2nd Tier Safeguarding"), {"LA support": [{"LA": "Kent", "Support needed": "x"}]})
-    result = runner.invoke(main, ["check", str(cycle)])
-    assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
-        'a.xlsx, LA support!A2: error: "Kent" is not an LA of Testshire '
-        '(use an LA name from region.toml: "Derby", "Derbyshire", "Leicester", "Leicestershire" or "Rutland")',
-        'b.xlsx, sheet Notes: warning: sheet "Notes" is not one ria-docs reads, so 1 cell(s) are not used: A1',
-        "Returns:",
-        "  1 error    a.xlsx (2nd Tier Safeguarding Leads)",
-        "  1 warning  b.xlsx (Commissioning Leads)",
-        "No return from 1 network: Virtual School Heads",
-        # the Notes cell, and the two cells of the row with the unknown LA
-        "2 returns read: 1 error, 1 warning; 3 non-empty cells not used.",
-    ]
-
-
 def test_skip_invalid_says_which_returns_were_left_out(runner, cycle, add_return, tmp_path):
     add_return("bad.xlsx", about(), {"Work programme": [{"Theme": "A", "Activity": "x", "RAG": "Yellow"}]})
     result = runner.invoke(main, ["merge", str(cycle), "-o", str(tmp_path / "out"), "--skip-invalid"])

@@ -115,6 +115,7 @@ def test_pdf_without_libreoffice_is_a_plain_message_and_writes_nothing(tmp_path,
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.libreoffice
 @pytest.mark.skipif(not HAS_LIBREOFFICE, reason="LibreOffice is not installed")
 def test_merge_with_pdf_writes_both_pdfs_beside_the_documents(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
@@ -126,6 +127,7 @@ def test_merge_with_pdf_writes_both_pdfs_beside_the_documents(tmp_path, monkeypa
     assert f"Wrote {tmp_path / 'out' / 'regional-update.pdf'}" in result.stdout
 
 
+@pytest.mark.libreoffice
 @pytest.mark.skipif(not (HAS_LIBREOFFICE and HAS_PDFTOPPM), reason="LibreOffice or pdftoppm is not installed")
 def test_preview_writes_png_pages_of_each_document(eastern_outputs, tmp_path):
     out = tmp_path / "out"

@@ -287,6 +287,7 @@ def test_a_whole_document_xml_works_too_and_keeps_its_declarations():
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
+@pytest.mark.libreoffice
 @pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None, reason="needs LibreOffice and pdftotext")
 def test_every_page_of_a_long_theme_names_it_in_libreoffice(example_outputs, tmp_path, monkeypatch):
     import random

@@ -33,6 +33,8 @@ from ria_docs.workbook import blank_return, save_workbook
 sys.path.insert(0, str(Path(__file__).parent))
 import libreoffice_chair as chair  # noqa: E402  (only its stdlib parts run here)
 
+pytestmark = pytest.mark.libreoffice  # pytest -m "not libreoffice" leaves these out
+
 SYSTEM_PYTHON = "/usr/bin/python3"
 HELPER = Path(__file__).with_name("libreoffice_chair.py")
 RUN_TIMEOUT = 120  # seconds for one helper run (start-up included)

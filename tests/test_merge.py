@@ -43,10 +43,20 @@ def test_the_lead_networks_outcome_wins_and_the_other_is_a_warning(add_return, c
 
 
 def test_without_the_lead_the_first_network_gives_the_text(add_return, check):
-    add_return("safeguarding.xlsx", about("2nd Tier Safeguarding Leads"), {
+    # Theme A's lead (Commissioning Leads) gives none; of the two that do, 2nd Tier comes first in
+    # region.toml, though its file is read second.
+    add_return("a-virtual-schools.xlsx", about("Virtual School Heads"), {
+        "Work programme": [{"Theme": "A", "Lead responsibility": "Sue", "Activity": "y"}]})
+    add_return("z-safeguarding.xlsx", about("2nd Tier Safeguarding Leads"), {
         "Work programme": [{"Theme": "A", "Lead responsibility": "Helen", "Activity": "x"}]})
-    plan = check().plan
-    assert plan.themes[0].lead_responsibility == ["Helen"]
+    result = check()
+    assert result.plan.themes[0].lead_responsibility == ["Helen"]
+    assert result.plan.themes[0].lead_responsibility_source.file == "z-safeguarding.xlsx"
+    assert messages(result.report) == [
+        "a-virtual-schools.xlsx, Work programme!H2: warning: Virtual School Heads gives theme A a different "
+        "Lead responsibility from 2nd Tier Safeguarding Leads; the first network's text is used "
+        "(agree the Lead responsibility with Commissioning Leads, which leads this theme)"
+    ]
 
 
 def test_identical_activities_merge_once_and_different_marks_stay_twice(add_return, check):

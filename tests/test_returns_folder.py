@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from conftest import about, messages
 from ria_docs.cli import main
-from ria_docs.pipeline import check_folder, file_label, find_return_files, scan_folder
+from ria_docs.pipeline import check_folder
 
 needs_symlinks = pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
 
@@ -177,24 +177,6 @@ def test_two_names_that_are_not_valid_text_get_two_labels_and_are_both_read(cycl
     assert result.exit_code == 0 and "a-\\xff.xlsx (Commissioning Leads)" in result.stdout
 
 
-@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="file names must be valid text on this system")
-def test_a_name_that_prints_like_another_still_gets_its_own_label(cycle, add_return):
-    first = add_return("first.xlsx", about())
-    add_return("a-\\xff.xlsx", about("2nd Tier Safeguarding Leads"))  # a backslash typed in the name
-    try:
-        os.rename(first, os.fsencode(cycle) + b"/a-\xff.xlsx")
-    except OSError:
-        pytest.skip("this file system refuses names that are not valid text")
-    scan = scan_folder(cycle)
-    assert sorted(scan.labels.values()) == ["a-\\xff.xlsx", "a-\\xff.xlsx (2)"]
-
-
-def test_labels_show_invisible_characters(tmp_path):
-    assert file_label(tmp_path / "r\u200b.xlsx", tmp_path) == "r\\u200b.xlsx"
-    assert file_label(tmp_path / "sub" / "tab\there.xlsx", tmp_path) == "sub/tab\\x09here.xlsx"
-    assert file_label(tmp_path / "Participation – Leicester é.xlsx", tmp_path) == "Participation – Leicester é.xlsx"
-
-
 def test_workbooks_in_hidden_folders_and_hidden_workbooks_are_named(cycle, add_return, tmp_path):
     outside = add_return("commissioning.xlsx", about())
     (cycle / ".old").mkdir()
@@ -241,14 +223,6 @@ def test_documents_a_return_may_have_been_sent_as_are_named_and_notes_are_not(cy
         "vsh.pdf: warning: is a PDF (.pdf), not a return workbook, so it is not read "
         "(if a chair sent their return this way, ask for it in the return workbook)"
     )
-
-
-def test_find_return_files_lists_only_what_is_read(cycle, add_return):
-    add_return("b.xlsx", about())
-    add_return("A.xlsx", about())
-    (cycle / "notes.csv").write_text("a,b\n", encoding="utf-8")
-    (cycle / "x.pdf").write_bytes(b"%PDF")
-    assert [p.name for p in find_return_files(cycle)] == ["A.xlsx", "b.xlsx", "notes.csv"]
 
 
 def test_a_merge_with_a_broken_link_writes_nothing(cycle, add_return, tmp_path):
@@ -459,12 +433,6 @@ def test_one_file_under_two_names_is_read_once(cycle, add_return):
     ]
     result = CliRunner().invoke(main, ["status", str(cycle)])
     assert "Files not attributed" not in result.stdout
-
-
-def test_names_differing_only_in_unicode_normalisation_get_labels_that_differ(tmp_path):
-    nfc, nfd = "r\u00e9sum\u00e9.xlsx", "re\u0301sume\u0301.xlsx"
-    assert file_label(tmp_path / nfc, tmp_path) == "r\u00e9sum\u00e9.xlsx"
-    assert file_label(tmp_path / nfd, tmp_path) == "re\\u0301sume\\u0301.xlsx"
 
 
 @pytest.mark.skipif(sys.platform == "darwin", reason="this file system normalises names itself")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -11,8 +12,11 @@ from pathlib import Path
 import pytest
 
 import hostile_files
-from conftest import ROOT
+from conftest import ROOT, messages, problems_of
+from ria_docs import spreadsheet
 from ria_docs.exceptions import UnreadableFile
+from ria_docs.reader import read_return
+from ria_docs.report import Report
 from ria_docs.spreadsheet import read_sheets, shows_percent
 
 FORMATS = ROOT / "tests" / "data" / "formats"
@@ -289,3 +293,89 @@ def test_a_chart_on_a_sheet_of_its_own_is_read_as_an_empty_sheet(tmp_path):
     workbook.save(tmp_path / "chart.xlsx")
     _kind, sheets = read_sheets(tmp_path / "chart.xlsx")
     assert [(s.title, len(s.rows)) for s in sheets] == [("About", 1), ("Chart1", 0)]
+
+
+# -- behind the reader: entity declarations, zip bombs and size limits ----------------------------------
+
+def _bombed(source, target, part: str = "xl/workbook.xml") -> None:
+    """The workbook with an entity declaration (the start of a "billion laughs") in one part."""
+    with zipfile.ZipFile(source) as package:
+        xml = package.read(part)
+    doctype = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    head, declaration, rest = xml.partition(b"?>")
+    declared = head + declaration + doctype + rest if declaration else doctype + xml
+    _with_part(source, target, part, declared)
+
+
+def _with_part(source, target, name: str, data: bytes) -> None:
+    with zipfile.ZipFile(source) as package:
+        parts = {n: package.read(n) for n in package.namelist()}
+    parts[name] = data
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+        for part, content in parts.items():
+            package.writestr(part, content)
+
+
+def test_xml_entity_declarations_are_refused_before_parsing(cycle):
+    path = cycle / "bomb.xlsx"
+    _bombed(FORMATS / "return.xlsx", path)
+    assert problems_of(path) == [
+        "bomb.xlsx: error: contains XML entity declarations (xl/workbook.xml), which ria-docs refuses to "
+        "read because they can be used to attack the computer reading them (open it in Excel and save it as a "
+        "new .xlsx; if it came from outside, check it first)"
+    ]
+
+
+def test_behind_the_pre_check_small_parts_with_a_doctype_are_refused_by_the_parser(cycle, monkeypatch):
+    """With the pre-check switched off, the parser of small parts still refuses the declaration."""
+    path = cycle / "bomb.xlsx"
+    _bombed(FORMATS / "return.xlsx", path, "xl/workbook.xml")
+    monkeypatch.setattr(spreadsheet, "_ENTITY", __import__("re").compile(rb"(?!)"))  # switch the pre-check off
+    assert problems_of(path) == [
+        "bomb.xlsx: error: contains XML that ria-docs refuses to read (entity declarations) "
+        "(open it in Excel and save it as a new .xlsx)"
+    ]
+
+
+def test_behind_the_pre_check_sheets_never_expand_entities(cycle, monkeypatch):
+    """Sheets are streamed with entities left unresolved, so a bomb cannot go off."""
+    path = cycle / "bomb.xlsx"
+    with zipfile.ZipFile(FORMATS / "return.xlsx") as package:
+        [part] = [n for n in package.namelist() if b"Sufficiency strategy" in package.read(n)]
+        xml = package.read(part)
+    doctype = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    # The bomb in a formula, with a saved value: a sheet holding a formula has every cell walked, and
+    # calamine reads the value past it, so the whole file is read (an entity in a cell's text is refused
+    # by calamine before anything else reads the sheet).
+    cell = b'<c r="B2" s="7" t="inlineStr"><is><t>Sufficiency strategy</t></is></c>'
+    assert cell in xml
+    xml = doctype + xml.replace(cell, b'<c r="B2" t="str"><f>&b;&b;&b;</f><v>x</v></c>')
+    _with_part(FORMATS / "return.xlsx", path, part, xml)
+    monkeypatch.setattr(spreadsheet, "_ENTITY", __import__("re").compile(rb"(?!)"))
+    report = Report()
+    raw = read_return(path, "bomb.xlsx", report)
+    assert raw is not None, messages(report)  # read, not refused
+    texts = [c.text.text for row in raw.sheets.get("la support").rows for c in row.values()]
+    assert not any("aaaaaaaaaa" in text for text in texts + messages(report))
+    assert messages(report) == [  # the formula is found, and shown unexpanded: not quoted at all
+        "bomb.xlsx, LA support!B2: error: holds a formula, not text (if it was meant as text starting with =, + "
+        "or -, type it again with an apostrophe first ('=...), which keeps it as text)"
+    ]
+
+
+def test_a_zip_that_inflates_past_the_limit_is_refused_unread(cycle, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_INFLATED_BYTES", 1024 * 1024)
+    path = cycle / "inflates.xlsx"
+    _with_part(FORMATS / "return.xlsx", path, "xl/media/padding.bin", b"\0" * (2 * 1024 * 1024))
+    [message] = problems_of(path)
+    assert message.startswith("inflates.xlsx: error: would unpack to 2.") and "which no return needs" in message
+
+
+def test_a_file_over_the_size_limit_names_its_size(cycle, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_FILE_BYTES", 10 * 1024)
+    path = cycle / "big.xlsx"
+    shutil.copy(FORMATS / "return.xlsx", path)
+    assert problems_of(path) == [
+        "big.xlsx: error: is 13 KB, more than the 10 KB ria-docs reads (check it is the right file; a return "
+        "is normally well under 1 MB (remove pictures or pasted data))"
+    ]

@@ -171,3 +171,11 @@ def test_a_file_named_after_a_network_is_not_chased_whatever_its_network_says(cy
     statuses = {s.network: s for s in network_status(cycle)}
     assert statuses["Virtual School Heads"].state == "unknown"
     assert statuses["Virtual School Heads"].may_be_in == ["Virtual School Heads return.xlsx"]
+
+
+def test_status_takes_emails_from_region_toml(cycle):
+    region = (cycle / "region.toml").read_text(encoding="utf-8").replace(
+        'chair = "Sally Savage"', 'chair = "Sally Savage"\nemail = "commissioning@example.org.uk"')
+    (cycle / "region.toml").write_text(region, encoding="utf-8")
+    lines = CliRunner().invoke(main, ["status", str(cycle)]).stdout.splitlines()
+    assert lines[1] == "missing   Commissioning Leads          chase Sally Savage (Rutland) <commissioning@example.org.uk>"

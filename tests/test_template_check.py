@@ -452,6 +452,7 @@ def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+@pytest.mark.libreoffice
 @pytest.mark.skipif(_soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_the_plan_saved_by_libreoffice_keeps_its_page_layout_after_keep_layout(tmp_path, plan_ctx):
     """Writer moves Section A's break off an empty paragraph onto {%p endif %}: rendered as saved,
