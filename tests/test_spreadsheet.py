@@ -366,3 +366,15 @@ def test_rows_and_sheets_are_not_taken_for_hidden_or_protected_when_they_are_not
     _kind, (sheet,) = read_sheets(path)
     assert sorted(sheet.rows) == [1, 2]
     assert (sheet.hidden_rows, sheet.protected) == ([], False)
+
+
+@pytest.mark.parametrize("row, prefix", [
+    ('<row r="4" spans="1:2" hidden="1">', ""), ('<row hidden="true" r="4">', ""),
+    ('<x:row ht="12" hidden="1" r="4" >', "x")])
+def test_hidden_rows_are_found_whatever_the_attribute_order(tmp_path, row, prefix):
+    """Moved from test_reader.py, which tested the regex this replaced."""
+    p = f"{prefix}:" if prefix else ""
+    rows = _row(row, 4, prefix) + _row(f'<{p}row r="5">', 5, prefix)
+    path = hostile_files.xlsx_with_sheet(tmp_path / "order.xlsx", _sheet_with(rows, prefix=prefix))
+    _kind, (sheet,) = read_sheets(path)
+    assert (sheet.hidden_rows, sheet.protected) == ([4], False)
