@@ -148,6 +148,16 @@ def _fill_empty_cells(document) -> None:
         cell.append(parse_xml(empty))
 
 
+def _core_part(document):
+    """The package's core-properties part (docProps/core.xml), found by its
+    relationship; python-docx adds one to a template without it when its
+    core_properties are first read."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    document.core_properties  # noqa: B018 - adds the part if the template has none
+    return document.part.package.part_related_by(RELATIONSHIP_TYPE.CORE_PROPERTIES)
+
+
 # Word's core properties (title, subject, author) hold at most 255 characters.
 PROPERTY_LIMIT = 255
 
@@ -168,7 +178,7 @@ def _set_properties(document, *, title: str, subject: str, author: str, when: dt
     if when is not None:  # the newest return's date: fixed by the inputs, unlike "now"
         props.created = props.modified = when
     else:
-        core = props._element
+        core = _core_part(document).element  # CoreProperties can set a date, not remove one
         for tag in ("created", "modified", "lastPrinted"):
             for node in core.findall(f"{{*}}{tag}"):
                 core.remove(node)
@@ -307,7 +317,7 @@ def _render_as_text(tpl, template: Path, context, env, *, title, subject, author
             replaced[tpl.docx.part.rels[rel_key].target_part.partname.lstrip("/")] = xml
     tpl.render_properties(context, env)
     _set_properties(tpl.docx, title=title, subject=subject, author=author, when=when)
-    core = tpl.docx.part.package._core_properties_part
+    core = _core_part(tpl.docx)
     replaced[core.partname.lstrip("/")] = core.blob
     with zipfile.ZipFile(template) as source:
         names = source.namelist()

@@ -57,9 +57,18 @@ _CHUNK = 1 << 20
 _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_PROTECTION = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*>")
-_SHEET_ON = re.compile(rb'\ssheet="(?:1|true)"')
-_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\shidden="(?:1|true)")[^>]*\sr="(\d+)"')
+# The usual writing of rows and of sheet protection (Excel, LibreOffice,
+# openpyxl): no prefix, each attribute after one space as name="value" with no
+# character references, a row's number first, like <row r="7" spans="1:3"
+# hidden="1">. When they are written so, and no comment, CDATA or processing
+# instruction could hold them, these patterns read them exactly
+# (_usual_rows_and_protection); any other sheet is walked (_walk_sheet), which
+# reads every spelling XML allows: other quotes and spacing, a prefix, "true".
+_USUAL_ATTRIBUTES = rb'(?: [A-Za-z_][\w.:-]*="[^"<>&]*")*'
+_USUAL_ROW = re.compile(rb'<row r="(\d+)"' + _USUAL_ATTRIBUTES + rb'?(?: hidden="([^"<>&]*)"'
+                        + _USUAL_ATTRIBUTES + rb')? ?/?>')
+_USUAL_PROTECTION = re.compile(rb"<sheetProtection" + _USUAL_ATTRIBUTES + rb'?(?: sheet="([^"<>&]*)"'
+                               + _USUAL_ATTRIBUTES + rb')? ?/?>')
 # The usual writing of a sheet (Excel, LibreOffice, openpyxl): every cell
 # opens "<c r=" and names its place, like <c r="B7" s="1">. When every cell
 # opening in a sheet is written so, the cells' places come from one pattern;
@@ -401,6 +410,41 @@ def _fast_extent(data: bytes) -> tuple[tuple[int, int, int, int] | None, int] | 
     return extent, filled
 
 
+def _aside_from_markup(data: bytes) -> bool:
+    """Whether the sheet holds a comment, CDATA or a processing instruction
+    (other than the XML declaration), where "<row" may be text, not a row.
+    (A DOCTYPE, the other "<!", was refused before.)"""
+    return b"<!" in data or data.find(b"<?", 4) >= 0
+
+
+def _is_true(value) -> bool:
+    """An XML Schema boolean: "1" or "true", with any spaces around it."""
+    return value is not None and value.strip() in ((b"1", b"true") if isinstance(value, bytes) else ("1", "true"))
+
+
+def _usual_rows_and_protection(data: bytes) -> tuple[list[int] | None, bool | None]:
+    """The numbers of the hidden rows, and whether the sheet is protected; either
+    is None when not written the usual way, and the sheet must be walked instead.
+    An attribute's or element's name is always spelt out: without "hidden" no
+    row is hidden, without "sheetProtection" the sheet is not protected."""
+    hidden_rows: list[int] | None = []
+    if b"hidden" in data:
+        rows = None if b":row" in data or _aside_from_markup(data) else _USUAL_ROW.findall(data)
+        # Every row written the usual way (no other element of a sheet starts "<row" but its page
+        # breaks), or one is quoted, spaced or numbered otherwise, or has a ">" in a value.
+        usual = rows is not None and len(rows) == data.count(b"<row") - data.count(b"<rowBreaks")
+        hidden_rows = [int(number) for number, hidden in rows if hidden and _is_true(hidden)] if usual else None
+    # The last mention, near the end of the sheet (after its rows): the protection, if written the usual way.
+    # It is markup unless a comment, processing instruction or CDATA holds it, and so ends after it.
+    at = data.rfind(b"sheetProtection")
+    if at < 0:
+        return hidden_rows, False
+    usual = _USUAL_PROTECTION.match(data, at - 1) if at and data[at - 1] == ord("<") else None
+    if usual is None or any(end in data[usual.end():] for end in (b"-->", b"?>", b"]]>")):
+        return hidden_rows, None
+    return hidden_rows, _is_true(usual.group(1))
+
+
 def _rectangle(refs: list[tuple[bytes, bytes]]) -> tuple[tuple[int, int, int, int] | None, int]:
     if not refs:
         return None, 0
@@ -416,10 +460,11 @@ def _local(tag) -> str:
 def _walk_sheet(data: bytes, found: SheetDetails, percent_styles: set[int], *, extent: bool) -> None:
     """Visit every cell of a sheet as calamine places it: at its reference, or,
     without one, next along in its row (the row's number, or the next row).
-    Records formulas, errors and percentage cells; with ``extent``, the
-    rectangle and number of the cells that hold something too."""
+    Records hidden rows, protection, formulas, errors and percentage cells;
+    with ``extent``, the rectangle and number of the cells that hold something too."""
     from lxml import etree
 
+    found.hidden_rows, found.protected = [], False
     row = column = 0
     position: tuple[int, int] | None = None
     events = etree.iterparse(io.BytesIO(data), events=("start", "end"), resolve_entities=False, load_dtd=False,
@@ -430,11 +475,15 @@ def _walk_sheet(data: bytes, found: SheetDetails, percent_styles: set[int], *, e
             if name == "row":
                 number = element.get("r")
                 row, column = (int(number) if number and number.isdigit() else row + 1), 0
+                if _is_true(element.get("hidden")):
+                    found.hidden_rows.append(row)
             elif name == "c":
                 # A cell without a reference is the next along in its row; its row is the row
                 # element's, whatever the reference of the cell before it said (as calamine reads it).
                 position = _position(element.get("r")) or (row, column + 1)
                 column = position[1]
+            elif name == "sheetProtection":
+                found.protected = _is_true(element.get("sheet"))
             continue
         if name == "row":
             element.clear()
@@ -504,15 +553,15 @@ def _xlsx_details(parts: dict[str, bytes]) -> dict[str, SheetDetails]:
             continue
         found = details[sheet.get("name")] = SheetDetails()
         data = parts[part]
-        protection = _PROTECTION.search(data)
-        found.protected = bool(protection and _SHEET_ON.search(protection.group(0)))
-        found.hidden_rows = [int(m.group(1)) for m in _HIDDEN_ROW.finditer(data)] if b"hidden=" in data else []
+        hidden_rows, protected = _usual_rows_and_protection(data)
+        found.hidden_rows, found.protected = hidden_rows or [], protected
         found.notes = _xlsx_notes(parts, part)
         fast = _fast_extent(data)
         if fast is not None:
             found.extent, found.filled = fast
             # Any "e" in quotes may be an error cell's type (t="e", t = 'e'): then every cell is visited.
-            if not (_FORMULA.search(data) or b'"e"' in data or b"'e'" in data or percent_styles):
+            if hidden_rows is not None and protected is not None and not (
+                    _FORMULA.search(data) or b'"e"' in data or b"'e'" in data or percent_styles):
                 continue  # nothing else to find: no need to visit every cell
         _walk_sheet(data, found, percent_styles, extent=fast is None)
     return details

@@ -91,21 +91,20 @@ def _styles():
     }
 
 
-def _fit_rows(ws, first_row: int = 1) -> None:
-    """Row heights for wrapped text.
+def _fit_rows(ws, cells) -> None:
+    """Row heights for wrapped text in ``cells`` (of ``ws``).
 
     Excel and LibreOffice keep a row one line high until someone edits it, so
     the height is estimated from the text and the column widths.
     """
     import math
 
-    from openpyxl.utils import get_column_letter
-
     lines_by_row: dict[int, int] = {}
-    for (row, column), cell in ws._cells.items():
-        if row < first_row or not isinstance(cell.value, str):
+    for cell in cells:
+        if not isinstance(cell.value, str):
             continue
-        width = ws.column_dimensions[get_column_letter(column)].width or 10
+        row = cell.row
+        width = ws.column_dimensions[cell.column_letter].width or 10
         per_line = max(int(width * 1.15), 1)  # characters a line holds, near enough
         lines = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.value.split("\n"))
         lines_by_row[row] = max(lines_by_row.get(row, 1), lines)
@@ -218,8 +217,10 @@ def _instructions(workbook, region: RegionConfig, network: str) -> None:
         ("text", "Period", f"This round is {region.period}."),
     ]
     unlocked = _styles()["unlocked"]
+    written = []
     for row, (style, left, right) in enumerate(lines, start=1):
         a, b = put(ws, row, 1, left), put(ws, row, 2, right or None)
+        written += [a, b]
         a.alignment = b.alignment = wrap
         a.protection = b.protection = unlocked  # nothing locked: LibreOffice lets chairs widen the columns
         if style == "title":
@@ -232,7 +233,7 @@ def _instructions(workbook, region: RegionConfig, network: str) -> None:
             a.fill = b.fill = _styles()["header_fill"]
         else:
             a.font = Font(name=FONT, bold=True)
-    _fit_rows(ws)
+    _fit_rows(ws, written)
     _print_setup(ws, landscape=False)
     _protect(ws)
 
@@ -389,7 +390,8 @@ def fill_sheet(workbook, sheet: str, records: list[dict[str, object]]) -> None:
     styles = _styles()
     ws = workbook[SHEETS[sheet.lower()].name]
     columns = {str(c.value).lower(): c.column for c in ws[1] if c.value}
-    row = max((r for (r, _c), cell in ws._cells.items() if cell.value is not None), default=1) + 1
+    row = _last_row_with_a_value(ws) + 1
+    written = []  # the rows above were fitted when they were written
     for record in records:
         for header, value in record.items():
             if header.lower() not in columns:
@@ -399,8 +401,18 @@ def fill_sheet(workbook, sheet: str, records: list[dict[str, object]]) -> None:
             cell = ws.cell(row=row, column=columns[header.lower()])
             _write(cell, value)
             cell.protection, cell.alignment = styles["unlocked"], styles["wrap"]
+            written.append(cell)
         row += 1
-    _fit_rows(ws, first_row=2)
+    _fit_rows(ws, written)
+
+
+def _last_row_with_a_value(ws) -> int:
+    """The last row holding a value (1 when no row below the headers does), looked for from
+    the bottom of the sheet up: one row deep in a sheet the tool filled, none in a blank one."""
+    for number in range(ws.max_row, 1, -1):
+        if any(value is not None for value in next(ws.iter_rows(min_row=number, max_row=number, values_only=True))):
+            return number
+    return 1
 
 
 def build_return(region: RegionConfig, about: dict[str, object], sheets: dict[str, list[dict[str, object]]]):

@@ -210,14 +210,6 @@ def test_a_renamed_sheet_beside_its_original_is_a_warning(write_sheets):
     ]
 
 
-@pytest.mark.parametrize("row", [
-    b'<row r="4" spans="1:2" hidden="1">', b'<row hidden="true" r="4">', b'<x:row ht="12" hidden="1" r="4" >'])
-def test_hidden_rows_are_found_whatever_the_attribute_order(row):
-    from ria_docs.spreadsheet import _HIDDEN_ROW
-
-    assert [int(m.group(1)) for m in _HIDDEN_ROW.finditer(b"<sheetData>" + row + b"</row><row r=\"5\"></row>")] == [4]
-
-
 # -- Family: content a chair typed never disappears on a warning ---------------------------
 
 

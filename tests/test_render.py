@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 
 import docx
@@ -305,3 +306,82 @@ def test_properties_longer_than_words_limit_are_cut_not_a_traceback(cycle, add_r
                                          "--templates", str(ROOT / "templates")])
     assert rendered.exit_code == 0, rendered.output
     assert docx.Document(tmp_path / "again" / "ria-plan.docx").core_properties.author == "A" * 254 + "\u2026"
+
+
+# -- Both render paths: the text path (the usual) and the tree path (docxtpl's own) ------------
+
+
+@pytest.fixture(scope="module")
+def template_contexts() -> dict[str, dict]:
+    """Each shipped template's context, from the example rounds (as test_shipped_templates)."""
+    from ria_docs.changes import compare
+    from ria_docs.changes import context as changes_context
+    from ria_docs.context import plan_context, update_context
+    from ria_docs.pipeline import check_folder
+
+    plan = check_folder(ROOT / "inputs").plan
+    eastern = check_folder(ROOT / "examples" / "eastern").plan
+    return {"ria-plan.docx": plan_context(plan), "regional-update.docx": update_context(eastern),
+            "changes.docx": changes_context(compare(plan, plan), plan)}
+
+
+def _render_through(path: str, template, context, monkeypatch, when) -> dict[str, bytes]:
+    """The rendered package's parts, the path forced by ``_needs_tree``."""
+    import io
+
+    from ria_docs import render
+
+    monkeypatch.setattr(render, "_needs_tree", lambda tpl, body: path == "tree")
+    data = render.render_docx(template, context, title="A title", subject="A subject", author="An author", when=when)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def _canonical(xml: bytes, *, widths: bool = True) -> bytes:
+    """Canonical XML (C14N), so the XML declaration, attribute order and
+    self-closed tags do not count; without ``widths``, the tables' column and
+    cell widths left out."""
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    if not widths:
+        w = f"{{{NS['w']}}}"
+        for node in [*root.iter(f"{w}gridCol"), *root.iter(f"{w}tcW")]:
+            node.getparent().remove(node)
+    return etree.tostring(root, method="c14n")
+
+
+SHIPPED = sorted(p.name for p in (ROOT / "templates").glob("*.docx"))
+
+
+@pytest.mark.parametrize("when", [None, "round date"])
+@pytest.mark.parametrize("name", SHIPPED)
+def test_both_render_paths_give_the_same_document(name, when, template_contexts, monkeypatch):
+    """render_docx keeps the body as text (no lxml tree of it) unless a template needs docxtpl's tree
+    fixes (_needs_tree). Forced through each path, every shipped template gives the same document:
+    the same parts, the same body, headers and footers as canonical XML, every other part byte for
+    byte. The one difference by design: a template with column loops ({%tc %}) gets its columns
+    shared out (_share_columns) only on the tree path, which is why it is rendered there."""
+    import datetime as dt
+
+    from docxtpl import DocxTemplate
+
+    from ria_docs.render import _needs_tree
+
+    template = ROOT / "templates" / name
+    moment = dt.datetime(2024, 6, 3, 12, 0) if when else None
+    tree = _render_through("tree", template, template_contexts[name], monkeypatch, moment)
+    text = _render_through("text", template, template_contexts[name], monkeypatch, moment)
+    assert sorted(tree) == sorted(text)
+    loaded = DocxTemplate(str(template))
+    loaded.render_init()
+    column_loops = "{%tc " in loaded.get_xml()
+    assert column_loops == (name == "regional-update.docx")  # the shipped template with column loops
+    assert _needs_tree(loaded, loaded.get_xml()) == column_loops
+    for part in tree:
+        if re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes)\.xml", part):
+            assert _canonical(tree[part], widths=not column_loops) == _canonical(text[part], widths=not column_loops), part
+        else:
+            assert tree[part] == text[part], part
+    if column_loops:  # and without the columns shared out, the text path's tables would overflow their grid
+        assert _canonical(tree["word/document.xml"]) != _canonical(text["word/document.xml"])

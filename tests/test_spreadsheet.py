@@ -379,3 +379,92 @@ def test_a_file_over_the_size_limit_names_its_size(cycle, monkeypatch):
         "big.xlsx: error: is 13 KB, more than the 10 KB ria-docs reads (check it is the right file; a return "
         "is normally well under 1 MB (remove pictures or pasted data))"
     ]
+
+
+def _sheet_with(rows: str, protection: str = "", *, prefix: str = "") -> str:
+    """A sheet XML: "Contribution" in A1, then ``rows`` (each holding a value), then ``protection``."""
+    p = f"{prefix}:" if prefix else ""
+    xmlns = f'xmlns:{prefix}="{MAIN_NS}"' if prefix else f'xmlns="{MAIN_NS}"'
+    return (f"<{p}worksheet {xmlns}><{p}sheetData>"
+            f'<{p}row r="1"><{p}c r="A1" t="inlineStr"><{p}is><{p}t>Contribution</{p}t></{p}is></{p}c></{p}row>'
+            f"{rows}</{p}sheetData>{protection}</{p}worksheet>")
+
+
+def _row(opening: str, number: int, prefix: str = "") -> str:
+    """``opening`` is the row's start tag; its one cell holds text."""
+    p = f"{prefix}:" if prefix else ""
+    return f'{opening}<{p}c r="A{number}" t="inlineStr"><{p}is><{p}t>row {number}</{p}t></{p}is></{p}c></{p}row>'
+
+
+# Row 2 hidden and the sheet protected, spelt every way XML allows; rows 3 and 4 visible.
+HIDDEN_AND_PROTECTED = {
+    "the usual writing": (_row('<row r="2" hidden="1">', 2) + _row('<row r="3" hidden="0">', 3)
+                          + _row('<row r="4">', 4), '<sheetProtection sheet="1" objects="1"/>', ""),
+    "LibreOffice's writing": (_row('<row r="2" customFormat="false" ht="12.8" hidden="true" customHeight="false">', 2)
+                              + _row('<row r="3" customFormat="false" ht="12.8" hidden="false">', 3)
+                              + _row('<row r="4" hidden="false">', 4),
+                              '<sheetProtection sheet="true" objects="true" scenarios="true"/>', ""),
+    "single quotes": (_row("<row r='2' hidden='1'>", 2) + _row("<row r='3' hidden='0'>", 3) + _row("<row r='4'>", 4),
+                      "<sheetProtection sheet='1'/>", ""),
+    "spaces around =": (_row('<row r = "2" hidden = "1">', 2) + _row('<row r="3" hidden = "0">', 3)
+                        + _row('<row r="4">', 4), '<sheetProtection sheet = "1" />', ""),
+    '"true" and line breaks': (_row('<row\n r="2"\n hidden="true"\n>', 2) + _row('<row r="3" hidden="false">', 3)
+                               + _row('<row r="4">', 4), '<sheetProtection\n\tsheet="true"/>', ""),
+    "a prefix": (_row('<x:row r="2" hidden="true">', 2, "x") + _row('<x:row r="3" hidden="false">', 3, "x")
+                 + _row('<x:row r="4">', 4, "x"), '<x:sheetProtection sheet="1"/>', "x"),
+    "hidden before the row number": (_row('<row hidden="1" r="2">', 2) + _row('<row hidden="0" r="3">', 3)
+                                     + _row('<row r="4">', 4), '<sheetProtection objects="0" sheet="1"/>', ""),
+    "rows without numbers": (_row('<row hidden="1">', 2) + _row("<row>", 3) + _row("<row>", 4),
+                             '<sheetProtection sheet="1"/>', ""),
+    "character references and spaces in values": (
+        _row('<row r="2" hidden=" &#49; ">', 2) + _row('<row r="3" hidden="&#48;">', 3) + _row('<row r="4">', 4),
+        '<sheetProtection sheet="&#x74;rue"/>', ""),
+    "a > in an attribute before hidden": (
+        _row('<row r="2" spans="1>1" hidden="1">', 2) + _row('<row r="3">', 3) + _row('<row r="4">', 4),
+        '<sheetProtection algorithmName="a>b" sheet="1"/>', ""),
+}
+
+
+@pytest.mark.parametrize("spelling", list(HIDDEN_AND_PROTECTED))
+def test_hidden_rows_and_protection_are_found_however_the_sheet_is_written(tmp_path, spelling):
+    rows, protection, prefix = HIDDEN_AND_PROTECTED[spelling]
+    path = hostile_files.xlsx_with_sheet(tmp_path / "odd.xlsx", _sheet_with(rows, protection, prefix=prefix))
+    _kind, (sheet,) = read_sheets(path)
+    assert sorted(sheet.rows) == [1, 2, 3, 4]
+    assert (sheet.hidden_rows, sheet.protected) == ([2], True)
+
+
+# Nothing hidden and no protection, though the words are there: in a comment, a
+# processing instruction, text, or protection switched off.
+NOT_HIDDEN_NOR_PROTECTED = {
+    "switched off": (_row('<row r="2" hidden="0">', 2), '<sheetProtection sheet="0" objects="1"/>'),
+    "switched off, single quotes": (_row("<row r='2' hidden='false'>", 2), "<sheetProtection sheet='false'/>"),
+    "no sheet attribute": (_row('<row r="2">', 2), '<sheetProtection objects="1" scenarios="1"/>'),
+    "in a comment": ('<!-- <row r="2" hidden="1"> -->' + _row('<row r="2">', 2),
+                     '<!-- <sheetProtection sheet="1"/> -->'),
+    "in a processing instruction": ('<?note <row r="2" hidden="1"> ?>' + _row('<row r="2">', 2),
+                                    '<?note <sheetProtection sheet="1"/> ?>'),
+    "in another attribute's value": (_row('<row r="2" spans=\' hidden="1"\'>', 2),
+                                     "<sheetProtection algorithmName=' sheet=\"1\"'/>"),
+}
+
+
+@pytest.mark.parametrize("spelling", list(NOT_HIDDEN_NOR_PROTECTED))
+def test_rows_and_sheets_are_not_taken_for_hidden_or_protected_when_they_are_not(tmp_path, spelling):
+    rows, protection = NOT_HIDDEN_NOR_PROTECTED[spelling]
+    path = hostile_files.xlsx_with_sheet(tmp_path / "odd.xlsx", _sheet_with(rows, protection))
+    _kind, (sheet,) = read_sheets(path)
+    assert sorted(sheet.rows) == [1, 2]
+    assert (sheet.hidden_rows, sheet.protected) == ([], False)
+
+
+@pytest.mark.parametrize("row, prefix", [
+    ('<row r="4" spans="1:2" hidden="1">', ""), ('<row hidden="true" r="4">', ""),
+    ('<x:row ht="12" hidden="1" r="4" >', "x")])
+def test_hidden_rows_are_found_whatever_the_attribute_order(tmp_path, row, prefix):
+    """Moved from test_reader.py, which tested the regex this replaced."""
+    p = f"{prefix}:" if prefix else ""
+    rows = _row(row, 4, prefix) + _row(f'<{p}row r="5">', 5, prefix)
+    path = hostile_files.xlsx_with_sheet(tmp_path / "order.xlsx", _sheet_with(rows, prefix=prefix))
+    _kind, (sheet,) = read_sheets(path)
+    assert (sheet.hidden_rows, sheet.protected) == ([4], False)
