@@ -35,7 +35,17 @@ ACTIVITIES = 10
 def synthetic_plan(n: int):
     """Last round's plan (period June 2024) for N networks."""
     from ria_docs.model import (
-        Activity, LASupport, Network, Person, Plan, Rag, ReturnUsed, Source, Text, Theme, Ticks,
+        Activity,
+        LASupport,
+        Network,
+        Person,
+        Plan,
+        Rag,
+        ReturnUsed,
+        Source,
+        Text,
+        Theme,
+        Ticks,
     )
     from ria_docs.region import RegionConfig, load_region
 

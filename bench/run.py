@@ -109,14 +109,6 @@ def worker(folder: Path, out: Path) -> dict:
     import resource
 
     sys.path.insert(0, str(ROOT))
-    from ria_docs.merge import merge_returns
-    from ria_docs.pipeline import REGION_TOML, file_label, find_return_files, plan_json, render_documents
-    from ria_docs.reader import read_return
-    from ria_docs.region import load_region
-    from ria_docs.outputs import write_outputs
-    from ria_docs.report import Report, to_markdown
-    from ria_docs.validate import select_returns, validate_return
-
     # Import the heavy libraries before timing anything, so neither our stages
     # nor the floor pays for first imports.
     import docx  # noqa: F401
@@ -124,6 +116,14 @@ def worker(folder: Path, out: Path) -> dict:
     import jinja2  # noqa: F401
     import openpyxl  # noqa: F401
     import python_calamine  # noqa: F401
+
+    from ria_docs.merge import merge_returns
+    from ria_docs.outputs import write_outputs
+    from ria_docs.pipeline import REGION_TOML, file_label, find_return_files, plan_json, render_documents
+    from ria_docs.reader import read_return
+    from ria_docs.region import load_region
+    from ria_docs.report import Report, to_markdown
+    from ria_docs.validate import select_returns, validate_return
 
     times: dict[str, float] = {}
 

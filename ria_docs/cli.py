@@ -200,7 +200,7 @@ def check(inputs: Path, output_format: str, baseline: Path | None):
         # Programs get region.toml's problems as JSON like any other (exit 1, as for errors).
         report = region_report(exc, Path(inputs) / "region.toml")
         _echo_json(lambda ascii_only: to_json(report, ascii_only=ascii_only))
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     if output_format == "json":
         _echo_json(lambda ascii_only: to_json(result.report, ascii_only=ascii_only))
     else:

@@ -48,8 +48,8 @@ def order_children(element, sequence: tuple[str, ...]) -> bool:
     if None in ranks or ranks == sorted(ranks):
         return False
     tails = [child.tail for child in children]  # whitespace between children stays where it was
-    ordered = [child for _, child in sorted(zip(ranks, children), key=lambda pair: pair[0])]
-    for child, tail in zip(ordered, tails):
+    ordered = [child for _, child in sorted(zip(ranks, children, strict=True), key=lambda pair: pair[0])]
+    for child, tail in zip(ordered, tails, strict=True):
         element.append(child)  # append moves it: the children end up in the new order
         child.tail = tail
     return True
@@ -104,7 +104,7 @@ def _in_order(content: str, rank: dict[str, int]) -> str:
         position = child.end()
     if position != len(content) or ranks == sorted(ranks):
         return content
-    return "".join(child for _, child in sorted(zip(ranks, children), key=lambda pair: pair[0]))
+    return "".join(child for _, child in sorted(zip(ranks, children, strict=True), key=lambda pair: pair[0]))
 
 
 _SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

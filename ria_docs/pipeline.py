@@ -13,27 +13,38 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
+from .changes import compare
+from .changes import context as changes_context
+from .changes import to_markdown as changes_markdown
 from .context import plan_context, update_context
 from .exceptions import InputsError
 from .merge import merge_returns
 from .model import Plan
-from .plan_file import read_plan, require_same_region
+from .outputs import (  # noqa: F401  (MERGE_REPORT, PLAN_JSON, RUG_XLSX: named here too, for callers)
+    CHANGES_DOCX,
+    MERGE_OUTPUTS,
+    MERGE_REPORT,
+    PLAN_DOCX,
+    PLAN_JSON,
+    RENDER_OUTPUTS,
+    RUG_XLSX,
+    UPDATE_DOCX,
+    check_outputs_folder,
+    is_outputs_folder,
+    settled,
+    settled_plan,
+    settled_together,
+    write_outputs,
+)
 from .pdf import require_soffice, to_pdf
+from .plan_file import read_plan, require_same_region
 from .reader import RETURN_SUFFIXES, read_return
 from .region import RegionConfig, load_region
-from .changes import compare
-from .changes import context as changes_context
-from .changes import to_markdown as changes_markdown
-from .outputs import (  # noqa: F401  (MERGE_REPORT, PLAN_JSON, RUG_XLSX: named here too, for callers)
-    CHANGES_DOCX, MERGE_OUTPUTS, MERGE_REPORT, PLAN_DOCX, PLAN_JSON, RENDER_OUTPUTS, RUG_XLSX, UPDATE_DOCX,
-    check_outputs_folder, is_outputs_folder, settled, settled_plan, settled_together, write_outputs,
-)
 from .render import render_docx
-from .template_files import TEMPLATES_FOLDER, stray_templates, template_path, template_source, templates_in_use
 from .report import Report, to_markdown
-from .text import printable
 from .rug import workbook_bytes as rug_workbook
+from .template_files import TEMPLATES_FOLDER, stray_templates, template_path, template_source, templates_in_use
+from .text import printable
 from .validate import NetworkReturn, select_returns, validate_return
 
 REGION_TOML = "region.toml"

@@ -14,8 +14,8 @@ from pathlib import Path
 from .exceptions import OutputError, UsageError
 from .last_round import LastRound, last_round
 from .model import LA_SUPPORT_FIELDS, TICK_FIELDS
-from .reader import SHEETS
 from .outputs import check_outputs_folder, settled, write_outputs
+from .reader import SHEETS
 from .region import RegionConfig, load_region
 from .text import did_you_mean, join_names
 from .workbook import blank_return, fill_sheet, set_about, workbook_bytes
@@ -130,8 +130,8 @@ def issue_returns(
 ) -> Issued:
     """Write one return workbook per network (or per named network) into ``out_dir``."""
     from .pipeline import REGION_TOML, load_plan
-    from .template_files import templates_in_use
     from .plan_file import require_same_region
+    from .template_files import templates_in_use
 
     check_outputs_folder(out_dir, templates=templates_in_use(None), documents=False)
     region = load_region(Path(inputs) / REGION_TOML)

@@ -721,7 +721,10 @@ def keep_layout(document) -> list[str]:
             if ppr.find(_w("pageBreakBefore")) is None:
                 # pageBreakBefore comes early in pPr's sequence: after pStyle, keepNext, keepLines
                 anchor = [c for c in ppr if c.tag in (_w("pStyle"), _w("keepNext"), _w("keepLines"))]
-                (anchor[-1].addnext if anchor else lambda e: ppr.insert(0, e))(OxmlElement("w:pageBreakBefore"))
+                if anchor:
+                    anchor[-1].addnext(OxmlElement("w:pageBreakBefore"))
+                else:
+                    ppr.insert(0, OxmlElement("w:pageBreakBefore"))
             for node in hazard.page_break:
                 node.getparent().remove(node)
             text = " ".join(_own_text(following, shown=True).split())

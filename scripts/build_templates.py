@@ -206,7 +206,7 @@ def _control_row(table, index: int, tag: str) -> None:
 
 
 def _header_row(row, labels: list[str]) -> None:
-    for cell, label in zip(row.cells, labels):
+    for cell, label in zip(row.cells, labels, strict=False):
         _write(cell, label, "Table Heading")
         _shade(cell, HEADER_FILL)
     _repeat_header(row)
@@ -308,10 +308,10 @@ def build_plan(path: Path) -> None:
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("The elements of the regional improvement cycle are:")
     cycle = _table(doc, [4.25] * 4, 2)
-    for cell, text in zip(cycle.rows[0].cells, ["LA Self Evaluation", "Triad Challenge Conversations", "Analysis", "RIA Plan"]):
+    for cell, text in zip(cycle.rows[0].cells, ["LA Self Evaluation", "Triad Challenge Conversations", "Analysis", "RIA Plan"], strict=False):
         _write(cell, text, "Table Heading", WD_ALIGN_PARAGRAPH.CENTER, white=True)
         _shade(cell, DARK)
-    for cell, text in zip(cycle.rows[1].cells, ["Work by Regional Groups", "Brokered support to LAs", "Seminars and Workshops", "Projects and joint work"]):
+    for cell, text in zip(cycle.rows[1].cells, ["Work by Regional Groups", "Brokered support to LAs", "Seminars and Workshops", "Projects and joint work"], strict=False):
         _write(cell, text, "Table Text", WD_ALIGN_PARAGRAPH.CENTER)
         _shade(cell, GROUP_FILL)
 
@@ -349,7 +349,7 @@ def build_plan(path: Path) -> None:
     _no_split(las.rows[2])
     cells = las.rows[2].cells
     _write(cells[0], "{{ la.name }}", "Table Heading")
-    for cell, key in zip(cells[1:], ["support_needed", "support_actions", "strengths_and_offers", "offer_actions"]):
+    for cell, key in zip(cells[1:], ["support_needed", "support_actions", "strengths_and_offers", "offer_actions"], strict=False):
         _loop_in_cell(cell, f"item in la.{key}", "item")
     _control_row(las, 3, "{%tr endfor %}")
 
@@ -359,14 +359,14 @@ def build_plan(path: Path) -> None:
     doc.add_paragraph("RAG status of the activities, by theme (Blue: complete):", style="Table Text")
     summary = _table(doc, [9.0, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8], 4)
     _header_row(summary.rows[0], ["Theme", "Red", "Amber", "Green", "Blue", "Not rated", "Total"])
-    for cell, fill in zip(summary.rows[0].cells[1:5], RAG_FILLS):
+    for cell, fill in zip(summary.rows[0].cells[1:5], RAG_FILLS, strict=False):
         cell._tc.get_or_add_tcPr().remove(cell._tc.tcPr.find(qn("w:shd")))
         _shade(cell, fill)
     _control_row(summary, 1, "{%tr for row in rag_summary %}")
     _no_split(summary.rows[2])
     cells = summary.rows[2].cells
     _write(cells[0], "{{ row.label }}", "Table Text")
-    for cell, key in zip(cells[1:], ["red", "amber", "green", "blue", "not_rated", "total"]):
+    for cell, key in zip(cells[1:], ["red", "amber", "green", "blue", "not_rated", "total"], strict=False):
         _write(cell, "{{ row." + key + " }}", "Table Text", WD_ALIGN_PARAGRAPH.CENTER)
     _control_row(summary, 3, "{%tr endfor %}")
     doc.add_paragraph("", style="Table Text")
@@ -554,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
     if there:  # the templates are the team's: never overwrite one
         print(f"{target} already holds {', '.join(there)}: choose a new folder.", file=sys.stderr)
         return 1
-    for name, build in zip(names, (build_plan, build_update, build_changes)):
+    for name, build in zip(names, (build_plan, build_update, build_changes), strict=False):
         build(target / name)
         print(f"wrote {target / name}")
     return 0

@@ -87,7 +87,7 @@ def connect(port: int, timeout: float = CONNECT_TIMEOUT):
             return resolver.resolve(f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
         except NoConnectException:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"soffice did not listen on 127.0.0.1:{port} within {timeout} s")
+                raise TimeoutError(f"soffice did not listen on 127.0.0.1:{port} within {timeout} s") from None
             time.sleep(0.2)
 
 

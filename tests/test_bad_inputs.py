@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT, SMALL_REGION, about, messages, problems_of
+
 from ria_docs.cli import main
 from ria_docs.pipeline import merge_folder
 

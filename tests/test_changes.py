@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conftest import ROOT
 from docx_helpers import text_lines
+
 from ria_docs.pipeline import merge_folder
 
 

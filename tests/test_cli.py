@@ -8,8 +8,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT, about
+
 from ria_docs.cli import main
 from ria_docs.template_files import template_path, template_source
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import about
+
 from ria_docs.context import plan_context, update_context
 from ria_docs.pipeline import load_plan
 

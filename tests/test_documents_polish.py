@@ -8,9 +8,9 @@ import zipfile
 import docx
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT, about
 from docx_helpers import NS, body, cell_prop, cell_text, cells, paragraph_style, paragraph_text, rows, table_after
+
 from ria_docs import pdf
 from ria_docs.cli import main
 from ria_docs.context import RAG_FILLS

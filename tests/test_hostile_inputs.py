@@ -10,13 +10,13 @@ import zipfile
 
 import openpyxl
 import pytest
-
 from conftest import ROOT, SMALL_REGION, about, messages
+
 from ria_docs.exceptions import OutputError, RegionError
+from ria_docs.outputs import write_outputs
 from ria_docs.pipeline import check_folder, find_return_files
 from ria_docs.reader import read_return
 from ria_docs.region import load_region
-from ria_docs.outputs import write_outputs
 from ria_docs.report import Report
 
 FORMATS = ROOT / "tests" / "data" / "formats"

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from ria_docs import outputs, pdf
 from ria_docs.exceptions import OutputError, ToolMissing
 from ria_docs.outputs import MERGE_OUTPUTS, OutputsLock, recover, write_outputs
@@ -172,7 +172,7 @@ def test_two_runs_at_once_leave_one_runs_complete_set(tmp_path, monkeypatch):
         start = threading.Barrier(len(sets))
         errors = []
 
-        def run(files):
+        def run(files, start=start, errors=errors):  # this round's barrier and list
             start.wait()
             try:
                 write_outputs(out, files, replaces=MERGE_OUTPUTS)

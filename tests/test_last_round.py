@@ -7,8 +7,8 @@ import datetime as dt
 
 import openpyxl
 import pytest
-
 from conftest import ROOT, about
+
 from ria_docs.last_round import LA_COLUMNS, canonical_names, last_round
 from ria_docs.merge import CARRIED, carried_returns
 from ria_docs.model import Activity, LASupport, Network, Person, Plan, Rag, ReturnUsed, Source, Text, Theme, Ticks

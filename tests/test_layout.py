@@ -248,7 +248,7 @@ def test_a_long_table_is_parsed_in_batches_that_never_cut_a_group(monkeypatch):
 
     themes = "".join(
         theme_table([f"Activity {i}. {LONG if n % 2 else 'short'}" for i in range(n)], label=f"{code}: Theme")
-        for code, n in zip("ABCD", (1, 40, 7, 25)))
+        for code, n in zip("ABCD", (1, 40, 7, 25), strict=False))
     # One table, four themes: each theme_table's header rows and grid dropped after the first.
     rows = re.findall(r"<w:tr>.*?</w:tr>(?=<w:tr>|</w:tbl>)", themes)
     headers = rows[:2]
@@ -292,10 +292,10 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 def test_every_page_of_a_long_theme_names_it_in_libreoffice(example_outputs, tmp_path, monkeypatch):
     import random
 
+    from ria_docs import render
     from ria_docs.context import plan_context
     from ria_docs.pdf import to_pdf
     from ria_docs.plan_file import read_plan
-    from ria_docs import render
     from ria_docs.render import render_docx
     from ria_docs.template_files import installed_templates
 

@@ -22,10 +22,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from lxml import etree
-
 from conftest import ROOT, SMALL_REGION
 from docx_helpers import NS, cell_prop, cells, page_layout, rows, table_after, text_lines
+from lxml import etree
+
 from ria_docs.pipeline import check_folder, merge_folder
 from ria_docs.region import load_region
 from ria_docs.workbook import blank_return, save_workbook
@@ -328,7 +328,8 @@ TEMPLATE_NAMES = ("ria-plan.docx", "regional-update.docx", "changes.docx")
 
 def render_example(templates: Path, out: Path) -> dict[str, Path]:
     """The example round rendered with the templates in ``templates`` (changes.docx against itself)."""
-    from ria_docs.changes import compare, context as changes_context
+    from ria_docs.changes import compare
+    from ria_docs.changes import context as changes_context
     from ria_docs.pipeline import render_documents
     from ria_docs.render import render_docx
 

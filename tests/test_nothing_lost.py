@@ -6,8 +6,8 @@ import datetime as dt
 import json
 
 import openpyxl
-
 from conftest import ROOT
+
 from ria_docs.pipeline import merge_folder
 from ria_docs.reader import ABOUT_LABELS, SHEETS
 from ria_docs.text import clean_text, loose_key

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import ROOT
+
 from ria_docs.pipeline import merge_folder
 from ria_docs.returns import issue_returns
 
@@ -182,7 +182,7 @@ def results(validator, example_outputs, eastern_outputs, tmp_path_factory) -> di
     # The validator takes one file a process and keeps a core busy: a process per core and two more
     # (measured on 2 cores: 15 s for these files with 4 at a time, 16 s with 2, 22 s with 8).
     with ThreadPoolExecutor(max_workers=(os.cpu_count() or 2) + 2) as pool:
-        found = dict(zip(files, pool.map(lambda path: validate(validator, path), files)))
+        found = dict(zip(files, pool.map(lambda path: validate(validator, path), files), strict=False))
     return {case: [(path.name, v) for path in paths for v in found[path]] for case, paths in cases.items()}
 
 

@@ -12,8 +12,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from ria_docs import outputs
 from ria_docs.cli import main
 from ria_docs.exceptions import OutputError

@@ -10,8 +10,8 @@ import tempfile
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from ria_docs import pdf
 from ria_docs.cli import main
 from ria_docs.exceptions import ToolMissing

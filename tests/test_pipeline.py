@@ -10,8 +10,8 @@ import os
 import sys
 
 import pytest
-
 from conftest import about
+
 from ria_docs.pipeline import file_label, find_return_files, load_plan, plan_json, scan_folder
 
 

@@ -9,8 +9,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT, about
+
 from ria_docs.cli import main
 from ria_docs.pipeline import merge_folder
 

@@ -7,8 +7,8 @@ import ast
 import re
 
 import pytest
-
 from conftest import ROOT
+
 from ria_docs.problem_kinds import KINDS, markdown_table
 from ria_docs.report import Report
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT, edit_parts, messages
+
 from ria_docs.reader import read_return
 from ria_docs.report import Report
 
@@ -293,6 +293,7 @@ def test_a_formula_in_a_figure_column_uses_its_saved_result_in_every_format(cycl
     import shutil
 
     from conftest import SMALL_REGION
+
     from ria_docs.pipeline import check_folder
 
     (cycle / "region.toml").write_text(SMALL_REGION + '[[indicator]]\nname = "Re-referrals"\n', encoding="utf-8")
@@ -309,9 +310,9 @@ def test_a_formula_in_a_figure_column_uses_its_saved_result_in_every_format(cycl
 
 def test_excel_escapes_in_a_chairs_text_are_read_as_typed(cycle):
     """LibreOffice and Excel save a typed "_x0041_" as _x005F_x0041_; it reads back as typed, not as "A"."""
-    from ria_docs.pipeline import check_folder
-
     import shutil
+
+    from ria_docs.pipeline import check_folder
 
     shutil.copy(ROOT / "tests" / "data" / "formats" / "return.xlsx", cycle / "r.xlsx")
     edit_parts(cycle / "r.xlsx", b"Sufficiency strategy", b"Sufficiency _x005F_x0041_ strategy")

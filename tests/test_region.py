@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT, SMALL_REGION
+
 from ria_docs.exceptions import RegionError
 from ria_docs.region import load_region
 

@@ -7,7 +7,6 @@ import zipfile
 
 import docx
 import pytest
-
 from conftest import ROOT, about
 from docx_helpers import (
     NS,
@@ -20,6 +19,7 @@ from docx_helpers import (
     table_after,
     text_lines,
 )
+
 from ria_docs.exceptions import TemplateError
 from ria_docs.pipeline import merge_folder, render_documents
 from ria_docs.region import load_region
@@ -244,7 +244,7 @@ def test_column_loops_still_get_their_grid_fixed(tmp_path):
 
     document = docx.Document()
     table = document.add_table(rows=1, cols=3)
-    for cell, text in zip(table.rows[0].cells, ["{%tc for c in cols %}", "{{ c }}", "{%tc endfor %}"]):
+    for cell, text in zip(table.rows[0].cells, ["{%tc for c in cols %}", "{{ c }}", "{%tc endfor %}"], strict=False):
         cell.text = text
     document.save(tmp_path / "columns.docx")
     data = render_docx(tmp_path / "columns.docx", {"cols": ["a", "b", "c", "d", "e"]}, title="t", subject="s", author="a")

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import about
+
 from ria_docs.cli import main
 
 

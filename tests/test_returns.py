@@ -9,8 +9,8 @@ import subprocess
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from ria_docs.cli import main
 from ria_docs.exceptions import OutputError, UsageError
 from ria_docs.pipeline import merge_folder

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import about, messages
+
 from ria_docs.cli import main
 from ria_docs.pipeline import check_folder
 

@@ -7,8 +7,8 @@ import json
 import shutil
 
 from click.testing import CliRunner
-
 from conftest import KEPT, ROOT, about
+
 from ria_docs.cli import main
 from ria_docs.pipeline import merge_folder
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-
 from conftest import ROOT, SMALL_REGION, about, messages
 from docx_helpers import NS, cell_prop, cell_text, cells, paragraph_text, rows
+
 from ria_docs import rug
 from ria_docs.pipeline import merge_folder
 from ria_docs.region import IndicatorConfig

@@ -8,7 +8,6 @@ extracted from Word. Bullet and tick glyphs, whitespace and the
 from __future__ import annotations
 
 import pytest
-
 from conftest import SEEDS
 from docx_helpers import squash, text_lines
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from docxtpl import DocxTemplate
-
 from conftest import ROOT
 from docx_helpers import body, cell_text, cells, page_layout, rows
+from docxtpl import DocxTemplate
+
 from ria_docs.changes import compare
 from ria_docs.changes import context as changes_context
 from ria_docs.context import plan_context, update_context

@@ -9,10 +9,10 @@ import textwrap
 import zipfile
 from pathlib import Path
 
-import pytest
-
 import hostile_files
+import pytest
 from conftest import ROOT, messages, problems_of
+
 from ria_docs import spreadsheet
 from ria_docs.exceptions import UnreadableFile
 from ria_docs.reader import read_return

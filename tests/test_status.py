@@ -12,8 +12,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import about
+
 from ria_docs.cli import main
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import ROOT
 from docx.enum.section import WD_ORIENT
 
-from conftest import ROOT
 from ria_docs.context import plan_context, update_context
 from ria_docs.exceptions import TemplateError
 from ria_docs.pipeline import load_plan
@@ -87,7 +87,7 @@ def small(tmp_path: Path, *lines: str, heading: str | None = "Part One", name: s
         if line.startswith("|"):
             cells = line.strip("|").split("|")
             table = document.add_table(rows=1, cols=len(cells))
-            for cell, text in zip(table.rows[0].cells, cells):
+            for cell, text in zip(table.rows[0].cells, cells, strict=False):
                 cell.text = text
         else:
             document.add_paragraph(line)

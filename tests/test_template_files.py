@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from ria_docs.cli import main
 from ria_docs.exceptions import TemplateError
 from ria_docs.template_files import (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import about, edit_parts, messages
 
 
@@ -325,6 +324,7 @@ def _figures(cycle, rows: list[dict]):
     import datetime as dt
 
     from conftest import SMALL_REGION
+
     from ria_docs.region import load_region
     from ria_docs.workbook import build_return, save_workbook
 

@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-
 from conftest import ROOT
+
 from ria_docs.pipeline import merge_folder
 from ria_docs.region import load_region
 from ria_docs.workbook import blank_return, fill_sheet, workbook_bytes
