@@ -270,7 +270,7 @@ def settled_together(*folders: tuple[Path, dict]):
 
 
 @contextlib.contextmanager
-def _signals_held():
+def signals_held():
     """Ctrl-C, SIGTERM and SIGHUP wait until the block ends: so the folder is never left half-swapped.
 
     Blocked with pthread_sigmask in the main thread where it exists (POSIX); a signal that came in
@@ -305,7 +305,7 @@ def _swap(out_dir: Path, files: dict[str, bytes], replaces: set[str]) -> None:
             backup = Path(tempfile.mkdtemp(prefix=BACKUP_PREFIX, dir=out_dir))
         except OSError as exc:
             raise _not_written(exc, out_dir, out_dir) from None
-        with _signals_held():  # from the journal to the commit: a signal waits for one complete set
+        with signals_held():  # from the journal to the commit: a signal waits for one complete set
             _commit(out_dir, files, old, staging, backup)
     except BaseException as exc:
         try:
@@ -313,7 +313,7 @@ def _swap(out_dir: Path, files: dict[str, bytes], replaces: set[str]) -> None:
         except OutputError as failed:
             raise failed from exc
         raise
-    with _signals_held():  # the new set is in place: tidy up before a signal held meanwhile stops the run
+    with signals_held():  # the new set is in place: tidy up before a signal held meanwhile stops the run
         for folder in (staging, backup):
             _remove_entry(folder)
 
@@ -358,7 +358,7 @@ def recover(out_dir: Path) -> None:
     it is rolled back, so the folder holds the old set again. Then the staging
     and backup folders and temporary files of earlier runs are removed.
     """
-    with _signals_held():  # a second Ctrl-C does not stop the roll-back halfway
+    with signals_held():  # a second Ctrl-C does not stop the roll-back halfway
         _recover(Path(out_dir))
 
 

@@ -195,17 +195,25 @@ def run_stoppable(command: list[str], *, timeout: float, timed_out: str, env: di
     A new session also keeps the terminal's Ctrl-C away from it: ria-docs gets the signal, and
     stops it here (in a finally, so on SIGTERM too, which the CLI turns into an exit).
     """
+    from .outputs import signals_held
+
+    process = None
     try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, env=env, start_new_session=os.name != "nt")
-    except OSError as exc:  # not a program, or not one this user may run: RIA_DOCS_SOFFICE can name any file
-        raise ToolMissing(f"{command[0]} could not be started: {exc.strerror or exc}.") from None
-    try:
+        # A signal while Popen returns would leave the child started but not known here, and running
+        # on its own: held until `process` is set, it is delivered inside this try, and the finally
+        # stops the child. (The child starts with those signals blocked; it is only ever stopped by
+        # SIGKILL, which cannot be blocked.)
+        with signals_held():
+            try:
+                process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL, env=env, start_new_session=os.name != "nt")
+            except OSError as exc:  # not a program, or not one this user may run: RIA_DOCS_SOFFICE can name any
+                raise ToolMissing(f"{command[0]} could not be started: {exc.strerror or exc}.") from None
         return process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         raise ToolMissing(timed_out) from None
     finally:
-        if process.returncode is None:  # not reaped yet, so its pid (the group's id) is still its own
+        if process is not None and process.returncode is None:  # not reaped yet: its pid is still the group's id
             _stop_group(process)
 
 

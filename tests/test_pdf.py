@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -224,3 +226,29 @@ def test_ria_docs_soffice_naming_a_file_that_is_no_program_is_said_plainly(nowhe
     with pytest.raises(ToolMissing) as caught:
         pdf.to_pdf({"ria-plan.docx": (example_outputs / "ria-plan.docx").read_bytes()})
     assert str(caught.value) == f"{not_a_program} could not be started: Permission denied."
+
+
+@pytest.mark.skipif(os.name == "nt" or not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
+def test_a_signal_as_the_program_starts_still_stops_it(monkeypatch, tmp_path):
+    """SIGTERM arriving while Popen returns (the child started, not yet known to run_stoppable):
+    the child is stopped all the same, never left running on its own."""
+    started = []
+    real_popen = subprocess.Popen
+
+    def popen_then_signal(*args, **kwargs):
+        process = real_popen(*args, **kwargs)
+        started.append(process)
+        os.kill(os.getpid(), signal.SIGTERM)  # as if it came now, before Popen returned
+        return process
+
+    def stop(signum, frame):
+        raise SystemExit(143)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        monkeypatch.setattr(pdf.subprocess, "Popen", popen_then_signal)
+        with pytest.raises(SystemExit):
+            pdf.run_stoppable(["sleep", "60"], timeout=30, timed_out="took too long")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert started and started[0].poll() is not None, "the program was left running"
