@@ -8,12 +8,15 @@ a region of 150 LAs, 13 themes and N networks, and N returns written with the
 project's own workbook writer (about 20 activity rows, 10 LA support rows and
 10 update bullets each, a few long cells). Then it times:
 
-- the whole `ria-docs merge` as a process;
+- the whole `ria-docs merge` as a process, and `ria-docs check` beside it;
 - its stages in one process: read, validate, merge, render (context + docx),
   write; and that process's peak memory;
-- the floor: bare `openpyxl.load_workbook` of the same files, and one bare
-  docxtpl render of a same-sized context with the same template;
-- `ria-docs --help` start-up;
+- the floors: a bare python-calamine read of every sheet of the same files,
+  one bare docxtpl render of a same-sized context with the same template, and
+  a plain write of the same output bytes;
+- `ria-docs --help` start-up, and the import floor (a process importing only
+  the libraries a merge needs) beside the example cycle's merge;
+  (`python bench/returns_from.py` times `returns --from` apart);
 - hostile files (tests/hostile_files.py: one value at XFD1048576, a million
   repeated .ods rows, a zip entry that lies about its size, 95 MB of text near
   the size limits...): how long each takes to be read or refused, and the
@@ -163,13 +166,25 @@ def worker(folder: Path, out: Path) -> dict:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     from docxtpl import DocxTemplate
+    from python_calamine import CalamineWorkbook
 
     from ria_docs.context import plan_context, update_context
 
+    # The read floor: a bare calamine read of every sheet's cells (what our reading is built on).
     start = time.perf_counter()
     for path in paths:
-        openpyxl.load_workbook(path).close()
+        workbook = CalamineWorkbook.from_path(str(path))
+        for name in workbook.sheet_names:
+            workbook.get_sheet_by_name(name).to_python()
     times["floor_read"] = time.perf_counter() - start
+    # The write floor: the same bytes written plainly, one file each, no lock, staging or journal.
+    import tempfile
+
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as plain:
+        for name, data in files.items():
+            Path(plain, name).write_bytes(data)
+    times["floor_write"] = time.perf_counter() - start
     start = time.perf_counter()
     for name, context in (("ria-plan.docx", plan_context(plan)), ("regional-update.docx", update_context(plan))):
         template = DocxTemplate(str(ROOT / "templates" / name))
@@ -238,6 +253,10 @@ def process_seconds(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
+# What any merge must import: the floor a merge's start-up is compared with.
+IMPORT_FLOOR = "import click, docx, docxtpl, lxml, openpyxl, pydantic, python_calamine"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 60, 180, 540])
@@ -260,32 +279,42 @@ def main() -> None:
     cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "ria_docs"]
     rows = []
     help_times = [process_seconds([*cli, "--help"], ROOT) for _ in range(max(args.runs, 5))]
-    example = [process_seconds([*cli, "merge", "inputs", "-o", str(DATA / "out-example")], ROOT) for _ in range(args.runs)]
+    # The import floor: a process that only imports the libraries a merge needs.
+    imports = [process_seconds([sys.executable, "-c", IMPORT_FLOOR], ROOT) for _ in range(max(args.runs, 5))]
+    example = [process_seconds([*cli, "merge", "inputs", "-o", str(DATA / "out-example")], ROOT)
+               for _ in range(args.runs)]
     for n in args.sizes:
         folder = generate(n)
         whole = [process_seconds([*cli, "merge", str(folder), "-o", str(DATA / f"out-{n}")], ROOT)
                  for _ in range(args.runs)]
+        checks = [process_seconds([*cli, "check", str(folder)], ROOT) for _ in range(args.runs)]
         workers = [run_worker(folder, DATA / f"out-{n}-stages") for _ in range(args.runs)]
         stage = {k: statistics.median(w["times"][k] for w in workers) for k in workers[0]["times"]}
         ours = stage["read"] + stage["validate"] + stage["merge"] + stage["render"]
         floor = stage["floor_read"] + stage["floor_render"]
         rows.append({
-            "n": n, "process_s": statistics.median(whole), **{f"{k}_s": v for k, v in stage.items()},
+            "n": n, "process_s": statistics.median(whole), "check_s": statistics.median(checks),
+            **{f"{k}_s": v for k, v in stage.items()},
             "read_ratio": (stage["read"] + stage["validate"] + stage["merge"]) / stage["floor_read"],
             "render_ratio": stage["render"] / stage["floor_render"],
+            "write_ratio": stage["write"] / stage["floor_write"],
             "ratio": ours / floor,
             "peak_mb": statistics.median(w["peak_mb"] for w in workers),
         })
         print(f"  N={n} done", file=sys.stderr)
 
-    summary = {"help_s": statistics.median(help_times), "example_merge_s": statistics.median(example), "rows": rows}
-    print(f"ria-docs --help: {summary['help_s']:.3f} s   example cycle merge (process): {summary['example_merge_s']:.3f} s")
-    header = ["N", "process", "read", "validate", "merge", "render", "write", "floor read", "floor render",
-              "ours/floor", "read/floor", "render/floor", "peak MB"]
+    summary = {"help_s": statistics.median(help_times), "import_floor_s": statistics.median(imports),
+               "example_merge_s": statistics.median(example), "rows": rows}
+    print(f"ria-docs --help: {summary['help_s']:.3f} s   import floor: {summary['import_floor_s']:.3f} s   "
+          f"example cycle merge (process): {summary['example_merge_s']:.3f} s "
+          f"({summary['example_merge_s'] / summary['import_floor_s']:.1f}x the import floor)")
+    header = ["N", "merge", "check", "read", "validate", "merge", "render", "write", "floor read", "floor render",
+              "floor write", "ours/floor", "read/floor", "render/floor", "write/floor", "peak MB"]
     print(" | ".join(f"{h:>12}" for h in header))
     for r in rows:
-        cells = [r["n"], r["process_s"], r["read_s"], r["validate_s"], r["merge_s"], r["render_s"], r["write_s"],
-                 r["floor_read_s"], r["floor_render_s"], r["ratio"], r["read_ratio"], r["render_ratio"], r["peak_mb"]]
+        cells = [r["n"], r["process_s"], r["check_s"], r["read_s"], r["validate_s"], r["merge_s"], r["render_s"],
+                 r["write_s"], r["floor_read_s"], r["floor_render_s"], r["floor_write_s"], r["ratio"],
+                 r["read_ratio"], r["render_ratio"], r["write_ratio"], r["peak_mb"]]
         print(" | ".join(f"{c:>12}" if isinstance(c, int) else f"{c:>12.2f}" for c in cells))
     by_n = {r["n"]: r for r in rows}
     if 60 in by_n and 540 in by_n:
