@@ -65,7 +65,8 @@ class Changes:
 
 def _activities(plan: Plan) -> dict[tuple[str, str], tuple[str, str, str]]:
     """(theme code, text key) -> (theme label, text, RAG word)."""
-    found = {}
+    found: dict[tuple[str, str], tuple[str, str, str]] = {}
+
     for theme in plan.themes:
         for activity in theme.activities:
             text = " / ".join(activity.bullets)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    from .report import Report
+
 
 FOLDER = click.Path(file_okay=False, path_type=Path)
 TEMPLATES_HELP = ("Folder of restyled templates. Each template is taken from the first of: this folder, "
@@ -34,7 +42,7 @@ def _safe_console() -> None:
             pass  # a stream that cannot change: keep what it does
 
 
-def _stop(signum, _frame):
+def _stop(signum: int, _frame: FrameType | None) -> NoReturn:
     """SIGTERM (a shutdown, kill) or SIGHUP (the terminal closed): exit like Ctrl-C does.
 
     An exit through Python runs every clean-up on the way out: outputs being swapped are finished
@@ -63,7 +71,7 @@ def _exit_on_signals() -> dict:
 
 
 class _Main(click.Group):
-    def invoke(self, ctx):
+    def invoke(self, ctx: click.Context) -> Any:
         """Every command's one error handler: what ria-docs raises on purpose (ria_docs.exceptions)
         is a plain message and an exit code, never a traceback."""
         from .exceptions import RiaDocsError, UsageError
@@ -75,7 +83,7 @@ class _Main(click.Group):
         except RiaDocsError as exc:
             _fail(str(exc))
 
-    def main(self, *args, **kwargs):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         import signal
 
         _safe_console()
@@ -88,12 +96,12 @@ class _Main(click.Group):
                     signal.signal(signum, handler)
 
 
-def _fail(message: str, code: int = 1):
+def _fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     raise SystemExit(code)
 
 
-def _echo_json(make) -> None:
+def _echo_json(make: Callable[[bool], str]) -> None:
     """JSON that stays valid on any console: ``make(ascii_only)`` gives the text; when stdout cannot encode
     every character of it (a cp1252 console or redirect, where the escapes _safe_console writes would not be
     JSON escapes), every character outside ASCII is written as a JSON escape instead."""
@@ -107,7 +115,7 @@ def _echo_json(make) -> None:
     click.echo(text)
 
 
-def _show_report(report) -> None:
+def _show_report(report: Report) -> None:
     from .report import to_text
 
     click.echo(to_text(report))
@@ -115,7 +123,7 @@ def _show_report(report) -> None:
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ria-docs")
-def main():
+def main() -> None:
     """Merge regional network returns into the RIA plan and the regional update.
 
     \b
@@ -135,7 +143,8 @@ def main():
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="PLAN_JSON",
               help="Last round's plan.json: networks with no return keep what they said then (carried forward), "
                    "and changes.docx lists what changed.")
-def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bool, pdf: bool, baseline: Path | None):
+def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bool, pdf: bool,
+          baseline: Path | None) -> None:
     """Validate every return in INPUTS, merge them, and write the documents.
 
     INPUTS is the cycle folder holding region.toml and the return workbooks
@@ -175,7 +184,7 @@ def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: boo
               help="text for people; json for programs (every problem with file, sheet and cell).")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="PLAN_JSON",
               help="Last round's plan.json: also say which networks' content would be carried forward.")
-def check(inputs: Path, output_format: str, baseline: Path | None):
+def check(inputs: Path, output_format: str, baseline: Path | None) -> None:
     """Validate every return in INPUTS and report problems; write nothing.
 
     One line per problem (file, sheet!cell, what is wrong, how to fix it),
@@ -219,7 +228,7 @@ def check(inputs: Path, output_format: str, baseline: Path | None):
               help="Pre-fill from last round's plan.json: themes the network leads, its contribution, "
                    "its LA support and About details.")
 @click.option("--force", is_flag=True, help="Replace workbooks that already exist.")
-def returns(inputs: Path, out_dir: Path, networks: tuple[str, ...], from_plan: Path | None, force: bool):
+def returns(inputs: Path, out_dir: Path, networks: tuple[str, ...], from_plan: Path | None, force: bool) -> None:
     """Write one return workbook per network, for the chairs to fill.
 
     Uses INPUTS/region.toml (this round's period, LAs, themes and roster).
@@ -245,7 +254,7 @@ def returns(inputs: Path, out_dir: Path, networks: tuple[str, ...], from_plan: P
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="PLAN_JSON",
               help="Last round's plan.json: emails from last round's returns, and what would be carried forward.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def status(inputs: Path, baseline: Path | None, output_format: str):
+def status(inputs: Path, baseline: Path | None, output_format: str) -> None:
     """One line per network of region.toml: returned, invalid, unknown or missing (and whom to chase).
 
     Then every file that could not be attributed to a network, and why. A
@@ -273,7 +282,7 @@ def status(inputs: Path, baseline: Path | None, output_format: str):
               help="Folder to write ria-plan.docx and regional-update.docx into [default: the folder holding PLAN_JSON].")
 @click.option("--templates", type=FOLDER, default=None, help=TEMPLATES_HELP)
 @click.option("--pdf", is_flag=True, help="Also write PDFs of both documents (needs LibreOffice).")
-def render(plan_json: Path, outputs: Path | None, templates: Path | None, pdf: bool):
+def render(plan_json: Path, outputs: Path | None, templates: Path | None, pdf: bool) -> None:
     """Re-render the documents from a saved PLAN_JSON, e.g. after editing a template.
 
     The documents replace those beside PLAN_JSON unless -o names another folder.
@@ -305,7 +314,7 @@ def render(plan_json: Path, outputs: Path | None, templates: Path | None, pdf: b
 @click.argument("folder", type=FOLDER, default="templates")
 @click.option("--check", is_flag=True,
               help="Copy nothing: list every tag mistake and layout hazard in FOLDER's templates (exit 1 if any).")
-def templates(folder: Path, check: bool):
+def templates(folder: Path, check: bool) -> None:
     """Copy the default templates into FOLDER (default ./templates) to restyle in Word or LibreOffice.
 
     A template already in FOLDER is never overwritten: delete it first to get
@@ -342,7 +351,8 @@ def templates(folder: Path, check: bool):
 @main.command()
 @click.argument("outputs", type=FOLDER, default="outputs")
 @click.option("--resolution", type=click.IntRange(30, 300), default=80, show_default=True, help="Dots per inch.")
-def preview(outputs: Path, resolution: int):
+def preview(outputs: Path, resolution: int) -> None:
+
     """Render each document in OUTPUTS to PNG pages in OUTPUTS/preview/, to look before circulating.
 
     Needs LibreOffice and pdftoppm (poppler).

@@ -7,14 +7,16 @@ The names here are the template contract documented in the README.
 
 from __future__ import annotations
 
-from .model import LA_SUPPORT_FIELDS, TICK_FIELDS, Plan, Rag
+from collections.abc import Iterable
+
+from .model import LA_SUPPORT_FIELDS, TICK_FIELDS, Activity, Person, Plan, Rag, Text
 
 # Standard Office RAG fills; black text on each passes WCAG AA contrast.
 RAG_FILLS = {Rag.RED: "FF0000", Rag.AMBER: "FFC000", Rag.GREEN: "00B050", Rag.BLUE: "00B0F0"}
 NO_FILL = "auto"
 
 
-def _lines(texts) -> list[str]:
+def _lines(texts: Iterable[Text]) -> list[str]:
     return [t.text for t in texts]
 
 
@@ -49,7 +51,7 @@ def _structure(plan: Plan) -> list[dict]:
     ]
 
 
-def _activity(activity) -> dict:
+def _activity(activity: Activity) -> dict:
     ticks = activity.ticks
     return {
         "bullets": list(activity.bullets),
@@ -65,14 +67,16 @@ EMPTY_ACTIVITY = {"bullets": [], "rag": "", "rag_fill": NO_FILL, **dict.fromkeys
                   "commentary": [], "network": ""}
 
 
-def _person(person) -> str:
+def _person(person: Person | None) -> str:
+
     return person.display() if person else ""
 
 
 def _rag_summary(plan: Plan) -> list[dict]:
     """Activities by RAG status, per theme, with a total row."""
-    rows = []
+    rows: list[dict] = []  # label: str, the counts: int
     for theme in plan.themes:
+
         counts = {rag: sum(a.rag is rag for a in theme.activities) for rag in Rag}
         rows.append({
             "label": theme.label,

@@ -28,6 +28,7 @@ pass, so the cost grows with the plan and not with networks x plan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .model import LA_SUPPORT_FIELDS, Network, Person, Plan, ReturnUsed, Text
@@ -83,7 +84,8 @@ class LastRound:
             e.activities or e.outcome or e.lead_responsibility for e in self.themes.values()))
 
 
-def canonical_names(region: RegionConfig):
+def canonical_names(region: RegionConfig) -> Callable[[str], str]:
+
     """``region.canonical_network`` for many names, its spellings indexed once.
 
     Matches as :func:`ria_docs.text.find_match` does (loose keys, the first

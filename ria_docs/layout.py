@@ -24,8 +24,13 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from collections.abc import Iterator, Set
+from typing import TYPE_CHECKING
 
 from lxml import etree
+
+if TYPE_CHECKING:
+    _Cells = list[tuple[int, int, etree._Element]]  # _cells of one row: (grid column, span, tc)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -90,7 +95,7 @@ _TAGS = {name: f"{_W}{name}" for name in (
     "ind", "numPr", "sz", "b", "spacing", "trHeight", "tblGrid", "tblPr", "tblCellMar", "pgSz", "pgMar")}
 
 
-def _get(node, *names):
+def _get(node: etree._Element, *names: str) -> etree._Element | None:
     """The child of ``node`` at names[0], its child at names[1]...; None where one is missing.
     (A plain loop: find parses a path each call, three times slower, and this runs
     about a hundred times a row; a national plan's Section C has ten thousand rows.)"""
@@ -105,7 +110,7 @@ def _get(node, *names):
     return node
 
 
-def _props(node, name: str) -> dict:
+def _props(node: etree._Element, name: str) -> dict[str, etree._Element]:
     """The children of node's properties element (tcPr, pPr, rPr: always its first
     child when present), by tag: one pass where each property looked up would be one."""
     tag = _TAGS[name]
@@ -116,7 +121,7 @@ def _props(node, name: str) -> dict:
     return {}
 
 
-def _int(node, attribute: str = "val", default: int = 0) -> int:
+def _int(node: etree._Element | None, attribute: str = "val", default: int = 0) -> int:
     if node is None:
         return default
     value = node.get(f"{_W}{attribute}")
@@ -126,7 +131,7 @@ def _int(node, attribute: str = "val", default: int = 0) -> int:
         return default
 
 
-def _on(node) -> bool:
+def _on(node: etree._Element | None) -> bool:
     """A toggle property (w:b, w:tblHeader...) that is present and not switched off."""
     return node is not None and node.get(f"{_W}val", "true") not in ("0", "false", "off")
 
@@ -137,11 +142,11 @@ def _on(node) -> bool:
 class _Merge:
     """One vertically merged cell: grid column and span, first and last row (table indexes)."""
 
-    def __init__(self, column: int, span: int, start: int, cell):
+    def __init__(self, column: int, span: int, start: int, cell: etree._Element) -> None:
         self.column, self.span, self.start, self.end, self.cell = column, span, start, start, cell
 
 
-def _cells(row) -> list[tuple[int, int, object]]:
+def _cells(row: etree._Element) -> _Cells:
     """(grid column, span, tc) for each cell of a row."""
     position = _int(_get(row, "trPr", "gridBefore"))
     found = []
@@ -152,7 +157,7 @@ def _cells(row) -> list[tuple[int, int, object]]:
     return found
 
 
-def _vmerge(cell) -> str | None:
+def _vmerge(cell: etree._Element) -> str | None:
     """"restart", "continue" (bare or explicit) or None."""
     node = _get(cell, "tcPr", "vMerge")
     if node is None:
@@ -160,7 +165,7 @@ def _vmerge(cell) -> str | None:
     return "restart" if node.get(f"{_W}val") == "restart" else "continue"
 
 
-def _header_count(rows) -> int:
+def _header_count(rows: list[etree._Element]) -> int:
     count = 0
     for row in rows:
         if not _on(_get(row, "trPr", "tblHeader")):
@@ -169,7 +174,7 @@ def _header_count(rows) -> int:
     return count
 
 
-def _merges(grid, first: int, last: int) -> list[_Merge]:
+def _merges(grid: list[_Cells], first: int, last: int) -> list[_Merge]:
     """The merges among rows first..last-1 that join two rows or more, in order of start.
     ``grid`` is _cells of each row of the table."""
     open_: dict[int, _Merge] = {}
@@ -232,7 +237,7 @@ class _Estimator:
     taller than its rows makes its last row grow, as Word and LibreOffice do.
     """
 
-    def __init__(self, table):
+    def __init__(self, table: etree._Element) -> None:
         grid = _get(table, "tblGrid")
         self.grid = [_int(col, "w") for col in grid.findall(f"{_W}gridCol")] if grid is not None else []
         margins = _get(table, "tblPr", "tblCellMar")
@@ -241,7 +246,7 @@ class _Estimator:
         self.vertical = self._margins(margins, ("top",), 0) + self._margins(margins, ("bottom",), 0)
 
     @staticmethod
-    def _margins(margins, names, default) -> int:
+    def _margins(margins: etree._Element | None, names: tuple[str, ...], default: int) -> int:
         if margins is None:
             return default
         for name in names:
@@ -250,14 +255,16 @@ class _Estimator:
                 return _int(node, "w")
         return default
 
-    def width(self, column: int, span: int, cell, props=None) -> int:
+    def width(self, column: int, span: int, cell: etree._Element,
+              props: dict[str, etree._Element] | None = None) -> int:
+
         node = (_props(cell, "tcPr") if props is None else props).get(f"{_W}tcW")
         if node is not None and node.get(f"{_W}type", "dxa") == "dxa" and _int(node, "w") > 0:
             return _int(node, "w")
         grid = sum(self.grid[column:column + span])
         return grid or 2000  # no width anywhere: a narrow column, to err high
 
-    def cell(self, column: int, span: int, cell, blocks=None) -> float:
+    def cell(self, column: int, span: int, cell: etree._Element, blocks: list[etree._Element] | None = None) -> float:
         """The height of a cell, or of ``blocks`` (paragraphs) put in it."""
         props = _props(cell, "tcPr")
         width = self.width(column, span, cell, props)
@@ -273,7 +280,7 @@ class _Estimator:
                 height += self.paragraph(paragraph, usable)
         return height
 
-    def paragraph(self, paragraph, usable: int) -> float:
+    def paragraph(self, paragraph: etree._Element, usable: int) -> float:
         ppr = _props(paragraph, "pPr")
         style = ppr.get(f"{_W}pStyle")
         style_name = style.get(f"{_W}val", "") if style is not None else ""
@@ -291,7 +298,7 @@ class _Estimator:
         lines: list[int] = []  # the largest size on each finished line, in half-points
         line_width, line_size, has_word = 0.0, 0, False
 
-        def break_line():
+        def break_line() -> None:
             nonlocal line_width, line_size, has_word
             lines.append(line_size or mark_size)
             line_width, line_size, has_word = 0.0, 0, False
@@ -339,7 +346,7 @@ class _Estimator:
                 total += natural * line / 240
         return total + before + after
 
-    def row(self, row, cells, skip=frozenset()) -> float:
+    def row(self, row: etree._Element, cells: _Cells, skip: Set[etree._Element] = frozenset()) -> float:
         """A row's height from its ``cells`` (_cells), leaving out those in ``skip`` (merged ones)."""
         tallest = 0.0
         for column, span, cell in cells:
@@ -354,7 +361,8 @@ class _Estimator:
         return tallest + ROW_OVERHEAD_PT * 20
 
 
-def _block_height(heights, merges, first, last, labels) -> float:
+def _block_height(heights: dict[int, float], merges: list[_Merge], first: int, last: int,
+                  labels: dict[_Merge, float]) -> float:
     """Rows first..last, their merged cells' text (``labels``: merge -> height
     of its text in this block) making a merge's last row grow where needed."""
     rows = {i: heights[i] for i in range(first, last + 1)}
@@ -368,7 +376,7 @@ def _block_height(heights, merges, first, last, labels) -> float:
     return sum(rows.values())
 
 
-def _page_height(sect_pr) -> int:
+def _page_height(sect_pr: etree._Element | None) -> int:
     """The height, in twips, between a section's top and bottom margins."""
     height, top, bottom = DEFAULT_PAGE
     if sect_pr is not None:
@@ -379,9 +387,9 @@ def _page_height(sect_pr) -> int:
     return height - top - bottom
 
 
-def _following_sect_pr(element):
+def _following_sect_pr(element: etree._Element) -> etree._Element | None:
     """The first sectPr after ``element`` in document order: its section's properties."""
-    node = element
+    node: etree._Element | None = element
     while node is not None:
         for sibling in node.itersiblings():
             if sibling.tag == f"{_W}sectPr":
@@ -396,7 +404,7 @@ def _following_sect_pr(element):
 # -- changes to the table --------------------------------------------------------------------
 
 
-def _child(parent, tag: str, rank: dict | None = None, first: bool = False):
+def _child(parent: etree._Element, tag: str, rank: dict[str, int] | None = None, first: bool = False) -> etree._Element:
     """parent's child ``tag``, made if missing (in schema order by ``rank``, else first/last)."""
     for node in parent:
         if node.tag == tag:
@@ -416,39 +424,42 @@ def _child(parent, tag: str, rank: dict | None = None, first: bool = False):
     return node
 
 
-def _keep_with_next(row) -> None:
+def _keep_with_next(row: etree._Element) -> None:
     for paragraph in row.iter(f"{_W}p"):
         ppr = _child(paragraph, f"{_W}pPr", first=True)
         keep = _child(ppr, f"{_W}keepNext", _PPR_RANK)
-        keep.attrib.pop(f"{_W}val", None)  # the template's keepNext w:val="0" would undo it
+        # The template's keepNext w:val="0" would undo it.
+        keep.attrib.pop(f"{_W}val", None)  # type: ignore[call-overload]  # lxml-stubs: str defaults only
 
 
-def _cant_split(row) -> None:
+def _cant_split(row: etree._Element) -> None:
     trpr = _get(row, "trPr")
     if trpr is None:
         trpr = etree.Element(f"{_W}trPr")
         exceptions = _get(row, "tblPrEx")  # tr holds tblPrEx?, trPr?, then its cells
         row.insert(1 if exceptions is not None and row.index(exceptions) == 0 else 0, trpr)
     node = _child(trpr, f"{_W}cantSplit")
-    node.attrib.pop(f"{_W}val", None)
+    node.attrib.pop(f"{_W}val", None)  # type: ignore[call-overload]  # lxml-stubs: str defaults only
 
 
-def _continued_copy(cell) -> list:
+def _continued_copy(cell: etree._Element) -> list[etree._Element]:
     """The blocks of ``cell`` (the merge's first cell), copied, marked " (continued)"."""
     blocks = [copy.deepcopy(b) for b in cell if b.tag != f"{_W}tcPr"]
     for block in blocks:
         # Bookmarks, comments and paragraph ids must stay unique in a document.
         for node in list(block.iter(f"{_W}bookmarkStart", f"{_W}bookmarkEnd", f"{_W}commentRangeStart",
                                     f"{_W}commentRangeEnd")):
-            node.getparent().remove(node)
+            # None when the bookmark is the block itself (straight in the tc): an AttributeError, as before.
+            node.getparent().remove(node)  # type: ignore[union-attr]
         for node in block.iter():
             for name in (f"{{{W14_NS}}}paraId", f"{{{W14_NS}}}textId"):
-                node.attrib.pop(name, None)
+                node.attrib.pop(name, None)  # type: ignore[call-overload]  # lxml-stubs: str defaults only
     paragraphs = [b for b in blocks if b.tag == f"{_W}p"]
     texts = [t for t in (paragraphs[-1].iter(f"{_W}t") if paragraphs else ()) if t.text]
     if texts:  # an empty cell stays empty: "(continued)" alone would name nothing
         last = texts[-1]
         run = last.getparent()
+        assert run is not None  # a w:t found below the paragraph has a parent
         marker = etree.Element(f"{_W}r")
         properties = _get(run, "rPr")
         if properties is not None:
@@ -460,16 +471,17 @@ def _continued_copy(cell) -> list:
     return blocks
 
 
-def _restart_with(cell, blocks) -> None:
+def _restart_with(cell: etree._Element, blocks: list[etree._Element]) -> None:
     for block in [b for b in cell if b.tag != f"{_W}tcPr"]:
         cell.remove(block)
     for block in blocks:
         cell.append(block)
     node = _get(cell, "tcPr", "vMerge")
+    assert node is not None  # a cell that continues a merge: its vMerge is how it was found
     node.set(f"{_W}val", "restart")
 
 
-def keep_merged_rows_together(table, *, sect_pr=None) -> None:
+def keep_merged_rows_together(table: etree._Element, *, sect_pr: etree._Element | None = None) -> None:
     """Keep each group of rows joined by a vertically merged cell on one page,
     first cutting a group taller than a page into chunks that restart the merge
     with its first row's text marked " (continued)".
@@ -482,7 +494,7 @@ def keep_merged_rows_together(table, *, sect_pr=None) -> None:
     _keep_together(table, sect_pr)
 
 
-def _keep_together(table, sect_pr) -> bool:
+def _keep_together(table: etree._Element, sect_pr: etree._Element | None) -> bool:
     """keep_merged_rows_together; False when the table has no merged group (and is unchanged)."""
     rows = table.findall(f"{_W}tr")
     headers = _header_count(rows)
@@ -516,27 +528,28 @@ def _keep_together(table, sect_pr) -> bool:
     return True
 
 
-def _merged_cells(grid, merges) -> set:
+def _merged_cells(grid: list[_Cells], merges: list[_Merge]) -> set[etree._Element]:
     """The cells of ``merges`` in every row they cover (their rows' heights leave them out)."""
-    cells = set()
+    cells: set[etree._Element] = set()
     for merge in merges:
         for index in range(merge.start, merge.end + 1):
             cells.update(cell for column, _span, cell in grid[index] if column == merge.column)
     return cells
 
 
-def _labels(estimate, merges) -> dict:
+def _labels(estimate: _Estimator, merges: list[_Merge]) -> dict[_Merge, float]:
     """The height of each merged cell's text."""
     return {m: estimate.cell(m.column, m.span, m.cell) for m in merges}
 
 
-def _chunks(estimate, grid, heights, merges, labels, first, last, usable) -> list[tuple[int, int]]:
+def _chunks(estimate: _Estimator, grid: list[_Cells], heights: dict[int, float], merges: list[_Merge],
+            labels: dict[_Merge, float], first: int, last: int, usable: float) -> list[tuple[int, int]]:
     """Cut rows first..last into runs that each fit ``usable``, restarting the
     merges at each run's first row with their text marked " (continued)"."""
     copies = {m: _continued_copy(m.cell) for m in merges}
     continued = {m: estimate.cell(m.column, m.span, m.cell, copies[m]) for m in merges}
 
-    def block(start, end):
+    def block(start: int, end: int) -> float:
         here = {m: (labels[m] if m.start == start else continued[m]) for m in merges}
         # A label taller than a page cannot fit in any chunk: packing the rows
         # around it would only make one-row chunks, each repeating it.
@@ -563,13 +576,13 @@ def _chunks(estimate, grid, heights, merges, labels, first, last, usable) -> lis
 # -- whole bodies ----------------------------------------------------------------------------
 
 
-def _top_level_tables(body_element):
+def _top_level_tables(body_element: etree._Element) -> Iterator[etree._Element]:
     for table in body_element.iter(f"{_W}tbl"):
         if not any(a.tag == f"{_W}tbl" for a in table.iterancestors()):
             yield table
 
 
-def keep_tables_together_tree(body_element) -> None:
+def keep_tables_together_tree(body_element: etree._Element) -> None:
     """keep_merged_rows_together on every top-level table of a parsed ``w:body``
     that holds a vertically merged cell (the tree render path)."""
     for table in list(_top_level_tables(body_element)):
@@ -581,7 +594,8 @@ _NAMESPACE = re.compile(r'\sxmlns(?::([\w.-]+))?\s*=\s*("[^"]*"|\'[^\']*\')')
 _ROOT = re.compile(r"\s*(?:<\?xml[^>]*\?>\s*)?<([\w.:-]+)([^>]*)>")
 
 
-def _spans(text: str, name: str, start: int = 0, stop: int | None = None, first_only: bool = False):
+def _spans(text: str, name: str, start: int = 0, stop: int | None = None,
+           first_only: bool = False) -> Iterator[tuple[int, int]]:
     """(start, end) of each outermost ``<name ...>...</name>`` (or ``<name/>``) in
     text[start:stop]: the tags are counted, so nested ones stay inside their parent."""
     tags = re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])[^>]*?(/?)>")
@@ -645,7 +659,8 @@ def keep_tables_together(body: str) -> str:
 BATCH_CHARACTERS = 1 << 20
 
 
-def _table_batches(body: str, start: int, end: int, prefix: str, opening: str, sect_pr):
+def _table_batches(body: str, start: int, end: int, prefix: str, opening: str,
+                   sect_pr: etree._Element | None) -> Iterator[tuple[int, int, str]]:
     """The changed rows of the table at body[start:end], as (first, last, new text of
     body[first:last]), batch by batch. A batch ends only before a row that continues
     no merge, so a group of joined rows is never cut; each is parsed with the table's
@@ -655,7 +670,8 @@ def _table_batches(body: str, start: int, end: int, prefix: str, opening: str, s
         return
     header_tag = re.compile(rf'<{prefix}:tblHeader(?![^>]*{prefix}:val="(?:0|false|off)")[\s/>]')
 
-    def is_header(row) -> bool:  # tblHeader, not switched off, in the row's own properties, before its first cell
+    def is_header(row: tuple[int, int]) -> bool:
+  # tblHeader, not switched off, in the row's own properties, before its first cell
         cell = body.find(f"<{prefix}:tc", *row)
         return header_tag.search(body, row[0], cell if cell >= 0 else row[1]) is not None
 

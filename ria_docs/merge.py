@@ -6,10 +6,14 @@ network order, then row order, so the same returns always give the same plan.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
+from typing import TypeVar
 
 from .last_round import LA_COLUMNS, last_round
 from .model import (
+    Activity,
+    IndicatorValue,
     LASupport,
     Network,
     Person,
@@ -17,12 +21,13 @@ from .model import (
     ReturnUsed,
     Round,
     Source,
+    Text,
     Theme,
     UpdateBullet,
     UpdateSection,
 )
-from .network_return import NetworkReturn
-from .region import RegionConfig
+from .network_return import NetworkReturn, ThemeEntry
+from .region import NetworkConfig, RegionConfig, ThemeConfig
 from .report import Report
 from .text import same_text
 
@@ -41,7 +46,7 @@ class _SetAside:
     duplicate): collected during the merge, then moved from "used" to "ignored"
     in one pass, however many there are."""
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report) -> None:
         self.report = report
         self.refs: dict[str, list[str]] = {}
 
@@ -58,7 +63,7 @@ class _SetAside:
             account.ignored.extend(refs)
 
 
-def _network(config, ret: NetworkReturn | None, report: Report, aside: _SetAside) -> Network:
+def _network(config: NetworkConfig, ret: NetworkReturn | None, report: Report, aside: _SetAside) -> Network:
     chair = _roster_person(config.chair, config.chair_la)
     director = _roster_person(config.director, config.director_la)
     if ret is not None:
@@ -68,9 +73,10 @@ def _network(config, ret: NetworkReturn | None, report: Report, aside: _SetAside
         for label, named, la in (("Chair", ret.chair, ret.chair_la), ("Director link", ret.director, ret.director_la)):
             if named is not None:
                 people[label] = named
-            elif la is not None and people[label] is not None:
-                people[label] = people[label].model_copy(update={"la": la.text, "source": la.source})
+            elif la is not None and (person := people[label]) is not None:
+                people[label] = person.model_copy(update={"la": la.text, "source": la.source})
             elif la is not None:
+                assert la.source is not None  # an About sheet's LA: validate gives it its cell
                 aside.add(ret.file, [f"{la.source.sheet}!{la.source.cell}"])
                 report.warning(
                     "la-without-person", f"{label} LA is given, but no {label} name, here or in region.toml, "
@@ -83,7 +89,9 @@ def _network(config, ret: NetworkReturn | None, report: Report, aside: _SetAside
             report.warning(
                 "contribution-not-shown", f"{config.name} is not in Section D (show_in_section_d = false in "
                 "region.toml), so its contribution is kept in plan.json but shown in neither document",
-                file=ret.file, sheet=first.sheet, hint="show the network in Section D, or leave the sheet empty",
+                # None only for a carried text whose source a plan.json left out: an AttributeError, as before.
+                file=ret.file, sheet=first.sheet,  # type: ignore[union-attr]
+                hint="show the network in Section D, or leave the sheet empty",
             )
     return Network(
         name=config.name,
@@ -97,7 +105,8 @@ def _network(config, ret: NetworkReturn | None, report: Report, aside: _SetAside
     )
 
 
-def _theme_text(theme, entries, key: str, label: str, report: Report, aside: _SetAside):
+def _theme_text(theme: ThemeConfig, entries: list[tuple[NetworkReturn, ThemeEntry]], key: str, label: str,
+                report: Report, aside: _SetAside) -> tuple[list[str], Source | None]:
     """Outcome or lead text: the lead network's, else the first given; others warned."""
     given = [(ret, entry) for ret, entry in entries if getattr(entry, key)]
     if not given:
@@ -121,9 +130,10 @@ def _theme_text(theme, entries, key: str, label: str, report: Report, aside: _Se
     return text, getattr(winner, f"{key}_source")
 
 
-def _activities(theme, entries, report: Report, aside: _SetAside):
-    kept = []
-    seen: dict[str, object] = {}
+def _activities(theme: ThemeConfig, entries: list[tuple[NetworkReturn, ThemeEntry]], report: Report,
+                aside: _SetAside) -> list[Activity]:
+    kept: list[Activity] = []
+    seen: dict[str, Activity] = {}
     for _ret, entry in entries:
         for activity in entry.activities:
             key = " ".join(" ".join(activity.bullets).split()).casefold()  # as text.same_text compares
@@ -150,7 +160,7 @@ def _activities(theme, entries, report: Report, aside: _SetAside):
     return kept
 
 
-def carried_returns(region: RegionConfig, baseline: Plan, present: set[str]) -> list[NetworkReturn]:
+def carried_returns(region: RegionConfig, baseline: Plan, present: Collection[str | None]) -> list[NetworkReturn]:
     """For each network with no return this round, what it said last round
     (:func:`ria_docs.last_round.last_round`), as if it had sent it again: its own
     activities (with the outcome and lead text of the themes it leads), its
@@ -175,13 +185,17 @@ def carried_returns(region: RegionConfig, baseline: Plan, present: set[str]) -> 
     return carried
 
 
-def _carry(item, period: str):
+_Carried = TypeVar("_Carried", Activity, Text)
+
+
+def _carry(item: _Carried, period: str) -> _Carried:
     return item.model_copy(update={"carried_from": item.carried_from or period})
 
 
-def _indicator_values(region: RegionConfig, returns: list[NetworkReturn], report: Report, aside: _SetAside):
+def _indicator_values(region: RegionConfig, returns: list[NetworkReturn], report: Report,
+                      aside: _SetAside) -> list[IndicatorValue]:
     """Tartan rug figures in region order; a second figure for an LA and indicator is warned and set aside."""
-    figures = {}
+    figures: dict[tuple[str, str], IndicatorValue] = {}
     for ret in returns:
         for value in ret.indicators:
             key = (value.la, value.indicator)
@@ -215,10 +229,15 @@ def merge_returns(
 ) -> Plan:
     """One plan from this round's returns; with ``baseline`` (last round's plan),
     networks with no return keep what they said then, marked as carried."""
-    order = {network.name: i for i, network in enumerate(region.networks)}
+    order: dict[str | None, int] = {network.name: i for i, network in enumerate(region.networks)}
+
     sent = {r.network for r in returns}
-    carried = carried_returns(region, baseline, sent) if baseline is not None else []
-    report.carried_forward = {r.network: baseline.region.period for r in carried}
+    carried: list[NetworkReturn] = []
+    report.carried_forward = {}
+    if baseline is not None:
+        carried = carried_returns(region, baseline, sent)
+        # A carried return is named for a region network (carried_returns): never None.
+        report.carried_forward = {r.network: baseline.region.period for r in carried if r.network is not None}
     returns = sorted([*returns, *carried], key=lambda r: order[r.network])
     by_network = {r.network: r for r in returns}
 
@@ -266,8 +285,10 @@ def merge_returns(
     indicator_values = _indicator_values(region, returns, report, aside)
     aside.apply()
     returns = [r for r in returns if r.file != CARRIED]  # the plan lists the files actually used
-    used = [
-        ReturnUsed(
+    used = []
+    for ret in returns:
+        assert ret.network is not None  # sorted by order[ret.network] above: a region network's name
+        used.append(ReturnUsed(
             file=ret.file,
             network=ret.network,
             completed_by=ret.completed_by,
@@ -275,9 +296,8 @@ def merge_returns(
             date_submitted=ret.date_submitted.isoformat() if ret.date_submitted else None,
             template_version=ret.template_version,
             cells_used=list(report.account(ret.file).cells_used),
-        )
-        for ret in returns
-    ]
+        ))
+
     # "No return" means no file named the network, valid or not: a network
     # whose return has errors did send one, and is listed with its errors.
     named = {account.network for account in report.returns if account.network}

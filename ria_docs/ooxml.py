@@ -12,6 +12,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
+    from openpyxl.cell.cell import Cell
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Excel's escape for characters XML cannot hold, _xHHHH_; readers decode it, so
@@ -19,7 +24,7 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _LOOKS_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
-def put_text(cell, value: str) -> None:
+def put_text(cell: Cell, value: str) -> None:
     """Write text into an openpyxl cell as text, whatever it holds: never a
     formula ("=...", "+...", "@..."), and an "_x0041_" a person typed reads
     back as typed, not as "A"."""
@@ -37,15 +42,16 @@ FONT = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "ver
         "name", "family", "charset", "scheme")
 
 
-def order_children(element, sequence: tuple[str, ...]) -> bool:
+def order_children(element: etree._Element, sequence: tuple[str, ...]) -> bool:
     """Put an lxml element's children in ``sequence`` order (by local name);
     True if it moved any. An element holding a child the sequence does not
     name (a comment, an extension) is left as it is: where it belongs is unknown."""
     children = list(element)
     namespace = element.tag[: element.tag.find("}") + 1]  # the sequence's names are in the parent's namespace
     rank = {namespace + name: index for index, name in enumerate(sequence)}
-    ranks = [rank.get(child.tag) for child in children]  # a comment's tag is a function: not ranked
-    if None in ranks or ranks == sorted(ranks):
+    found = [rank.get(child.tag) for child in children]  # a comment's tag is a function: not ranked
+    ranks = [r for r in found if r is not None]
+    if len(ranks) < len(found) or ranks == sorted(ranks):
         return False
     tails = [child.tail for child in children]  # whitespace between children stays where it was
     ordered = [child for _, child in sorted(zip(ranks, children, strict=True), key=lambda pair: pair[0])]
@@ -121,8 +127,10 @@ def order_styles(content: bytes) -> bytes:
         changed |= order_children(font, FONT)
     if not changed:
         return content
-    declaration = content.lstrip().startswith(b"<?xml")
-    return etree.tostring(root, xml_declaration=declaration, encoding="UTF-8", standalone=True if declaration else None)
+    if content.lstrip().startswith(b"<?xml"):  # lxml's standalone=None (no attribute) is its default
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return etree.tostring(root, xml_declaration=False, encoding="UTF-8")
+
 
 
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")

@@ -55,15 +55,23 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from .exceptions import OutputError
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    # What tells two folders apart (_key): ("inode", device, inode) or ("path", normalised path).
+    _FolderKey = tuple[str, int, int] | tuple[str, str]
 
 try:  # POSIX: the lock is an flock, released by the kernel however the process ends
     import fcntl
 except ImportError:  # Windows: an exclusively created lock file holding the owner's pid
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # a module or None: mypy types the name as the module
 
 # The files ria-docs manages in an outputs folder, named in this one place.
 PLAN_DOCX = "ria-plan.docx"
@@ -130,14 +138,14 @@ def write_outputs(
 _HELD = threading.local()  # the folders this thread holds: {key: depth}
 
 
-def _held() -> dict[str, int]:
+def _held() -> dict[_FolderKey, int]:
     folders = getattr(_HELD, "folders", None)
     if folders is None:
         folders = _HELD.folders = {}
     return folders
 
 
-def _key(folder: Path):
+def _key(folder: Path) -> _FolderKey:
     """What tells two folders apart: the file system's own identity (device and inode), so one
     folder reached by two spellings (a bind mount, another case on macOS) is one folder."""
     try:
@@ -153,7 +161,8 @@ def holds(folder: Path) -> bool:
 
 
 @contextlib.contextmanager
-def settled(folder: Path, *, create: bool = False, wait: float | None = None, read_only: bool = False):
+def settled(folder: Path, *, create: bool = False, wait: float | None = None,
+            read_only: bool = False) -> Iterator[Path]:
     """Hold ``folder`` for the time of the block, after finishing what an interrupted run left there.
 
     Takes the folder's lock (waiting for another run to finish), then rolls back a journal a killed
@@ -248,7 +257,8 @@ def is_outputs_folder(folder: Path) -> bool:
     )
 
 
-def settled_plan(plan_path: Path, *, wait: float | None = None):
+def settled_plan(plan_path: Path, *, wait: float | None = None) -> AbstractContextManager[Path | None]:
+
     """For reading a plan.json: its folder settled (see :func:`settled`) when it is an outputs folder.
 
     So a plan.json is never read from a folder a killed run left half-new, or while a run writes
@@ -261,7 +271,7 @@ def settled_plan(plan_path: Path, *, wait: float | None = None):
 
 
 @contextlib.contextmanager
-def settled_together(*folders: tuple[Path, dict]):
+def settled_together(*folders: tuple[Path, dict]) -> Iterator[None]:
     """:func:`settled` for several folders, held in one fixed order, so two runs never wait on each other."""
     with contextlib.ExitStack() as stack:
         for folder, options in sorted(folders, key=lambda item: _key(Path(item[0]))):
@@ -270,7 +280,7 @@ def settled_together(*folders: tuple[Path, dict]):
 
 
 @contextlib.contextmanager
-def signals_held():
+def signals_held() -> Iterator[None]:
     """Ctrl-C, SIGTERM and SIGHUP wait until the block ends: so the folder is never left half-swapped.
 
     Blocked with pthread_sigmask in the main thread where it exists (POSIX); a signal that came in
@@ -519,7 +529,7 @@ def _not_written(exc: OSError, path: Path, out_dir: Path) -> OutputError:
 
 
 @contextlib.contextmanager
-def _exit_on_sigterm():
+def _exit_on_sigterm() -> Iterator[None]:
     """While outputs are written, SIGTERM and SIGHUP exit through Python, so the swap rolls back first.
 
     Only in the main thread, and only for a signal nobody else has set a handler for (the CLI sets
@@ -530,7 +540,7 @@ def _exit_on_sigterm():
         return
     changed = {}
 
-    def stop(signum, _frame):
+    def stop(signum: int, _frame: FrameType | None) -> NoReturn:
         raise SystemExit(128 + signum)
 
     for name in ("SIGTERM", "SIGHUP"):
@@ -576,7 +586,7 @@ class OutputsLock:
             time.sleep(0.05)
         return self
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, *_exc: object) -> None:
         if self._fd is not None:  # flock: delete while still holding it, then let go
             fd, self._fd = self._fd, None
             try:
@@ -679,7 +689,7 @@ class OutputsLock:
         pid, host, _since = owner
         return host == socket.gethostname() and not _alive(pid)
 
-    def _break(self, seen: str) -> bool:
+    def _break(self, seen: str | None) -> bool:
         """Move a dead owner's lock aside; if it changed meanwhile (a live run took it over), put it back.
 
         Two runs breaking one stale lock at the same moment could still both go on: a window of
@@ -757,10 +767,13 @@ def _alive(pid: int) -> bool:
     if os.name == "nt":
         import ctypes
 
-        kernel32 = ctypes.windll.kernel32
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # Windows only: mypy checks as on Linux
         handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
-            return ctypes.GetLastError() == 5  # access denied: it exists
+            # Access denied: it exists. (GetLastError is Windows only, as windll.)
+            return ctypes.GetLastError() == 5  # type: ignore[attr-defined]
+
+
         code = ctypes.c_ulong()
         try:
             return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == 259  # STILL_ACTIVE

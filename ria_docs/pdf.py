@@ -290,9 +290,10 @@ def _preview(outputs: Path, resolution: int) -> dict[str, list[Path]]:
             for page in made.iterdir():
                 os.replace(page, target / page.name)
             made.rmdir()
-            pages[document.name] = sorted(
-                (p for p in target.glob(f"{document.stem}-*.png") if _page_number(p, document.stem) is not None),
-                key=lambda p: _page_number(p, document.stem))
+            numbered = [(number, p) for p in target.glob(f"{document.stem}-*.png")
+                        if (number := _page_number(p, document.stem)) is not None]
+            pages[document.name] = [p for _, p in sorted(numbered, key=lambda pair: pair[0])]
+
     return pages
 
 

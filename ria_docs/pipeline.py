@@ -10,6 +10,7 @@ import datetime as dt
 import errno
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -287,7 +288,7 @@ def scan_folder(inputs: Path, skip: tuple[Path, ...] = ()) -> FolderScan:
                 except OSError as exc:
                     unreadable_file(here / name, exc)
 
-    def _bounded_files(path: Path, limit: int = 5000):
+    def _bounded_files(path: Path, limit: int = 5000) -> Iterator[tuple[Path, str]]:
         """Every file under ``path``, at most ``limit`` entries looked at (a cache or a repository is big)."""
         seen = 0
         for folder, subfolders, files in os.walk(path, followlinks=False):
@@ -492,6 +493,7 @@ def check_folder(
     region = load_region(inputs / REGION_TOML)
     previous = load_plan(baseline) if baseline is not None else None
     if previous is not None:
+        assert baseline is not None  # previous is loaded from it
         require_same_region(previous, baseline, region.region)
     report = Report()
     if previous is not None and previous.region.period == region.period:
@@ -554,12 +556,15 @@ def merge_folder(
         return _merge(inputs, outputs, templates, skip_invalid, pdf, baseline)
 
 
-def _merge(inputs, outputs, templates, skip_invalid, pdf, baseline) -> MergeResult:
+def _merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bool, pdf: bool,
+           baseline: Path | None) -> MergeResult:
     check = check_folder(inputs, skip_invalid=skip_invalid, baseline=baseline, outputs=outputs)
     result = MergeResult(check)
     if check.report.errors and not skip_invalid:
         return result
     plan = result.plan = check.plan
+    assert plan is not None  # check_folder always merges
+
     used: dict[str, Path] = {}
     notes = result.template_notes
     files = render_documents(plan, templates, round_dir=inputs, used=used, notes=notes)

@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -185,7 +186,7 @@ def _schema_problems(exc: ValidationError) -> list[str]:
     return problems
 
 
-def _strings(value: object, loc: tuple = ()):
+def _strings(value: object, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
     if isinstance(value, str):
         yield loc, value
     elif isinstance(value, dict):
@@ -240,11 +241,12 @@ def _content_problems(plan: Plan, data: dict) -> list[str]:
         if bad:
             problems.append(f"{_path(loc)}: holds a character a Word document cannot hold ({', '.join(bad)}); "
                             "delete it")
-    for i, used in enumerate(plan.returns):
-        problems.append(_iso_date_problem(f"returns[{i}].date_submitted", used.date_submitted))
-    for i, round_ in enumerate(plan.history):
-        problems.append(_iso_date_problem(f"history[{i}].date", round_.date))
-    problems = [p for p in problems if p]
+    dates = [_iso_date_problem(f"returns[{i}].date_submitted", used.date_submitted)
+             for i, used in enumerate(plan.returns)]
+
+    dates += [_iso_date_problem(f"history[{i}].date", round_.date) for i, round_ in enumerate(plan.history)]
+    problems += [p for p in dates if p]  # the problems above are never empty: only the dates' None is dropped
+
 
     problems += _twice([(f"networks[{i}].name", n.name) for i, n in enumerate(plan.networks)], "the network")
     problems += _twice([(f"themes[{i}].code", t.code) for i, t in enumerate(plan.themes)], "the theme")

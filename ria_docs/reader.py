@@ -10,6 +10,7 @@ Meaning (networks, themes, RAG words...) is checked by :mod:`ria_docs.validate`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from .exceptions import UnreadableFile
 from .report import Report
-from .spreadsheet import Sheet, read_sheets
+from .spreadsheet import Cell, Sheet, read_sheets
 from .text import CleanText, clean_text, did_you_mean, listed, loose_key, renamed_from, suggest
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
@@ -132,7 +133,7 @@ class RawReturn:
     issued_sheets: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def _display(cell) -> str:
+def _display(cell: Cell) -> str:
     """A non-text cell as the chair saw it in Excel, near enough."""
     value = cell.value
     if value is None:  # a formula with no saved result
@@ -156,19 +157,19 @@ def _display(cell) -> str:
     return str(value)
 
 
-def _refs(cells) -> list[str]:
+def _refs(cells: Iterable[Cell]) -> list[str]:
     return [cell.coordinate for cell in cells]
 
 
 class _ReturnReader:
-    def __init__(self, path: Path, file: str, report: Report):
+    def __init__(self, path: Path, file: str, report: Report) -> None:
         self.path = path
         self.file = file
         self.report = report
         self.account = report.account(file)
 
     # -- helpers ---------------------------------------------------------
-    def _cell(self, sheet: str, cell) -> CellText:
+    def _cell(self, sheet: str, cell: Cell) -> CellText:
         value = cell.value
         text = clean_text(value if isinstance(value, str) else _display(cell))
         ref = cell.coordinate
@@ -288,7 +289,7 @@ class _ReturnReader:
             elif hint and key not in seen:
                 self.report.warning("extra-sheet", message, file=self.file, sheet=sheet.title, hint=hint)
 
-    def _usable(self, sheet: str, cell, computed: bool) -> bool:
+    def _usable(self, sheet: str, cell: Cell, computed: bool) -> bool:
         """Whether a cell's value can be used. A formula in a text column is
         text typed starting with "=" (Excel and LibreOffice calculate it: an
         error, or worse, a number); in a column of figures or dates its saved
@@ -414,7 +415,7 @@ class _ReturnReader:
         if outside:
             self._ignore(sheet.title, outside, "only a label in column A and its value in column B are read")
 
-    def _misplaced(self, sheet: str, cell, key: str, label_row: int) -> None:
+    def _misplaced(self, sheet: str, cell: Cell, key: str, label_row: int) -> None:
         """A value typed beside the wrong cell: an error, as the value would be lost."""
         self._refuse(
             sheet, [cell.coordinate], "misplaced-value", f"{cell.coordinate} holds a value where ria-docs does not "
@@ -473,7 +474,7 @@ class _ReturnReader:
                 renamed = spec.headers[issued[column]]
             if renamed and refs:
                 missing.remove(next(k for k in missing if spec.headers[k] == renamed))
-                guess = renamed
+                guess: str | None = renamed
                 # A misspelt or renamed header whose column is missing: its cells would be lost.
                 self._refuse(
                     sheet.title, [header.coordinate, *refs], "renamed-header",
@@ -527,7 +528,7 @@ def _between_issued(found: dict[int, str], issued: dict[int, str], place: int) -
     return all(found.get(side) == issued[side] for side in (place - 1, place + 1) if side in issued)
 
 
-def _is_number_or_date(value) -> bool:
+def _is_number_or_date(value: object) -> bool:
     return isinstance(value, (int, float, dt.date, dt.time)) and not isinstance(value, bool)
 
 
@@ -548,7 +549,7 @@ def _sheet_by_headers(sheet: Sheet) -> str | None:
     return None
 
 
-def _row(sheet: Sheet, row: int):
+def _row(sheet: Sheet, row: int) -> list[Cell]:
     """The non-empty cells of one row, left to right."""
     return [cell for _, cell in sorted(sheet.rows[row].items())]
 

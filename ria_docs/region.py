@@ -288,7 +288,8 @@ def _duplicates(values: list[str]) -> list[str]:
 def _consistency_problems(region: RegionConfig, data: dict, locator: _Locator) -> list[str]:
     problems = []
 
-    def at(*loc) -> str:
+    def at(*loc: str | int) -> str:
+
         return _where(loc, data, locator)
 
     for la in _duplicates(region.las):

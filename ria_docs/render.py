@@ -17,29 +17,38 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from .exceptions import TemplateError
 from .layout import keep_tables_together, keep_tables_together_tree
 from .ooxml import TC_PR, ZIP_EPOCH, normalise_zip, order_children, order_properties_xml
 
+if TYPE_CHECKING:
+    import jinja2
+    from docx.document import Document
+    from docx.opc.part import Part, XmlPart
+    from docxtpl import DocxTemplate  # untyped: Any to mypy
+    from lxml import etree
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 @functools.cache
-def _strict_template_class():
+def _strict_template_class() -> type[DocxTemplate]:
     from docxtpl import DocxTemplate
     from lxml import etree
 
     w = f"{{{W_NS}}}"
 
     class StrictDocxTemplate(DocxTemplate):
-        def render_xml_part(self, src_xml, part, context, jinja_env=None):
+        def render_xml_part(self, src_xml: str, part: Part, context: dict,
+                            jinja_env: jinja2.Environment | None = None) -> str:
             """Every rendered part (body, headers, footers, footnotes; both render
             paths) with its cells' properties in schema order: docxtpl's
             {% cellbg %} puts w:shd before w:tcW, and {% vm %} adds w:vMerge last."""
             return order_properties_xml(super().render_xml_part(src_xml, part, context, jinja_env), "tcPr", TC_PR)
 
-        def fix_tables(self, xml):
+        def fix_tables(self, xml: str | bytes) -> etree._Element:
             """Parse the rendered body strictly, once, and lay out column loops.
 
             docxtpl's own parse recovers from broken XML by dropping text; this
@@ -62,7 +71,7 @@ def _strict_template_class():
     return StrictDocxTemplate
 
 
-def _share_columns(table, w: str) -> None:
+def _share_columns(table: etree._Element, w: str) -> None:
     """After {%tc %} loops: the first column keeps its width, the others share the
     rest of the table's width equally, and every cell says so.
 
@@ -75,11 +84,12 @@ def _share_columns(table, w: str) -> None:
     columns = grid.findall(f"{w}gridCol") if grid is not None else []
     rows = table.findall(f"{w}tr")
 
-    def span(cell) -> int:
+    def span(cell: etree._Element) -> int:
         node = cell.find(f"{w}tcPr/{w}gridSpan")
-        return int(node.get(f"{w}val")) if node is not None else 1
+        # A gridSpan without its (required) w:val: a TypeError, as before.
+        return int(node.get(f"{w}val")) if node is not None else 1  # type: ignore[arg-type]
 
-    def width(cell) -> int:
+    def width(cell: etree._Element) -> int:
         node = cell.find(f"{w}tcPr/{w}tcW")
         return int(node.get(f"{w}w", 0)) if node is not None and node.get(f"{w}type", "dxa") == "dxa" else 0
 
@@ -88,15 +98,15 @@ def _share_columns(table, w: str) -> None:
     # A loop made cells the grid does not have, or cells as wide as the template's
     # loop cell, several times over: a consistent table's rows never overflow its grid.
     overflowing = any(sum(width(c) for c in row.findall(f"{w}tc")) > total * 1.01 for row in rows)
-    if not columns or (needed <= len(columns) and not overflowing):
+    if grid is None or not columns or (needed <= len(columns) and not overflowing):  # no grid: no columns
         return
     first = int(columns[0].get(f"{w}w", 0))
     rest = max((total - first) // (needed - 1), 1)
     widths = [first] + [rest] * (needed - 1)
     for column in columns:
         grid.remove(column)
-    for width in widths:
-        etree.SubElement(grid, f"{w}gridCol").set(f"{w}w", str(width))
+    for share in widths:
+        etree.SubElement(grid, f"{w}gridCol").set(f"{w}w", str(share))
     for row in rows:
         position = 0
         for cell in row.findall(f"{w}tc"):
@@ -104,13 +114,13 @@ def _share_columns(table, w: str) -> None:
             if properties is None:
                 properties = etree.SubElement(cell, f"{w}tcPr")
                 cell.insert(0, properties)  # a cell's properties come before its paragraphs
-            width = properties.find(f"{w}tcW")
-            if width is None:
-                width = etree.Element(f"{w}tcW")
-                properties.insert(0, width)
+            tc_w = properties.find(f"{w}tcW")
+            if tc_w is None:
+                tc_w = etree.Element(f"{w}tcW")
+                properties.insert(0, tc_w)
                 order_children(properties, TC_PR)  # then after a w:cnfStyle, if the cell has one
-            width.set(f"{w}w", str(sum(widths[position:position + span(cell)])))
-            width.set(f"{w}type", "dxa")
+            tc_w.set(f"{w}w", str(sum(widths[position:position + span(cell)])))
+            tc_w.set(f"{w}type", "dxa")
             position += span(cell)
 
 
@@ -135,7 +145,7 @@ def _template_error(template: Path, exc: Exception, context: dict | None = None)
     return TemplateError(f"{template}: {what}{near}. {hint.capitalize()}.")
 
 
-def _fill_empty_cells(document) -> None:
+def _fill_empty_cells(document: Document) -> None:
     """A table cell must hold a paragraph; an empty list in a cell leaves none.
 
     The paragraph added has no spacing and a small mark, so an empty cell is
@@ -148,7 +158,7 @@ def _fill_empty_cells(document) -> None:
         cell.append(parse_xml(empty))
 
 
-def _core_part(document):
+def _core_part(document: Document) -> Part:
     """The package's core-properties part (docProps/core.xml), found by its
     relationship; python-docx adds one to a template without it when its
     core_properties are first read."""
@@ -168,7 +178,7 @@ def _property(text: str) -> str:
     return text if len(text) <= PROPERTY_LIMIT else text[: PROPERTY_LIMIT - 1].rstrip() + "\u2026"
 
 
-def _set_properties(document, *, title: str, subject: str, author: str, when: dt.datetime | None) -> None:
+def _set_properties(document: Document, *, title: str, subject: str, author: str, when: dt.datetime | None) -> None:
     """The document's own properties, none carried over from the template."""
     props = document.core_properties
     title, subject, author = _property(title), _property(subject), _property(author)
@@ -178,7 +188,9 @@ def _set_properties(document, *, title: str, subject: str, author: str, when: dt
     if when is not None:  # the newest return's date: fixed by the inputs, unlike "now"
         props.created = props.modified = when
     else:
-        core = _core_part(document).element  # CoreProperties can set a date, not remove one
+        # CoreProperties can set a date, not remove one. python-docx loads core.xml as an XmlPart.
+        core = cast("XmlPart", _core_part(document)).element
+
         for tag in ("created", "modified", "lastPrinted"):
             for node in core.findall(f"{{*}}{tag}"):
                 core.remove(node)
@@ -229,8 +241,8 @@ def render_docx(
     return data
 
 
-def _rendered_package(template: Path, context: dict, *, title: str, subject: str, author: str, when,
-                      notes: list[str] | None = None) -> bytes:
+def _rendered_package(template: Path, context: dict, *, title: str, subject: str, author: str,
+                      when: dt.datetime | None, notes: list[str] | None = None) -> bytes:
     import jinja2
 
     from .template_check import content_warnings, keep_layout, unreadable
@@ -257,7 +269,7 @@ def _rendered_package(template: Path, context: dict, *, title: str, subject: str
         raise _template_error(template, exc, context) from None
 
 
-def _literal(value):
+def _literal(value: object) -> object:
     """Every value exactly as typed. After rendering, docxtpl turns "{_{", "}_}",
     "{_%" and "%_}" into template tags' braces (for template authors); a chair's
     text holding them must come out as it is, so its braces are written as
@@ -269,14 +281,15 @@ def _literal(value):
     return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
 
 
-def _needs_tree(tpl, template_body: str) -> bool:
+def _needs_tree(tpl: DocxTemplate, template_body: str) -> bool:
     """Template features whose fixes docxtpl makes on the parsed body: column
     loops ({%tc %}), drawings (their ids are renumbered), footnotes."""
     footnotes = any(p.content_type.endswith(".footnotes+xml") for p in tpl.docx.part.package.parts)
     return "{%tc " in template_body or "docPr" in template_body or footnotes
 
 
-def _render_through_tree(tpl, context, env, *, title, subject, author, when) -> bytes:
+def _render_through_tree(tpl: DocxTemplate, context: dict, env: jinja2.Environment, *, title: str, subject: str,
+                         author: str, when: dt.datetime | None) -> bytes:
     """docxtpl's own render: the rendered body becomes an lxml tree (about ten
     times the size of its XML) that python-docx saves."""
     tpl.render(context, jinja_env=env)
@@ -294,7 +307,9 @@ _EMPTY_CELL = re.compile(r"(<w:tc>(?:<w:tcPr>(?:(?!</w:tcPr>).)*</w:tcPr>)?)(</w
 _EMPTY_PARAGRAPH = '<w:p><w:pPr><w:spacing w:before="0" w:after="0"/><w:rPr><w:sz w:val="12"/></w:rPr></w:pPr></w:p>'
 
 
-def _render_as_text(tpl, template: Path, context, env, *, title, subject, author, when) -> bytes:
+def _render_as_text(tpl: DocxTemplate, template: Path, context: dict, env: jinja2.Environment, *, title: str,
+                    subject: str, author: str, when: dt.datetime | None) -> bytes:
+
     """The same render, with the body kept as text: docxtpl's patch and Jinja
     render, checked strictly by expat, spliced into the template's package.
     No tree of the body is built, so a national plan's 27 MB body costs tens

@@ -10,8 +10,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from .problem_kinds import kind as problem_kind
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .exceptions import RegionError
+
+
+    class _Where(TypedDict, total=False):
+        """Where a problem is: Problem's optional fields, as keywords."""
+
+        file: str | None
+        sheet: str | None
+        cell: str | None
+        hint: str | None
+        line: int | None
 
 
 class Severity(str, Enum):
@@ -90,17 +106,17 @@ class Report:
     _by_file: dict[str | None, list[Problem]] = field(default_factory=dict, repr=False)
     _accounts: dict[str, ReturnAccount] = field(default_factory=dict, repr=False)
 
-    def add(self, severity: Severity, kind: str, message: str, **where) -> Problem:
+    def add(self, severity: Severity, kind: str, message: str, **where: Unpack[_Where]) -> Problem:
         problem_kind(kind)  # every code is in the catalogue (ria_docs.problem_kinds)
         problem = Problem(severity, kind, message, **where)
         self.problems.append(problem)
         self._by_file.setdefault(problem.file, []).append(problem)
         return problem
 
-    def error(self, kind: str, message: str, **where) -> Problem:
+    def error(self, kind: str, message: str, **where: Unpack[_Where]) -> Problem:
         return self.add(Severity.ERROR, kind, message, **where)
 
-    def warning(self, kind: str, message: str, **where) -> Problem:
+    def warning(self, kind: str, message: str, **where: Unpack[_Where]) -> Problem:
         return self.add(Severity.WARNING, kind, message, **where)
 
     @property
@@ -113,7 +129,7 @@ class Report:
 
     def by_file(self) -> list[Problem]:
         """Problems grouped by return (in reading order), errors first, then as found."""
-        order = {account.file: i for i, account in enumerate(self.returns)}
+        order: dict[str | None, int] = {account.file: i for i, account in enumerate(self.returns)}
         ranked = sorted(
             enumerate(self.problems),
             key=lambda item: (order.get(item[1].file, len(order)), item[1].severity is not Severity.ERROR, item[0]),
@@ -248,7 +264,8 @@ def to_markdown(report: Report, *, title: str, written: bool) -> str:
 JSON_SCHEMA_VERSION = 1
 
 
-def region_report(exc, path) -> Report:
+def region_report(exc: RegionError, path: Path) -> Report:
+
     """A region.toml that cannot be used, as a report: one error per problem it has, so
     ``check --format json`` gives them to programs like any other problem."""
     report = Report()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .exceptions import OutputError, UsageError
 from .last_round import LastRound, last_round
-from .model import LA_SUPPORT_FIELDS, TICK_FIELDS
+from .model import LA_SUPPORT_FIELDS, TICK_FIELDS, Plan
 from .outputs import check_outputs_folder, settled, write_outputs
 from .reader import SHEETS
 from .region import RegionConfig, load_region
@@ -138,7 +138,9 @@ def issue_returns(
     chosen = _chosen_networks(region, list(networks or []))
     plan = load_plan(from_plan) if from_plan else None
     if plan is not None:
+        assert from_plan is not None  # plan is loaded from it
         require_same_region(plan, from_plan, region.region)
+
     result = Issued()
     if plan is not None and plan.region.period == region.period:
         result.notes.append(
@@ -172,7 +174,8 @@ def issue_returns(
         return _write_returns(region, plan, targets, out_dir, force, result)
 
 
-def _write_returns(region, plan, targets: dict[str, Path], out_dir: Path, force: bool, result: Issued) -> Issued:
+def _write_returns(region: RegionConfig, plan: Plan | None, targets
+: dict[str, Path], out_dir: Path, force: bool, result: Issued) -> Issued:
     existing = [p.name for p in targets.values() if p.exists()]
     if existing and not force:
         shown = ", ".join(existing[:3]) + (f" and {len(existing) - 3} more" if len(existing) > 3 else "")

@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .model import Plan
 from .region import IndicatorConfig
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,8 @@ def quartile(value: float, values: list[float], polarity: str) -> Band:
 
 
 def against_england(value: float, indicator: IndicatorConfig) -> Band:
-    difference = value - indicator.england
+    # england is None only in a plan.json's region that load_region never checked: a TypeError, as before.
+    difference = value - indicator.england  # type: ignore[operator]
     if abs(difference) <= indicator.similar_within:
         return LEVEL if indicator.polarity == "none" else SIMILAR
     if indicator.polarity == "none":
@@ -172,7 +177,7 @@ def wrapped_lines(text: str, width: float) -> int:
     return lines
 
 
-def _fit_rows(ws, last_row: int) -> None:
+def _fit_rows(ws: Worksheet, last_row: int) -> None:
     """Rows 1..last_row as tall as their wrapped cells need; the header row always gets a height,
     with a little room below its text, so its headings never cover the first LA."""
     for row in range(1, last_row + 1):
@@ -187,6 +192,7 @@ def workbook_bytes(plan: Plan) -> bytes:
     with the same fills, the key and the sources below."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from .ooxml import normalise_zip
     from .workbook import put as write  # text stays text, never a formula
@@ -196,6 +202,7 @@ def workbook_bytes(plan: Plan) -> bytes:
     banded = bands(plan)
     workbook = Workbook()
     ws = workbook.active
+    assert isinstance(ws, Worksheet)  # a new Workbook holds one worksheet, active
     ws.title = "Tartan rug"
     wrapped = Alignment(wrap_text=True, vertical="top")
     corner = write(ws, 1, 1, "LA")
@@ -231,6 +238,8 @@ def workbook_bytes(plan: Plan) -> bytes:
     row = summary_row + 3
     write(ws, row, 1, "Key").font = Font(bold=True)
     rug = context(plan)
+    assert rug is not None  # called for a plan with figures, each checked against the region's indicators
+
     for offset, band in enumerate(rug["legend"], start=1):
         write(ws, row + offset, 1, band["code"]).fill = PatternFill("solid", fgColor=band["fill"])
         write(ws, row + offset, 2, band["label"])
@@ -239,7 +248,10 @@ def workbook_bytes(plan: Plan) -> bytes:
     _fit_rows(ws, summary_row + 1)
     # Printed as the document shows it: landscape A4, one page wide, the headings on every page.
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    page_setup = ws.sheet_properties.pageSetUpPr
+    assert page_setup is not None  # openpyxl gives every sheet's properties one
+    page_setup.fitToPage = True
+
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.print_title_rows = "1:1"
     buffer = io.BytesIO()

@@ -27,14 +27,24 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
 
 from .exceptions import UnreadableFile
 from .text import clean_text
+
+if TYPE_CHECKING:
+    from lxml import etree
+    from python_calamine import CalamineWorkbook
+
+    from .xls_records import XlsSheet
+    from .xlsb_records import XlsbSheet
+
 
 MAX_FILE_BYTES = 25 * 1024 * 1024  # a return is normally well under 1 MB
 # What a package may unpack to. A return unpacks to well under 1 MB; at this
@@ -161,7 +171,7 @@ def _size(size: int) -> str:
 _VISIBLE = re.compile("[^\\s\x00-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
-def _is_empty(value) -> bool:
+def _is_empty(value: object) -> bool:
     """Nothing a person could see: no value, spaces, or only characters the cleaner drops."""
     if value is None or value == "":  # the most common by far: calamine's blank
         return True
@@ -349,7 +359,7 @@ def _position(ref: str | None) -> tuple[int, int] | None:
     return row, column_index_from_string(letters)
 
 
-def small_xml(data: bytes):
+def small_xml(data: bytes) -> etree._Element:
     """A small part (the workbook's list of sheets, its relationships, its
     styles) as a tree: parsed by libxml2 within its own limits on depth, never
     loading a DTD or resolving an entity, and refused when it declares any."""
@@ -378,7 +388,8 @@ def _percent_styles(parts: dict[str, bytes]) -> set[int]:
     percent_formats = {9, 10}  # Excel's built-in 0% and 0.00%
     for number_format in styles.iter():
         if _local(number_format.tag) == "numFmt" and shows_percent(number_format.get("formatCode") or ""):
-            percent_formats.add(int(number_format.get("numFmtId")))
+            # A numFmt without its (required) numFmtId: a TypeError, as before.
+            percent_formats.add(int(number_format.get("numFmtId")))  # type: ignore[arg-type]
     cell_formats = next((e for e in styles if _local(e.tag) == "cellXfs"), None)
     if cell_formats is None:
         return set()
@@ -417,7 +428,7 @@ def _aside_from_markup(data: bytes) -> bool:
     return b"<!" in data or data.find(b"<?", 4) >= 0
 
 
-def _is_true(value) -> bool:
+def _is_true(value: str | bytes | None) -> bool:
     """An XML Schema boolean: "1" or "true", with any spaces around it."""
     return value is not None and value.strip() in ((b"1", b"true") if isinstance(value, bytes) else ("1", "true"))
 
@@ -432,8 +443,10 @@ def _usual_rows_and_protection(data: bytes) -> tuple[list[int] | None, bool | No
         rows = None if b":row" in data or _aside_from_markup(data) else _USUAL_ROW.findall(data)
         # Every row written the usual way (no other element of a sheet starts "<row" but its page
         # breaks), or one is quoted, spaced or numbered otherwise, or has a ">" in a value.
-        usual = rows is not None and len(rows) == data.count(b"<row") - data.count(b"<rowBreaks")
-        hidden_rows = [int(number) for number, hidden in rows if hidden and _is_true(hidden)] if usual else None
+        if rows is not None and len(rows) == data.count(b"<row") - data.count(b"<rowBreaks"):
+            hidden_rows = [int(number) for number, hidden in rows if hidden and _is_true(hidden)]
+        else:
+            hidden_rows = None
     # The last mention, near the end of the sheet (after its rows): the protection, if written the usual way.
     # It is markup unless a comment, processing instruction or CDATA holds it, and so ends after it.
     at = data.rfind(b"sheetProtection")
@@ -453,7 +466,7 @@ def _rectangle(refs: list[tuple[bytes, bytes]]) -> tuple[tuple[int, int, int, in
     return (min(rows), min(columns), max(rows), max(columns)), len(refs)
 
 
-def _local(tag) -> str:
+def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
@@ -523,7 +536,8 @@ def _xlsx_notes(parts: dict[str, bytes], sheet_part: str) -> dict[tuple[int, int
         for comment in small_xml(parts[path]).iter():
             position = _position(comment.get("ref")) if _local(comment.tag) == "comment" else None
             if position:
-                notes[position] = " ".join("".join(comment.itertext()).split())
+                # lxml-stubs: itertext() gives str or bytes; lxml gives str (from a parsed document, always).
+                notes[position] = " ".join("".join(comment.itertext()).split())  # type: ignore[arg-type]
     return notes
 
 
@@ -544,14 +558,16 @@ def _xlsx_details(parts: dict[str, bytes]) -> dict[str, SheetDetails]:
         if _local(sheet.tag) != "sheet":
             continue
         relation = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
-        target = targets.get(relation, "") or ""
+        target = targets.get(relation, "") or ""  # type: ignore[arg-type]  # lxml-stubs: attributes str or bytes; str
         part = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}").lower()
         if part.startswith("xl/chartsheets/"):
-            details[sheet.get("name")] = SheetDetails()  # a chart on a sheet of its own: no cells, calamine reads none
+            # A chart on a sheet of its own: no cells, calamine reads none. (A sheet without its required name
+            # is kept under None, here and below, as before.)
+            details[sheet.get("name")] = SheetDetails()  # type: ignore[index]
             continue
         if part not in parts:
             continue
-        found = details[sheet.get("name")] = SheetDetails()
+        found = details[sheet.get("name")] = SheetDetails()  # type: ignore[index]
         data = parts[part]
         hidden_rows, protected = _usual_rows_and_protection(data)
         found.hidden_rows, found.protected = hidden_rows or [], protected
@@ -637,7 +653,11 @@ def _ods_details(parts: dict[str, bytes]) -> dict[str, SheetDetails]:
     return details
 
 
-def _records_details(read, source) -> dict[str, SheetDetails]:
+_Source = TypeVar("_Source")  # what a record reader reads: an .xls file's bytes, an .xlsb file's parts
+
+
+def _records_details(read: Callable[[_Source], Sequence[XlsSheet | XlsbSheet]],
+                     source: _Source) -> dict[str, SheetDetails]:
     """The details of a binary workbook (.xls, .xlsb) from its record reader, by sheet name."""
     from .xls_records import XlsDamaged
     from .xlsb_records import XlsbDamaged, XlsbTooLarge
@@ -688,6 +708,7 @@ def _check_area(details: dict[str, SheetDetails]) -> None:
     if sum(d.area for d in details.values()) <= MAX_CELL_AREA:
         return
     name, widest = max(details.items(), key=lambda item: item[1].area)
+    assert widest.extent is not None  # its area is over the limit: a sheet without extent has none
     first_row, first_column, last_row, last_column = widest.extent
     corner = f"{get_column_letter(min(last_column, 16384))}{last_row}"
     raise UnreadableFile(
@@ -699,7 +720,7 @@ def _check_area(details: dict[str, SheetDetails]) -> None:
     )
 
 
-def _open_calamine(data: bytes):
+def _open_calamine(data: bytes) -> CalamineWorkbook:
     """calamine reads from a file object: its paths must be valid UTF-8, file names need not be."""
     from python_calamine import CalamineWorkbook
 
@@ -707,7 +728,8 @@ def _open_calamine(data: bytes):
 
 
 @contextlib.contextmanager
-def _quiet_stderr():
+def _quiet_stderr() -> Iterator[None]:
+
     """calamine's Rust code prints a panic's backtrace on standard error before
     Python sees the exception; the file is reported as damaged instead."""
     try:
@@ -759,10 +781,10 @@ def _sheets(package: _Package, details: dict[str, SheetDetails]) -> list[Sheet]:
             shown = values[row_number - 1][column - 1] if row_number <= len(values) and column <= len(
                 values[row_number - 1]) else None
             error = found.errors.get(position)
-            value = error if error is not None else (None if _is_empty(shown) else shown)
+            kept = error if error is not None else (None if _is_empty(shown) else shown)
             number_format = "0%" if position in found.percent else "General"
             rows.setdefault(row_number, {})[column] = Cell(
-                row_number, column, value, number_format, error=error is not None, formula=found.formulas.get(position))
+                row_number, column, kept, number_format, error=error is not None, formula=found.formulas.get(position))
         rows = {r: dict(sorted(rows[r].items())) for r in sorted(rows)}
         hidden_rows = sorted(r for r in found.hidden_rows if r in rows)
         notes = {f"{get_column_letter(c)}{r}": text for (r, c), text in sorted(found.notes.items())}

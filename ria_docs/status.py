@@ -14,10 +14,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .pipeline import check_folder
 from .text import find_match, loose_key, suggest
+
+if TYPE_CHECKING:
+    from .report import Report
+
 
 STATES = ("returned", "invalid", "unknown", "missing")
 # Entries of the folder that are named but could not hold a return: not "not attributed".
@@ -83,14 +88,15 @@ def _named_after(label: str, spellings: dict[str, str]) -> str | None:
                 None)
 
 
-def _why(report, file: str) -> str:
+def _why(report: Report, file: str) -> str:
     errors = report.errors_in(file)
     return errors[0].message if errors else "names no network of region.toml"
 
 
-def folder_status(inputs, baseline=None) -> FolderStatus:
+def folder_status(inputs: Path, baseline: Path | None = None) -> FolderStatus:
     check = check_folder(inputs, baseline=baseline)
     report, region, plan = check.report, check.region, check.plan
+    assert plan is not None  # check_folder always merges
     spellings = region.network_spellings()
 
     unattributed = []
@@ -118,8 +124,8 @@ def folder_status(inputs, baseline=None) -> FolderStatus:
     networks = {n.name: n for n in plan.networks}
     last_returns = {}
     if check.baseline is not None:
-        for used in check.baseline.returns:
-            last_returns[region.canonical_network(used.network)] = used
+        for returned in check.baseline.returns:
+            last_returns[region.canonical_network(returned.network)] = returned
     # A file named after a network whose Network says another ("CSE Leads return.xlsx" holding Regional
     # Adoption's): that network is not chased while the file is there.
     named_for: dict[str, dict[str, str]] = {}
@@ -143,20 +149,21 @@ def folder_status(inputs, baseline=None) -> FolderStatus:
         else:
             chair = networks[config.name].chair
             last = last_returns.get(config.name)
-            named = named_for.get(config.name, {})
+            named_it = named_for.get(config.name, {})
             # A file pointing to it by what it says, or by its own name (whatever its Network says).
             pointing = sorted([u.file for u in unattributed if config.name in (u.may_be, _named_after(u.file, spellings))]
-                              + list(named), key=str.lower)
+                              + list(named_it), key=str.lower)
             statuses.append(NetworkStatus(
                 config.name, "unknown" if pointing else "missing", chase=chair.display() if chair else None,
                 email=config.email or (last.email if last else None),
                 carried_from=report.carried_forward.get(config.name),
-                may_be_in=pointing or list(anyone), named_for_it=dict(named),
+                may_be_in=pointing or list(anyone), named_for_it=dict(named_it),
             ))
     return FolderStatus(statuses, unattributed)
 
 
-def network_status(inputs, baseline=None) -> list[NetworkStatus]:
+def network_status(inputs: Path, baseline: Path | None = None) -> list[NetworkStatus]:
+
     return folder_status(inputs, baseline).networks
 
 

@@ -20,10 +20,17 @@ from __future__ import annotations
 import difflib
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
+
+if TYPE_CHECKING:
+    import jinja2
+    from docx.document import Document
+    from jinja2 import nodes
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -40,12 +47,12 @@ _VAL = _w("val")
 
 @dataclass
 class _Para:
-    element: object
+    element: etree._Element
     part: str  # "body", "header" or "footer"
     text: str  # the w:t text, which is all docxtpl reads tags from
     shown: str  # as a reader sees it (tabs as spaces)
     heading: str | None  # the nearest Heading 1 above (body only)
-    table: object | None  # innermost table holding it
+    table: etree._Element | None  # innermost table holding it
 
 
 @dataclass
@@ -74,11 +81,11 @@ class _Problem:
     name: str = ""  # for undefined values: the missing name or attribute
 
 
-def _safe_parser():
+def _safe_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True)
 
 
-def _own_text(p, shown: bool = False) -> str:
+def _own_text(p: etree._Element, shown: bool = False) -> str:
     """The paragraph's text, without that of paragraphs nested in it (text boxes)."""
     parts = []
     for node in p.iter(_T, _TAB):
@@ -88,9 +95,9 @@ def _own_text(p, shown: bool = False) -> str:
     return "".join(parts)
 
 
-def _heading_styles(styles_xml: bytes | None) -> set[str]:
-    """Style ids of Heading 1, whatever Word's language called the id."""
-    ids = {"Heading1"}
+def _heading_styles(styles_xml: bytes | None) -> set[str | None]:
+    """Style ids of Heading 1, whatever Word's language called the id (None: a style with no id)."""
+    ids: set[str | None] = {"Heading1"}
     if styles_xml:
         for style in etree.fromstring(styles_xml, _safe_parser()).iter(_w("style")):
             name = style.find(_w("name"))
@@ -99,7 +106,7 @@ def _heading_styles(styles_xml: bytes | None) -> set[str]:
     return ids
 
 
-def _is_heading(p, heading_ids: set[str]) -> bool:
+def _is_heading(p: etree._Element, heading_ids: set[str | None]) -> bool:
     ppr = p.find(_w("pPr"))
     if ppr is None:
         return False
@@ -107,8 +114,9 @@ def _is_heading(p, heading_ids: set[str]) -> bool:
     return (style is not None and style.get(_VAL) in heading_ids) or (level is not None and level.get(_VAL) == "0")
 
 
-def _paragraphs(root, part: str, heading_ids: set[str]) -> list[_Para]:
-    paras, heading = [], None
+def _paragraphs(root: etree._Element, part: str, heading_ids: set[str | None]) -> list[_Para]:
+    paras: list[_Para] = []
+    heading = None
     for p in root.iter(_P):
         shown = " ".join(_own_text(p, shown=True).split())
         if part == "body" and _is_heading(p, heading_ids) and shown:
@@ -138,7 +146,7 @@ def _cut(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0] + " \u2026"
 
 
-def _table_head(table) -> str:
+def _table_head(table: etree._Element) -> str:
     row = table.find(_TR)
     if row is None:
         return ""
@@ -246,13 +254,13 @@ def _tag(para: _Para, raw: str, token: str, inner: str, broken: bool = False) ->
 # ---------------------------------------------------------------- checking them
 
 
-def _jinja_env():
+def _jinja_env() -> jinja2.Environment:
     import jinja2
 
     return jinja2.Environment()
 
 
-def _syntax(tag: _Tag, env) -> _Problem | None:
+def _syntax(tag: _Tag, env: jinja2.Environment) -> _Problem | None:
     """The tag alone, as Jinja reads it (a block with its end, so it stands on its own)."""
     import jinja2
 
@@ -309,7 +317,9 @@ def _unclosed(tag: _Tag) -> _Problem:
 
 def _blocks(tags: list[_Tag]) -> list[_Problem]:
     """Match openers and ends with a stack, naming each mistake once (no cascade)."""
-    problems, stack, crossed = [], [], []
+    problems: list[_Problem] = []
+    stack: list[_Tag] = []
+    crossed: list[_Tag] = []
     for tag in tags:
         if tag.kind != "stmt":
             continue
@@ -379,7 +389,7 @@ JINJA_NAMES = {"loop", "range", "lipsum", "dict", "cycler", "joiner", "namespace
                "True", "False", "None"}
 
 
-def _parsed(tag: _Tag, env):
+def _parsed(tag: _Tag, env: jinja2.Environment) -> nodes.Template | None:
     import jinja2
 
     kw, body = tag.keyword, tag.body
@@ -401,7 +411,7 @@ def _parsed(tag: _Tag, env):
         return None
 
 
-def _path(node) -> str:
+def _path(node: nodes.Node) -> str:
     from jinja2 import nodes
 
     if isinstance(node, nodes.Name):
@@ -413,7 +423,7 @@ def _path(node) -> str:
     return "\u2026"
 
 
-def _value(node, scope: dict):
+def _value(node: nodes.Node, scope: dict) -> object:
     from jinja2 import nodes
 
     if isinstance(node, nodes.Name):
@@ -427,13 +437,13 @@ def _value(node, scope: dict):
     return _UNKNOWN
 
 
-def _suggest(missing: str, known) -> str:
-    known = sorted(str(k) for k in known)
-    close = difflib.get_close_matches(missing, known, n=3, cutoff=0.6)
+def _suggest(missing: str, known: Iterable[object]) -> str:
+    names = sorted(str(k) for k in known)
+    close = difflib.get_close_matches(missing, names, n=3, cutoff=0.6)
     if close:
         return "did you mean " + " or ".join(f'"{c}"' for c in close) + "?"
-    shown = ", ".join(known[:12]) + (", \u2026" if len(known) > 12 else "")
-    return f"it provides: {shown}" if known else "it provides none there"
+    shown = ", ".join(names[:12]) + (", \u2026" if len(names) > 12 else "")
+    return f"it provides: {shown}" if names else "it provides none there"
 
 
 def _undefined(tags: list[_Tag], context: dict) -> list[_Problem]:
@@ -460,9 +470,14 @@ def _undefined(tags: list[_Tag], context: dict) -> list[_Problem]:
                     if node.ctx == "load" and node.name not in scope and node.name not in bound \
                             and node.name not in JINJA_NAMES:
                         problems.append(_missing(tag, node.name, node.name, set(scope) - JINJA_NAMES))
-                elif isinstance(node, nodes.Getattr) or isinstance(node.arg, nodes.Const):
+                else:  # a Getattr, or a Getitem: its key when a constant one
+                    if isinstance(node, nodes.Getattr):
+                        key = node.attr
+                    elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+                        key = node.arg.value
+                    else:
+                        continue
                     base = _value(node.node, {**scope, **bound})
-                    key = node.attr if isinstance(node, nodes.Getattr) else node.arg.value
                     if isinstance(base, dict) and key not in base:
                         problems.append(_missing(tag, str(key), _path(node), base.keys(), _path(node.node)))
             for assign in tree.find_all(nodes.Assign):
@@ -473,7 +488,7 @@ def _undefined(tags: list[_Tag], context: dict) -> list[_Problem]:
     return problems
 
 
-def _missing(tag: _Tag, name: str, path: str, known, base: str = "") -> _Problem:
+def _missing(tag: _Tag, name: str, path: str, known: Iterable[object], base: str = "") -> _Problem:
     options = _suggest(name, known)
     if base and options.startswith("did you mean"):
         options = options.replace('"', f'"{base}.', 1).replace(' or "', f' or "{base}.')
@@ -566,9 +581,9 @@ _REMOVING = {y: re.compile(r"(\{%|\{\{)" + y + r" [^}%]*(%\}|\}\})|\{#" + y + r"
 _HOLDER = {"tr": _TR, "tc": _TC, "p": _P}
 
 
-def _removed_by_rendering(root) -> dict:
+def _removed_by_rendering(root: etree._Element) -> dict[etree._Element, str]:
     """{paragraph, row or cell element: the tag that removes it}."""
-    removed = {}
+    removed: dict[etree._Element, str] = {}
     for p in root.iter(_P):
         text = _own_text(p)
         for prefix in ("tr", "tc", "p"):
@@ -582,7 +597,7 @@ def _removed_by_rendering(root) -> dict:
 
 def _removed_text(paras: list[_Para]) -> list[_Problem]:
     """Text beside a {%p %} tag in its paragraph (or a {%tr %} tag in its row) is dropped silently."""
-    problems = []
+    problems: list[_Problem] = []
     if not paras:
         return problems
     root = paras[0].element.getroottree().getroot()
@@ -599,33 +614,33 @@ def _removed_text(paras: list[_Para]) -> list[_Problem]:
     return problems
 
 
-def _body(document):
+def _body(document: Document) -> etree._Element:
     return document.element.body
 
 
-def _sect_words(sect) -> tuple[str, str]:
+def _sect_words(sect: etree._Element) -> tuple[str, str]:
     size = sect.find(_w("pgSz"))
     orient = "portrait"
     if size is not None:
         wide = int(size.get(_w("w"), 0) or 0) > int(size.get(_w("h"), 0) or 0)
         orient = "landscape" if size.get(_w("orient")) == "landscape" or wide else "portrait"
     kind = sect.find(_w("type"))
-    start = {"nextPage": "new page", "continuous": "continuous", "evenPage": "new even page",
-             "oddPage": "new odd page", "nextColumn": "new column"}.get(
-        kind.get(_VAL) if kind is not None else "nextPage", "new page")
+    starts: dict[str | None, str] = {"nextPage": "new page", "continuous": "continuous", "evenPage": "new even page",
+                                     "oddPage": "new odd page", "nextColumn": "new column"}
+    start = starts.get(kind.get(_VAL) if kind is not None else "nextPage", "new page")
     return orient, start
 
 
 @dataclass
 class _Hazard:
-    paragraph: object
+    paragraph: etree._Element
     tag: str
     message: str
-    sect: object | None = None
-    page_break: list = field(default_factory=list)
+    sect: etree._Element | None = None
+    page_break: list[etree._Element] = field(default_factory=list)
 
 
-def _hazards(document) -> list[_Hazard]:
+def _hazards(document: Document) -> list[_Hazard]:
     body = _body(document)
     removed = _removed_by_rendering(body)
     heading_ids = _heading_styles(document.styles.element.xml.encode() if hasattr(document, "styles") else None)
@@ -666,7 +681,7 @@ def _hazards(document) -> list[_Hazard]:
     return hazards
 
 
-def layout_hazards(document) -> list[str]:
+def layout_hazards(document: Document) -> list[str]:
     """Section and page breaks on paragraphs (rows, cells) that docxtpl's {%p %}, {%tr %} and
     {%tc %} tags remove, in plain words, with the fix in Word. ``document`` is a python-docx
     Document: the template opened, or docxtpl's ``tpl.docx`` before rendering.
@@ -684,7 +699,8 @@ def _tag_keyword(tag: str) -> str:
     return words[1] if len(words) > 1 else ""
 
 
-def keep_layout(document) -> list[str]:
+def keep_layout(document: Document) -> list[str]:
+
     """Move layout off what rendering removes, in the given Document only (never the file).
 
     A section break on a removed paragraph goes onto a new empty paragraph just
@@ -698,7 +714,9 @@ def keep_layout(document) -> list[str]:
     done = []
     for hazard in _hazards(document):
         kw = _tag_keyword(hazard.tag)
-        if hazard.sect is not None and hazard.paragraph.getparent().tag == _w("body"):
+        parent = hazard.paragraph.getparent()
+        assert parent is not None  # a paragraph found in the body
+        if hazard.sect is not None and parent.tag == _w("body"):
             if kw in MIDDLE:
                 continue  # {%p else %}: both sides are inside the block; no exact place
             holder = OxmlElement("w:p")
@@ -726,7 +744,9 @@ def keep_layout(document) -> list[str]:
                 else:
                     ppr.insert(0, OxmlElement("w:pageBreakBefore"))
             for node in hazard.page_break:
-                node.getparent().remove(node)
+                owner = node.getparent()
+                assert owner is not None  # a w:br in its run, a w:pageBreakBefore in its pPr
+                owner.remove(node)
             text = " ".join(_own_text(following, shown=True).split())
             done.append(f'Moved the page break off the paragraph "{hazard.tag}", which rendering removes, onto '
                         f'the paragraph after it ("{_cut(text, 40)}"). To fix the template, in Word put the page '

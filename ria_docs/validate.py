@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable, Iterator
 
 from .model import TICK_FIELDS, Activity, IndicatorValue, Person, Rag, Source, Text, Ticks
 from .network_return import NetworkReturn, ThemeEntry, UpdateEntry  # noqa: F401  (importable from here, as before)
-from .reader import SHEETS, CellText, RawReturn
+from .reader import SHEETS, CellText, RawReturn, SheetData
 from .region import RegionConfig
 from .report import Report
 from .text import did_you_mean, find_match, join_names, listed, loose_key, same_text, strip_list_marker
@@ -63,10 +64,12 @@ class _Validator:
     def source(self, sheet: str, cell: CellText) -> Source:
         return Source(file=self.file, sheet=sheet, cell=cell.ref)
 
-    def error(self, kind: str, message: str, sheet: str | None = None, cell: str | None = None, hint: str | None = None):
+    def error(self, kind: str, message: str, sheet: str | None = None, cell: str | None = None,
+              hint: str | None = None) -> None:
         self.report.error(kind, message, file=self.file, sheet=sheet, cell=cell, hint=hint)
 
-    def warning(self, kind: str, message: str, sheet: str | None = None, cell: str | None = None, hint: str | None = None):
+    def warning(self, kind: str, message: str, sheet: str | None = None, cell: str | None = None,
+                hint: str | None = None) -> None:
         self.report.warning(kind, message, file=self.file, sheet=sheet, cell=cell, hint=hint)
 
     def items(self, sheet: str, cell: CellText) -> list[str]:
@@ -100,7 +103,8 @@ class _Validator:
         """Cells of a row that cannot be used because of an error reported above."""
         self.account.ignored.extend(f"{sheet}!{c.ref}" for c in row.values())
 
-    def carried_down(self, sheet, key: str, resolve, what: str):
+    def carried_down(self, sheet: SheetData, key: str, resolve: Callable[[CellText], str | None],
+                     what: str) -> Iterator[tuple[str | None, dict[str, CellText]]]:
         """(value, row) for each row, a blank ``key`` cell meaning "same as above".
 
         ``resolve(cell)`` gives the canonical value, or None after reporting
@@ -352,8 +356,8 @@ class _Validator:
                 setattr(entry, key, getattr(entry, key) + cell.text.lines)
             self.activity(row, entry, result.network, sheet, headers)
 
-    def activity(self, row: dict[str, CellText], entry: ThemeEntry | None, network: str | None, data,
-                 headers) -> None:
+    def activity(self, row: dict[str, CellText], entry: ThemeEntry | None, network: str | None, data: SheetData,
+                 headers: dict[str, str]) -> None:
         sheet = data.title
         marks = {k: v for k, v in row.items() if k in ("rag", "commentary", *TICK_COLUMNS)}
         if "activity" not in row:
@@ -465,7 +469,9 @@ class _Validator:
                 continue
             seen[la, indicator] = row["value"].ref
             self.use(sheet.title, *row.values())
+            assert value is not None  # parse_figure gives a figure, or a problem (handled above)
             result.indicators.append(IndicatorValue(
+
                 la=la, indicator=indicator, value=value,
                 period=row["period"].text.one_line if "period" in row else None,
                 source=self.source(sheet.title, row["value"]),
@@ -503,7 +509,7 @@ class _Validator:
                 self.use(sheet.title, cell)
                 source = self.source(sheet.title, cell)
                 for line in self.items(sheet.title, cell):
-                    last = UpdateEntry(section, line, source)
+                    last = UpdateEntry(found, line, source)  # found: the section, equal to section here
                     result.update.append(last)
             if "sub_bullet" in row:
                 cell = row["sub_bullet"]
@@ -548,7 +554,7 @@ def parse_figure(cell: CellText) -> tuple[float | None, str | None]:
     return number, None
 
 
-def _refused(sheet, row: dict[str, CellText], key: str) -> bool:
+def _refused(sheet: SheetData, row: dict[str, CellText], key: str) -> bool:
     """Whether the row's ``key`` cell was refused by the reader (and reported there)."""
     return bool(row) and (next(iter(row.values())).row, key) in sheet.refused
 
@@ -588,7 +594,7 @@ def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> Net
 
 def select_returns(returns: list[NetworkReturn], report: Report) -> list[NetworkReturn]:
     """One return per network: where a network sent two, the later Date submitted wins."""
-    by_network: dict[str, list[NetworkReturn]] = {}
+    by_network: dict[str | None, list[NetworkReturn]] = {}  # validated returns: a network each
     for ret in returns:
         by_network.setdefault(ret.network, []).append(ret)
     chosen = []
@@ -597,7 +603,8 @@ def select_returns(returns: list[NetworkReturn], report: Report) -> list[Network
             chosen.append(candidates[0])
             continue
         files = join_names([c.file for c in candidates], word="and")
-        dated = sorted((c for c in candidates if c.date_submitted), key=lambda c: c.date_submitted)
+        dates = [(c.date_submitted, c) for c in candidates if c.date_submitted]
+        dated = [c for _, c in sorted(dates, key=lambda pair: pair[0])]  # stable, as sorting the returns by date
         if len(dated) == len(candidates) and dated[-1].date_submitted != dated[-2].date_submitted:
             winner = dated[-1]
             for loser in candidates:

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .ooxml import normalise_zip, put_text
 from .reader import ABOUT_LABELS, INSTRUCTIONS_SHEET, LISTS_SHEET, SHEETS
 from .region import RegionConfig
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
 TEMPLATE_VERSION = "3"
 LAST_ROW = 2000  # dropdowns and input messages reach this far down
@@ -78,7 +86,7 @@ LINE_BREAK_KEYS = ("Ctrl+Enter in LibreOffice Calc; Alt+Enter in Excel on Window
                    "Ctrl+Option+Enter (or Option+Enter) in Excel for Mac")
 
 
-def _styles():
+def _styles() -> dict[str, Any]:  # fonts, fills, alignments and protections, by use
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
     return {
@@ -91,7 +99,7 @@ def _styles():
     }
 
 
-def _fit_rows(ws, cells) -> None:
+def _fit_rows(ws: Worksheet, cells: Iterable[Cell]) -> None:
     """Row heights for wrapped text in ``cells`` (of ``ws``).
 
     Excel and LibreOffice keep a row one line high until someone edits it, so
@@ -113,15 +121,17 @@ def _fit_rows(ws, cells) -> None:
             ws.row_dimensions[row].height = 15 * lines
 
 
-def _print_setup(ws, landscape: bool) -> None:
+def _print_setup(ws: Worksheet, landscape: bool) -> None:
     """One page wide when printed, header row on every page."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    page_setup = ws.sheet_properties.pageSetUpPr
+    assert page_setup is not None  # openpyxl gives every sheet's properties one
+    page_setup.fitToPage = True
 
 
-def _protect(ws) -> None:
+def _protect(ws: Worksheet) -> None:
     """Protect the sheet, leaving chairs free to add, delete and format rows and columns.
 
     Excel honours these flags whatever is locked; LibreOffice refuses to size a
@@ -137,7 +147,7 @@ def _protect(ws) -> None:
         setattr(protection, allowed, False)  # False: not protected, so allowed
 
 
-def _unlock_columns(ws, widths: dict[str, float]) -> None:
+def _unlock_columns(ws: Worksheet, widths: dict[str, float]) -> None:
     """Give the columns their widths and unlock every cell of the sheet, to the last column.
 
     Cells nobody wrote take the column's style: unlocked here, so LibreOffice
@@ -155,7 +165,7 @@ def _unlock_columns(ws, widths: dict[str, float]) -> None:
     rest.protection = unlocked
 
 
-def _validation(header: str, formula: str | None):
+def _validation(header: str, formula: str | None) -> DataValidation:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     validation = DataValidation(
@@ -175,7 +185,7 @@ def _validation(header: str, formula: str | None):
     return validation
 
 
-def _instructions(workbook, region: RegionConfig, network: str) -> None:
+def _instructions(workbook: Workbook, region: RegionConfig, network: str) -> None:
     from openpyxl.styles import Alignment, Font
 
     ws = workbook.create_sheet(INSTRUCTIONS_SHEET, 0)
@@ -238,7 +248,7 @@ def _instructions(workbook, region: RegionConfig, network: str) -> None:
     _protect(ws)
 
 
-def _lists(workbook, region: RegionConfig) -> dict[str, str]:
+def _lists(workbook: Workbook, region: RegionConfig) -> dict[str, str]:
     """The hidden sheet holding dropdown lists too long for Excel's 255-character limit."""
     ws = workbook.create_sheet(LISTS_SHEET)
     columns = {"Theme": [t.label for t in region.themes], "LA": list(region.las), "Section": list(region.update_sections),
@@ -256,7 +266,7 @@ def _lists(workbook, region: RegionConfig) -> dict[str, str]:
     return formulas
 
 
-def _about(workbook, region: RegionConfig, network: str) -> None:
+def _about(workbook: Workbook, region: RegionConfig, network: str) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     styles = _styles()
@@ -291,7 +301,7 @@ def _about(workbook, region: RegionConfig, network: str) -> None:
     _protect(ws)
 
 
-def _data_sheet(workbook, name: str, formulas: dict[str, str]) -> None:
+def _data_sheet(workbook: Workbook, name: str, formulas: dict[str, str]) -> None:
     from openpyxl.utils import get_column_letter
 
     styles = _styles()
@@ -308,6 +318,7 @@ def _data_sheet(workbook, name: str, formulas: dict[str, str]) -> None:
         column.width = COLUMN_WIDTHS.get(header, 20)
         # Column style: every cell a chair types in below the header is unlocked and wraps.
         column.protection, column.alignment = styles["unlocked"], styles["wrap"]
+        formula: str | None
         if header == "RAG":
             formula = '"' + ",".join(RAG_CHOICES) + '"'
         elif header in TICK_HEADERS:
@@ -330,14 +341,16 @@ def _data_sheet(workbook, name: str, formulas: dict[str, str]) -> None:
     _protect(ws)
 
 
-def blank_return(region: RegionConfig, network: str):
+def blank_return(region: RegionConfig, network: str) -> Workbook:
     """The workbook a network chair receives: Instructions, About pre-filled, the
     four data sheets with dropdowns and input messages, headers protected."""
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    first = workbook.active
+    assert first is not None  # a new Workbook holds one sheet, active
+    workbook.remove(first)
     _instructions(workbook, region, network)
     _about(workbook, region, network)
     formulas = _lists(workbook, region)
@@ -353,19 +366,23 @@ def blank_return(region: RegionConfig, network: str):
     return workbook
 
 
-def put(ws, row: int, column: int, value):
+def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write ``value`` at (row, column) with :func:`_write`; return the cell.
 
     Every cell the tool writes goes through here or :func:`_write`, so a name
     from region.toml or plan.json starting with "=", "+", "-" or "@" stays text.
     """
+    from openpyxl.cell.cell import Cell
+
     cell = ws.cell(row=row, column=column)
+    assert isinstance(cell, Cell)  # not a MergedCell: the tool writes where it merged nothing
     _write(cell, value)
     return cell
 
 
-def _write(cell, value) -> None:
-    """Write a value; text is always text, never a formula, whatever it starts with."""
+def _write(cell: Cell, value: Any) -> None:
+    """Write a value; text is always text, never a formula, whatever it starts with.
+    ``value`` is anything openpyxl can store (it raises ValueError for anything else)."""
     if isinstance(value, str):
         put_text(cell, value)  # openpyxl makes "=..." a formula otherwise, and reads "_x0041_" back as "A"
         return
@@ -374,20 +391,27 @@ def _write(cell, value) -> None:
         cell.number_format = "dd/mm/yyyy"
 
 
-def set_about(workbook, values: dict[str, object]) -> None:
+def set_about(workbook: Workbook, values: dict[str, object]) -> None:
     """Fill About values by label, as a chair would."""
+    from openpyxl.cell.cell import Cell
+
     ws = workbook["About"]
     rows = {str(ws.cell(row=r, column=1).value).lower(): r for r in range(1, ws.max_row + 1)}
     for label, value in values.items():
         row = rows.get(label.lower())
         if row is None:
             raise ValueError(f"the About sheet has no label {label!r}")
-        _write(ws.cell(row=row, column=2), value)
+        cell = ws.cell(row=row, column=2)
+        assert isinstance(cell, Cell)  # About's values: no cell of the tool's workbook is merged
+        _write(cell, value)
 
 
-def fill_sheet(workbook, sheet: str, records: list[dict[str, object]]) -> None:
+def fill_sheet(workbook: Workbook, sheet: str, records: list[dict[str, object]]) -> None:
     """Append rows under the sheet's headers, each value put by header name."""
+    from openpyxl.cell.cell import Cell
+
     styles = _styles()
+
     ws = workbook[SHEETS[sheet.lower()].name]
     columns = {str(c.value).lower(): c.column for c in ws[1] if c.value}
     row = _last_row_with_a_value(ws) + 1
@@ -399,14 +423,16 @@ def fill_sheet(workbook, sheet: str, records: list[dict[str, object]]) -> None:
             if value in (None, ""):
                 continue
             cell = ws.cell(row=row, column=columns[header.lower()])
+            assert isinstance(cell, Cell)  # no cell of the tool's data sheets is merged
             _write(cell, value)
+
             cell.protection, cell.alignment = styles["unlocked"], styles["wrap"]
             written.append(cell)
         row += 1
     _fit_rows(ws, written)
 
 
-def _last_row_with_a_value(ws) -> int:
+def _last_row_with_a_value(ws: Worksheet) -> int:
     """The last row holding a value (1 when no row below the headers does), looked for from
     the bottom of the sheet up: one row deep in a sheet the tool filled, none in a blank one."""
     for number in range(ws.max_row, 1, -1):
@@ -415,7 +441,8 @@ def _last_row_with_a_value(ws) -> int:
     return 1
 
 
-def build_return(region: RegionConfig, about: dict[str, object], sheets: dict[str, list[dict[str, object]]]):
+def build_return(region: RegionConfig, about: dict[str, object],
+                 sheets: dict[str, list[dict[str, object]]]) -> Workbook:
     """A filled return: the blank workbook for About's network, filled by label and header."""
     network = region.resolve_network(str(about.get("Network", ""))) or region.networks[0].name
     workbook = blank_return(region, network)
@@ -425,7 +452,7 @@ def build_return(region: RegionConfig, about: dict[str, object], sheets: dict[st
     return workbook
 
 
-def workbook_bytes(workbook, *, when: dt.date | None = None) -> bytes:
+def workbook_bytes(workbook: Workbook, *, when: dt.date | None = None) -> bytes:
     """The .xlsx file, with fixed timestamps, so the same content gives the same bytes."""
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -433,7 +460,8 @@ def workbook_bytes(workbook, *, when: dt.date | None = None) -> bytes:
     return normalise_zip(buffer.getvalue(), core_date=stamp)
 
 
-def save_workbook(workbook, path: Path, *, when: dt.date | None = None) -> None:
+def save_workbook(workbook: Workbook, path
+: Path, *, when: dt.date | None = None) -> None:
     """Save straight to ``path`` (tests and examples; ria-docs returns writes through outputs.write_outputs)."""
     Path(path).write_bytes(workbook_bytes(workbook, when=when))
 

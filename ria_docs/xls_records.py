@@ -16,6 +16,7 @@ damaged. Every loop is bounded by the file's length.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .spreadsheet import SheetDetails
@@ -54,7 +55,8 @@ def _u32(data: bytes, offset: int) -> int:
 
 def _chain(table: list[int], start: int, limit: int) -> list[int]:
     """The sectors of a chain, refusing loops and chains longer than the file."""
-    sectors, current = [], start
+    sectors: list[int] = []
+    current = start
     while current not in (END_OF_CHAIN, FREE):
         if current >= len(table) or len(sectors) > limit:
             raise XlsDamaged("broken sector chain")
@@ -130,7 +132,8 @@ def _workbook_stream(data: bytes) -> bytes:
     return b"".join(mini_stream[n * mini_size:(n + 1) * mini_size] for n in chain)[:size]
 
 
-def _records(stream: bytes, start: int = 0):
+def _records(stream: bytes, start: int = 0) -> Iterator[tuple[int, bytes]]:
+
     """(type, data) of each record from ``start``."""
     offset = start
     while offset + 4 <= len(stream):

@@ -22,6 +22,7 @@ Every loop is bounded by the length of the part it reads.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .spreadsheet import SheetDetails
@@ -90,7 +91,7 @@ def _u32(data: bytes, offset: int) -> int:
     return struct.unpack_from("<I", data, offset)[0]
 
 
-def records(data: bytes, budget: list[int] | None = None):
+def records(data: bytes, budget: list[int] | None = None) -> Iterator[tuple[int, bytes]]:
     """(type, body) of each record of a part, in order; ``budget`` ([records
     left]) is shared by the parts of one workbook.
 
@@ -159,7 +160,8 @@ def _targets(rels: bytes) -> dict[str, str]:
     """Relationship id -> target, from xl/_rels/workbook.bin.rels."""
     from .spreadsheet import small_xml
 
-    return {r.get("Id"): r.get("Target") or "" for r in small_xml(rels).iter(_RELATIONSHIPS) if r.get("Id")}
+    return {rid: r.get("Target") or "" for r in small_xml(rels).iter(_RELATIONSHIPS) if (rid := r.get("Id"))}
+
 
 
 def _percent_styles(styles: bytes | None, budget: list[int]) -> set[int]:
