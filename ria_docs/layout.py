@@ -444,13 +444,14 @@ def _cant_split(row: etree._Element) -> None:
 
 def _continued_copy(cell: etree._Element) -> list[etree._Element]:
     """The blocks of ``cell`` (the merge's first cell), copied, marked " (continued)"."""
-    blocks = [copy.deepcopy(b) for b in cell if b.tag != f"{_W}tcPr"]
+    # Bookmarks, comments and paragraph ids must stay unique in a document: the copy has none.
+    marks = (f"{_W}bookmarkStart", f"{_W}bookmarkEnd", f"{_W}commentRangeStart", f"{_W}commentRangeEnd")
+    blocks = [copy.deepcopy(b) for b in cell if b.tag != f"{_W}tcPr" and b.tag not in marks]
     for block in blocks:
-        # Bookmarks, comments and paragraph ids must stay unique in a document.
-        for node in list(block.iter(f"{_W}bookmarkStart", f"{_W}bookmarkEnd", f"{_W}commentRangeStart",
-                                    f"{_W}commentRangeEnd")):
-            # None when the bookmark is the block itself (straight in the tc): an AttributeError, as before.
-            node.getparent().remove(node)  # type: ignore[union-attr]
+        for node in list(block.iter(*marks)):
+            parent = node.getparent()
+            if parent is not None:
+                parent.remove(node)
         for node in block.iter():
             for name in (f"{{{W14_NS}}}paraId", f"{{{W14_NS}}}textId"):
                 node.attrib.pop(name, None)  # type: ignore[call-overload]  # lxml-stubs: str defaults only

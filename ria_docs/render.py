@@ -86,8 +86,8 @@ def _share_columns(table: etree._Element, w: str) -> None:
 
     def span(cell: etree._Element) -> int:
         node = cell.find(f"{w}tcPr/{w}gridSpan")
-        # A gridSpan without its (required) w:val: a TypeError, as before.
-        return int(node.get(f"{w}val")) if node is not None else 1  # type: ignore[arg-type]
+        value = node.get(f"{w}val") if node is not None else None
+        return int(value) if value and value.isdigit() else 1  # a gridSpan without its w:val spans one column
 
     def width(cell: etree._Element) -> int:
         node = cell.find(f"{w}tcPr/{w}tcW")
