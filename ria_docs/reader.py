@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
+from .cell_refs import column_letter
 from .exceptions import UnreadableFile
 from .report import Report
 from .spreadsheet import Cell, Sheet, read_sheets
@@ -491,7 +490,7 @@ class _ReturnReader:
         headerless = sorted({c for r in data_rows for c in sheet.rows[r] if c not in columns and c not in extra_columns})
         for column in headerless:
             refs = [sheet.rows[r][column].coordinate for r in data_rows if column in sheet.rows[r]]
-            self._ignore(sheet.title, refs, f"column {get_column_letter(column)} has no header in row 1",
+            self._ignore(sheet.title, refs, f"column {column_letter(column)} has no header in row 1",
                          "give the column a header or move the text into a column that has one")
         data = SheetData(sheet.title, columns=found)
         numbers: list[CellText] = []  # numbers and dates where text is expected

@@ -32,9 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import column_index_from_string
-
+from .cell_refs import column_letter, column_number, split_ref
 from .exceptions import UnreadableFile
 from .text import clean_text
 
@@ -108,7 +106,7 @@ class Cell:
 
     @property
     def column_letter(self) -> str:
-        return get_column_letter(self.column)
+        return column_letter(self.column)
 
     @property
     def coordinate(self) -> str:
@@ -351,12 +349,10 @@ def _precheck(path: Path) -> _Package:
 
 
 def _position(ref: str | None) -> tuple[int, int] | None:
-    from openpyxl.utils.cell import coordinate_from_string
-
     if not ref:
         return None
-    letters, row = coordinate_from_string(ref)
-    return row, column_index_from_string(letters)
+    letters, row = split_ref(ref)
+    return row, column_number(letters)
 
 
 def small_xml(data: bytes) -> etree._Element:
@@ -462,7 +458,7 @@ def _rectangle(refs: list[tuple[bytes, bytes]]) -> tuple[tuple[int, int, int, in
     if not refs:
         return None, 0
     rows = [int(row) for _, row in refs]
-    columns = [column_index_from_string(letters.decode()) for letters in {letters for letters, _ in refs}]
+    columns = [column_number(letters.decode()) for letters in {letters for letters, _ in refs}]
     return (min(rows), min(columns), max(rows), max(columns)), len(refs)
 
 
@@ -675,7 +671,7 @@ def _records_details(read: Callable[[_Source], Sequence[XlsSheet | XlsbSheet]],
         name, (row, column) = unread[0]
         raise UnreadableFile(
             "unreadable-cells", f"holds {len(unread)} cell(s) stored in a way ria-docs cannot read in an .xlsb "
-            f'file (the first: sheet "{name}", {get_column_letter(column)}{row})',
+            f'file (the first: sheet "{name}", {column_letter(column)}{row})',
             "open it in Excel and save it as an Excel Workbook (.xlsx)",
         )
     return {sheet.name: sheet for sheet in sheets}
@@ -710,11 +706,11 @@ def _check_area(details: dict[str, SheetDetails]) -> None:
     name, widest = max(details.items(), key=lambda item: item[1].area)
     assert widest.extent is not None  # its area is over the limit: a sheet without extent has none
     first_row, first_column, last_row, last_column = widest.extent
-    corner = f"{get_column_letter(min(last_column, 16384))}{last_row}"
+    corner = f"{column_letter(min(last_column, 16384))}{last_row}"
     raise UnreadableFile(
         "sheet-too-large",
         f'has values spread over {widest.area:,} cells in sheet "{name}" (down to row {last_row:,} and across to '
-        f"column {get_column_letter(min(last_column, 16384))}), far more than a return needs",
+        f"column {column_letter(min(last_column, 16384))}), far more than a return needs",
         f"delete whatever is typed far from the table (look near {corner}: press Ctrl+End in Excel or "
         "LibreOffice to find it), save and send it again",
     )
@@ -787,7 +783,7 @@ def _sheets(package: _Package, details: dict[str, SheetDetails]) -> list[Sheet]:
                 row_number, column, kept, number_format, error=error is not None, formula=found.formulas.get(position))
         rows = {r: dict(sorted(rows[r].items())) for r in sorted(rows)}
         hidden_rows = sorted(r for r in found.hidden_rows if r in rows)
-        notes = {f"{get_column_letter(c)}{r}": text for (r, c), text in sorted(found.notes.items())}
+        notes = {f"{column_letter(c)}{r}": text for (r, c), text in sorted(found.notes.items())}
         sheets.append(Sheet(name, rows, hidden_rows, hidden=not visible.get(name, True), protected=found.protected,
                             notes=notes))
     return sheets
