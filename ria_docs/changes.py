@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from .model import LA_SUPPORT_FIELDS, Plan
-from .reader import SHEETS
+from .return_layout import SHEETS
 from .text import same_text_key as _key
 
 # Each LA support column as the return's header names it.

@@ -15,8 +15,8 @@ from .exceptions import OutputError, UsageError
 from .last_round import LastRound, last_round
 from .model import LA_SUPPORT_FIELDS, TICK_FIELDS, Plan
 from .outputs import check_outputs_folder, settled, write_outputs
-from .reader import SHEETS
 from .region import RegionConfig, load_region
+from .return_layout import SHEETS
 from .text import did_you_mean, join_names
 from .workbook import blank_return, fill_sheet, set_about, workbook_bytes
 

@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator
 
 from .model import TICK_FIELDS, Activity, IndicatorValue, Person, Rag, Source, Text, Ticks
 from .network_return import NetworkReturn, ThemeEntry, UpdateEntry  # noqa: F401  (importable from here, as before)
-from .reader import SHEETS, CellText, RawReturn, SheetData
+from .reader import CellText, RawReturn, SheetData
 from .region import RegionConfig
 from .report import Report
+from .return_layout import SHEETS
 from .text import did_you_mean, find_match, join_names, listed, loose_key, same_text, strip_list_marker
 
 RAG_WORDS = {

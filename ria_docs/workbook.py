@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .ooxml import normalise_zip, put_text
-from .reader import ABOUT_LABELS, INSTRUCTIONS_SHEET, LISTS_SHEET, SHEETS
 from .region import RegionConfig
+from .return_layout import ABOUT_LABELS, INSTRUCTIONS_SHEET, LISTS_SHEET, SHEETS
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

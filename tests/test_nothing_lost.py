@@ -9,7 +9,7 @@ import openpyxl
 from conftest import ROOT
 
 from ria_docs.pipeline import merge_folder
-from ria_docs.reader import ABOUT_LABELS, SHEETS
+from ria_docs.return_layout import ABOUT_LABELS, SHEETS
 from ria_docs.text import clean_text, loose_key
 
 FREE_TEXT = {"Contribution", "Outcome", "Activity", "Lead responsibility", "Commentary", "Support needed",
