@@ -13,7 +13,7 @@ from . import __version__
 if TYPE_CHECKING:
     from types import FrameType
 
-    from .report import Report
+    from .report import Report, RoundOutcome
 
 
 FOLDER = click.Path(file_okay=False, path_type=Path)
@@ -115,10 +115,10 @@ def _echo_json(make: Callable[[bool], str]) -> None:
     click.echo(text)
 
 
-def _show_report(report: Report) -> None:
+def _show_report(report: Report, outcome: RoundOutcome | None = None) -> None:
     from .report import to_text
 
-    click.echo(to_text(report))
+    click.echo(to_text(report, outcome))
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -162,7 +162,7 @@ def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: boo
 
     result = merge_folder(inputs, outputs, templates=templates, skip_invalid=skip_invalid, pdf=pdf,
                           baseline=baseline)
-    _show_report(result.check.report)
+    _show_report(result.check.report, result.check.outcome)
     if not result.written:
         bad = sorted({p.file for p in result.check.report.errors if p.file})
         _fail(
@@ -211,9 +211,9 @@ def check(inputs: Path, output_format: str, baseline: Path | None) -> None:
         _echo_json(lambda ascii_only: to_json(report, ascii_only=ascii_only))
         raise SystemExit(1) from None
     if output_format == "json":
-        _echo_json(lambda ascii_only: to_json(result.report, ascii_only=ascii_only))
+        _echo_json(lambda ascii_only: to_json(result.report, ascii_only=ascii_only, outcome=result.outcome))
     else:
-        _show_report(result.report)
+        _show_report(result.report, result.outcome)
     if result.report.errors:
         raise SystemExit(1)
 

@@ -214,12 +214,12 @@ def _indicator_values(region: RegionConfig, returns: list[NetworkReturn], report
     return sorted(figures.values(), key=lambda v: (indicator_order[v.indicator], la_order[v.la]))
 
 
-def _history(region: RegionConfig, baseline: Plan | None, used: list[ReturnUsed], report: Report) -> list[Round]:
+def _history(region: RegionConfig, baseline: Plan | None, used: list[ReturnUsed], carried: dict[str, str]) -> list[Round]:
     """The baseline's rounds, then this one (dated by its newest return, so output stays deterministic)."""
     dates = [r.date_submitted for r in used if r.date_submitted]
     this_round = Round(
         period=region.period, date=max(dates) if dates else None, returns=[r.file for r in used],
-        carried_forward=list(report.carried_forward),
+        carried_forward=list(carried),
     )
     return [h for h in (baseline.history if baseline else []) if h.period != region.period] + [this_round]
 
@@ -233,18 +233,18 @@ def merge_returns(
 
     sent = {r.network for r in returns}
     carried: list[NetworkReturn] = []
-    report.carried_forward = {}
+    carried_from: dict[str, str] = {}  # network -> the period its content is from
     if baseline is not None:
         carried = carried_returns(region, baseline, sent)
         # A carried return is named for a region network (carried_returns): never None.
-        report.carried_forward = {r.network: baseline.region.period for r in carried if r.network is not None}
+        carried_from = {r.network: baseline.region.period for r in carried if r.network is not None}
     returns = sorted([*returns, *carried], key=lambda r: order[r.network])
     by_network = {r.network: r for r in returns}
 
     aside = _SetAside(report)
     networks = [
         _network(config, by_network.get(config.name), report, aside).model_copy(
-            update={"carried_from": report.carried_forward.get(config.name)})
+            update={"carried_from": carried_from.get(config.name)})
         for config in region.networks
     ]
 
@@ -298,10 +298,6 @@ def merge_returns(
             cells_used=list(report.account(ret.file).cells_used),
         ))
 
-    # "No return" means no file named the network, valid or not: a network
-    # whose return has errors did send one, and is listed with its errors.
-    named = {account.network for account in report.returns if account.network}
-    report.missing_networks = [n.name for n in region.networks if n.name not in named]
-    history = _history(region, baseline, used, report)
+    history = _history(region, baseline, used, carried_from)
     return Plan(region=region, networks=networks, themes=themes, la_support=la_support, update=update,
                 returns=used, history=history, indicator_values=indicator_values)

@@ -42,7 +42,7 @@ from .plan_file import read_plan, require_same_region
 from .reader import RETURN_SUFFIXES, read_return
 from .region import RegionConfig, load_region
 from .render import render_docx
-from .report import Report, to_markdown
+from .report import Report, RoundOutcome, to_markdown
 from .rug import workbook_bytes as rug_workbook
 from .template_files import TEMPLATES_FOLDER, stray_templates, template_path, template_source, templates_in_use
 from .text import printable
@@ -61,6 +61,7 @@ class CheckResult:
     plan: Plan | None = None  # merged from ``returns``
     baseline: Plan | None = None  # last round's plan, when given
     not_read: list = field(default_factory=list)  # FolderNote of each entry not read as a return, and why
+    outcome: RoundOutcome = field(default_factory=RoundOutcome)  # who was heard from, who carried forward
 
     @property
     def ok(self) -> bool:
@@ -472,6 +473,17 @@ def file_label(path: Path, inputs: Path) -> str:
     return printable(relative)
 
 
+def round_outcome(region: RegionConfig, report: Report, plan: Plan) -> RoundOutcome:
+    """Who was heard from: "no return" means no file named the network, valid or not (a network
+    whose return has errors did send one, and is listed with its errors); and whose content was
+    carried forward, from which period."""
+    named = {account.network for account in report.returns if account.network}
+    return RoundOutcome(
+        missing_networks=[n.name for n in region.networks if n.name not in named],
+        carried_forward={n.name: n.carried_from for n in plan.networks if n.carried_from},
+    )
+
+
 def check_folder(
     inputs: Path, *, skip_invalid: bool = False, baseline: Path | None = None, outputs: Path | None = None
 ) -> CheckResult:
@@ -530,6 +542,7 @@ def check_folder(
     result = CheckResult(region, report, [r for r in chosen if not report.errors_in(r.file)])
     # Merge even when nothing will be written: its warnings belong in the report.
     result.plan = merge_returns(region, result.returns, report, previous)
+    result.outcome = round_outcome(region, report, result.plan)
     result.baseline = previous
     result.not_read = list(scan.notes)
     if region.indicators and not result.plan.indicator_values and (skip_invalid or not report.errors):
@@ -568,7 +581,8 @@ def _merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bo
     used: dict[str, Path] = {}
     notes = result.template_notes
     files = render_documents(plan, templates, round_dir=inputs, used=used, notes=notes)
-    report_md = to_markdown(check.report, title=f"{check.region.region}, {check.region.period}", written=True)
+    report_md = to_markdown(check.report, title=f"{check.region.region}, {check.region.period}", written=True,
+                            outcome=check.outcome)
     if check.baseline is not None:
         changes = compare(check.baseline, plan)
         files[CHANGES_DOCX] = render_docx(

@@ -97,11 +97,17 @@ class ReturnAccount:
 
 
 @dataclass
+class RoundOutcome:
+    """Who was heard from, as the merge found it: the report shows it, beside the problems."""
+
+    missing_networks: list[str] = field(default_factory=list)  # no file named them
+    carried_forward: dict[str, str] = field(default_factory=dict)  # network -> the period its content is from
+
+
+@dataclass
 class Report:
     problems: list[Problem] = field(default_factory=list)
     returns: list[ReturnAccount] = field(default_factory=list)
-    missing_networks: list[str] = field(default_factory=list)
-    carried_forward: dict[str, str] = field(default_factory=dict)  # network -> period its content is from
     # Indexes, so that per-return questions do not scan every problem or account.
     _by_file: dict[str | None, list[Problem]] = field(default_factory=dict, repr=False)
     _accounts: dict[str, ReturnAccount] = field(default_factory=dict, repr=False)
@@ -181,9 +187,10 @@ def return_status(report: Report, account: ReturnAccount) -> str:
     return status
 
 
-def to_text(report: Report) -> str:
+def to_text(report: Report, outcome: RoundOutcome | None = None) -> str:
     """The report for a terminal: one line per problem, by return, errors
     first; then one line per return; then who has not returned."""
+    outcome = outcome or RoundOutcome()
     lines = [p.format() for p in report.by_file()]
     if report.returns:
         lines.append("Returns:")
@@ -191,12 +198,12 @@ def to_text(report: Report) -> str:
         for account in report.returns:
             network = f" ({account.network})" if account.network else ""
             lines.append(f"  {return_status(report, account):<{width}}  {account.file}{network}")
-    if report.missing_networks:
+    if outcome.missing_networks:
         lines.append(
-            f"No return from {_plural(len(report.missing_networks), 'network')}: "
-            + ", ".join(report.missing_networks)
+            f"No return from {_plural(len(outcome.missing_networks), 'network')}: "
+            + ", ".join(outcome.missing_networks)
         )
-    for period, networks in _by_period(report.carried_forward).items():
+    for period, networks in _by_period(outcome.carried_forward).items():
         lines.append(f"Carried forward from {period}: " + ", ".join(networks))
     lines.append(summary_line(report))
     return "\n".join(lines)
@@ -213,8 +220,9 @@ def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(report: Report, *, title: str, written: bool) -> str:
+def to_markdown(report: Report, *, title: str, written: bool, outcome: RoundOutcome | None = None) -> str:
     """merge-report.md: returns read, networks with no return, every problem."""
+    outcome = outcome or RoundOutcome()
     out = [f"# Merge report: {title}", ""]
     if written:
         out.append("Documents written. " + summary_line(report))
@@ -236,8 +244,9 @@ def to_markdown(report: Report, *, title: str, written: bool) -> str:
         out.append("No return workbooks were found.")
     out += ["", "## Networks with no return", ""]
     out += [
-        f"- {name}" + (f" (carried forward from {report.carried_forward[name]})" if name in report.carried_forward else "")
-        for name in report.missing_networks
+        f"- {name}" + (f" (carried forward from {outcome.carried_forward[name]})"
+                       if name in outcome.carried_forward else "")
+        for name in outcome.missing_networks
     ] or ["Every network sent a return."]
     ordered = report.by_file()
     errors = [p for p in ordered if p.severity is Severity.ERROR]
@@ -277,7 +286,7 @@ def region_report(exc: RegionError, path: Path) -> Report:
     return report
 
 
-def to_json(report: Report, *, ascii_only: bool = False) -> str:
+def to_json(report: Report, *, ascii_only: bool = False, outcome: RoundOutcome | None = None) -> str:
     """The report for programs: every problem, every return, who has not returned.
 
     ``ascii_only`` writes every other character as a JSON escape (\\u00e9), for an output that cannot
@@ -298,7 +307,7 @@ def to_json(report: Report, *, ascii_only: bool = False) -> str:
                 }
                 for a in report.returns
             ],
-            "missing_networks": report.missing_networks,
+            "missing_networks": (outcome or RoundOutcome()).missing_networks,
             "problems": [
                 {"severity": p.severity.value, "kind": p.kind, "title": problem_kind(p.kind).title, "file": p.file,
                  "sheet": p.sheet, "cell": p.cell, "line": p.line, "message": p.message, "hint": p.hint}

@@ -156,7 +156,7 @@ def folder_status(inputs: Path, baseline: Path | None = None) -> FolderStatus:
             statuses.append(NetworkStatus(
                 config.name, "unknown" if pointing else "missing", chase=chair.display() if chair else None,
                 email=config.email or (last.email if last else None),
-                carried_from=report.carried_forward.get(config.name),
+                carried_from=check.outcome.carried_forward.get(config.name),
                 may_be_in=pointing or list(anyone), named_for_it=dict(named_it),
             ))
     return FolderStatus(statuses, unattributed)

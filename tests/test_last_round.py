@@ -231,7 +231,7 @@ def test_a_network_carried_forward_last_round_gets_its_la_support_pre_filled(cyc
         "LA support": [{"LA": "Derby", "Support needed": "Practice"}]})
     september = merge_folder(cycle, tmp_path / "sept", templates=ROOT / "templates",
                              baseline=tmp_path / "june" / "plan.json")
-    assert september.check.report.carried_forward == {"Commissioning Leads": "June 2024"}
+    assert september.check.outcome.carried_forward == {"Commissioning Leads": "June 2024"}
     rutland = next(r for r in september.plan.la_support if r.la == "Rutland").support_needed
     assert [(t.text, t.network, t.source.file, t.carried_from) for t in rutland] == [
         ("Sufficiency", "Commissioning Leads", "return.xlsx", "June 2024")]

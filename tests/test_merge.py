@@ -98,11 +98,11 @@ def test_about_overrides_the_roster(add_return, check):
 
 def test_networks_with_no_return_are_listed(add_return, check):
     add_return("commissioning.xlsx", about())
-    assert check().report.missing_networks == ["2nd Tier Safeguarding Leads", "Virtual School Heads"]
+    assert check().outcome.missing_networks == ["2nd Tier Safeguarding Leads", "Virtual School Heads"]
 
 
 def test_a_network_whose_return_has_errors_did_send_one(add_return, check):
     add_return("commissioning.xlsx", about(), {"Work programme": [{"Theme": "A", "Activity": "x", "RAG": "Yellow"}]})
-    report = check().report
-    assert report.errors
-    assert report.missing_networks == ["2nd Tier Safeguarding Leads", "Virtual School Heads"]
+    result = check()
+    assert result.report.errors
+    assert result.outcome.missing_networks == ["2nd Tier Safeguarding Leads", "Virtual School Heads"]

@@ -16,8 +16,8 @@ from ria_docs.pipeline import merge_folder
 def test_networks_with_no_return_keep_their_content_marked_as_carried(march, example_outputs, tmp_path):
     result = merge_folder(march, tmp_path / "out", templates=ROOT / "templates", baseline=example_outputs / "plan.json")
     assert result.written, [p.format() for p in result.check.report.errors]
-    report, plan = result.check.report, result.plan
-    assert report.carried_forward == {name: "December 2019" for name in
+    plan = result.plan
+    assert result.check.outcome.carried_forward == {name: "December 2019" for name in
                                       ["Commissioning Leads", "Participation Leads", "Regional Adoption"]}
     theme_a = plan.themes[0]
     assert len(theme_a.activities) == 4 and {a.carried_from for a in theme_a.activities} == {"December 2019"}
