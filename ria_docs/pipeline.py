@@ -43,10 +43,10 @@ from .reader import RETURN_SUFFIXES, read_return
 from .region import RegionConfig, load_region
 from .render import render_docx
 from .report import Report, RoundOutcome, to_markdown
-from .rug import workbook_bytes as rug_workbook
 from .template_files import TEMPLATES_FOLDER, stray_templates, template_path, template_source, templates_in_use
 from .text import printable
 from .validate import NetworkReturn, select_returns, validate_return
+from .workbook import rug_workbook
 
 REGION_TOML = "region.toml"
 # Files a chair may send that ria-docs cannot read: reported, so a return is not missed.

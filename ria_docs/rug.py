@@ -16,15 +16,10 @@ the only signal. A missing figure is "n/a", never zero.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .model import Plan
 from .region import IndicatorConfig
-
-if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
 
 
 @dataclass(frozen=True)
@@ -76,27 +71,27 @@ def shown(value: float | None, unit: str) -> str:
     return f"{number}%" if unit == "%" else number
 
 
-def _figures(plan: Plan) -> dict[tuple[str, str], float]:
+def figures_of(plan: Plan) -> dict[tuple[str, str], float]:
     """(LA, indicator) -> figure, for the figures sent."""
     return {(v.la, v.indicator): v.value for v in plan.indicator_values}
 
 
-def _present(plan: Plan, figures: dict[tuple[str, str], float], indicator: IndicatorConfig) -> list[float]:
+def present_figures(plan: Plan, figures: dict[tuple[str, str], float], indicator: IndicatorConfig) -> list[float]:
     """One indicator's figures, for the LAs that have one (never zeros for the others)."""
     return [figures[la, indicator.name] for la in plan.region.las if (la, indicator.name) in figures]
 
 
-def _average(values: list[float]) -> float | None:
+def average(values: list[float]) -> float | None:
     """The region row: a simple mean of the LAs' figures."""
     return sum(values) / len(values) if values else None
 
 
 def bands(plan: Plan) -> dict[tuple[str, str], Band]:
     """(LA, indicator) -> band, for every LA and indicator (MISSING where no figure)."""
-    figures = _figures(plan)
+    figures = figures_of(plan)
     result = {}
     for indicator in plan.region.indicators:
-        values = _present(plan, figures, indicator)
+        values = present_figures(plan, figures, indicator)
         for la in plan.region.las:
             value = figures.get((la, indicator.name))
             if value is None:
@@ -113,7 +108,7 @@ def context(plan: Plan) -> dict | None:
     region = plan.region
     if not region.indicators or not plan.indicator_values:
         return None
-    figures = _figures(plan)
+    figures = figures_of(plan)
     banded = bands(plan)
     rows = []
     for la in region.las:
@@ -125,8 +120,8 @@ def context(plan: Plan) -> dict | None:
         rows.append({"la": la, "cells": cells})
     averages = []
     for indicator in region.indicators:
-        average = _average(_present(plan, figures, indicator))
-        averages.append({"text": shown(average, indicator.unit), "fill": SUMMARY_FILL})
+        mean = average(present_figures(plan, figures, indicator))
+        averages.append({"text": shown(mean, indicator.unit), "fill": SUMMARY_FILL})
     rows.append({"la": f"{region.region} average", "cells": averages})
     rows.append({"la": "England", "cells": [
         {"text": shown(i.england, i.unit) if i.england is not None else "–", "fill": SUMMARY_FILL}
@@ -145,115 +140,3 @@ def context(plan: Plan) -> dict | None:
         "legend": [{"code": b.code, "label": b.label, "fill": b.fill} for b in order if b in used],
         "sources": sorted({i.source for i in region.indicators if i.source}),
     }
-
-
-def _excel_format(unit: str, code: str = "") -> str:
-    """A number format that shows the figure, its unit and its band, keeping the cell a number."""
-    suffix = f'" {code}"' if code else ""
-    return ("0.0%" if unit == "%" else "#,##0.0") + suffix
-
-
-# Excel measures a column's width in characters ("0" of the default 11 pt font); a row
-# one line of that font high is 15 points. Wrapped text does not grow its row by itself
-# in a written file (Excel and LibreOffice keep the height saved), so rows are sized here.
-LINE_POINTS = 15
-HEADING_WIDTH = 16
-LA_WIDTH = 24
-
-
-def wrapped_lines(text: str, width: float) -> int:
-    """How many lines ``text`` takes wrapped at spaces in a column ``width``
-    characters wide; a word longer than a line breaks where it must."""
-    per_line = max(int(width), 1)
-    lines, used = 1, 0
-    for word in text.split():
-        if used and used + 1 + len(word) <= per_line:
-            used += 1 + len(word)
-            continue
-        if used:
-            lines += 1
-        lines += (len(word) - 1) // per_line
-        used = len(word) - (len(word) - 1) // per_line * per_line
-    return lines
-
-
-def _fit_rows(ws: Worksheet, last_row: int) -> None:
-    """Rows 1..last_row as tall as their wrapped cells need; the header row always gets a height,
-    with a little room below its text, so its headings never cover the first LA."""
-    for row in range(1, last_row + 1):
-        lines = max((wrapped_lines(str(cell.value), ws.column_dimensions[cell.column_letter].width)
-                     for cell in ws[row] if cell.alignment.wrap_text and isinstance(cell.value, str)), default=1)
-        if row == 1 or lines > 1:
-            ws.row_dimensions[row].height = LINE_POINTS * lines + 3
-
-
-def workbook_bytes(plan: Plan) -> bytes:
-    """tartan-rug.xlsx: the same table; figures stay numbers (shown with their band),
-    with the same fills, the key and the sources below."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    from .ooxml import normalise_zip
-    from .workbook import put as write  # text stays text, never a formula
-
-    region = plan.region
-    figures = _figures(plan)
-    banded = bands(plan)
-    workbook = Workbook()
-    ws = workbook.active
-    assert isinstance(ws, Worksheet)  # a new Workbook holds one worksheet, active
-    ws.title = "Tartan rug"
-    wrapped = Alignment(wrap_text=True, vertical="top")
-    corner = write(ws, 1, 1, "LA")
-    corner.font, corner.alignment = Font(bold=True), wrapped  # at the top, level with the headings
-    for column, indicator in enumerate(region.indicators, start=2):
-        heading = indicator.name if indicator.unit in ("%", "") else f"{indicator.name} ({indicator.unit})"
-        cell = write(ws, 1, column, heading)
-        cell.font, cell.alignment = Font(bold=True), wrapped
-        ws.column_dimensions[cell.column_letter].width = HEADING_WIDTH
-    ws.column_dimensions["A"].width = LA_WIDTH
-    ws.freeze_panes = "B2"
-
-    def put(row: int, column: int, value: float | None, unit: str, code: str, fill: str) -> None:
-        if value is None:
-            cell = write(ws, row, column, "n/a")
-        else:
-            cell = write(ws, row, column, round(value / 100 if unit == "%" else value, 6))
-            cell.number_format = _excel_format(unit, code)
-        cell.fill = PatternFill("solid", fgColor=fill)
-
-    for row, la in enumerate(region.las, start=2):
-        write(ws, row, 1, la).alignment = wrapped  # "Bournemouth, Christchurch and Poole" is wider than the column
-        for column, indicator in enumerate(region.indicators, start=2):
-            band = banded[la, indicator.name]
-            put(row, column, figures.get((la, indicator.name)), indicator.unit, band.code, band.fill)
-    summary_row = len(region.las) + 2
-    for row, label in ((summary_row, f"{region.region} average"), (summary_row + 1, "England")):
-        cell = write(ws, row, 1, label)
-        cell.font, cell.alignment = Font(bold=True), wrapped
-    for column, indicator in enumerate(region.indicators, start=2):
-        put(summary_row, column, _average(_present(plan, figures, indicator)), indicator.unit, "", SUMMARY_FILL)
-        put(summary_row + 1, column, indicator.england, indicator.unit, "", SUMMARY_FILL)
-    row = summary_row + 3
-    write(ws, row, 1, "Key").font = Font(bold=True)
-    rug = context(plan)
-    assert rug is not None  # called for a plan with figures, each checked against the region's indicators
-
-    for offset, band in enumerate(rug["legend"], start=1):
-        write(ws, row + offset, 1, band["code"]).fill = PatternFill("solid", fgColor=band["fill"])
-        write(ws, row + offset, 2, band["label"])
-    for offset, source in enumerate(rug["sources"], start=len(rug["legend"]) + 2):
-        write(ws, row + offset, 1, f"Source: {source}")
-    _fit_rows(ws, summary_row + 1)
-    # Printed as the document shows it: landscape A4, one page wide, the headings on every page.
-    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    page_setup = ws.sheet_properties.pageSetUpPr
-    assert page_setup is not None  # openpyxl gives every sheet's properties one
-    page_setup.fitToPage = True
-
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.print_title_rows = "1:1"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return normalise_zip(buffer.getvalue(), core_date="2000-01-01T00:00:00Z")

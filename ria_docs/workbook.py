@@ -14,9 +14,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .model import Plan
 from .ooxml import normalise_zip, put_text
 from .region import RegionConfig
 from .return_layout import ABOUT_LABELS, INSTRUCTIONS_SHEET, LISTS_SHEET, SHEETS
+from .rug import SUMMARY_FILL
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -478,3 +480,115 @@ def issued_sheet_texts(region: RegionConfig, network: str) -> dict[str, dict[str
         for title in (INSTRUCTIONS_SHEET, LISTS_SHEET)
     }
 
+
+def _rug_number_format(unit: str, code: str = "") -> str:
+    """A number format that shows the figure, its unit and its band, keeping the cell a number."""
+    suffix = f'" {code}"' if code else ""
+    return ("0.0%" if unit == "%" else "#,##0.0") + suffix
+
+
+# -- tartan-rug.xlsx: the rug's figures as numbers, for the team's own analysis --------------------------
+# Excel measures a column's width in characters ("0" of the default 11 pt font); a row
+# one line of that font high is 15 points. Wrapped text does not grow its row by itself
+# in a written file (Excel and LibreOffice keep the height saved), so rows are sized here.
+RUG_LINE_POINTS = 15
+RUG_HEADING_WIDTH = 16
+RUG_LA_WIDTH = 24
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped at spaces in a column ``width``
+    characters wide; a word longer than a line breaks where it must."""
+    per_line = max(int(width), 1)
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) <= per_line:
+            used += 1 + len(word)
+            continue
+        if used:
+            lines += 1
+        lines += (len(word) - 1) // per_line
+        used = len(word) - (len(word) - 1) // per_line * per_line
+    return lines
+
+
+def _fit_rug_rows(ws: Worksheet, last_row: int) -> None:
+    """Rows 1..last_row as tall as their wrapped cells need; the header row always gets a height,
+    with a little room below its text, so its headings never cover the first LA."""
+    for row in range(1, last_row + 1):
+        lines = max((wrapped_lines(str(cell.value), ws.column_dimensions[cell.column_letter].width)
+                     for cell in ws[row] if cell.alignment.wrap_text and isinstance(cell.value, str)), default=1)
+        if row == 1 or lines > 1:
+            ws.row_dimensions[row].height = RUG_LINE_POINTS * lines + 3
+
+
+def rug_workbook(plan: Plan) -> bytes:
+    """tartan-rug.xlsx: the same table; figures stay numbers (shown with their band),
+    with the same fills, the key and the sources below."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from . import rug
+
+
+    region = plan.region
+    figures = rug.figures_of(plan)
+    banded = rug.bands(plan)
+    workbook = Workbook()
+    ws = workbook.active
+    assert isinstance(ws, Worksheet)  # a new Workbook holds one worksheet, active
+    ws.title = "Tartan rug"
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    corner = put(ws, 1, 1, "LA")
+    corner.font, corner.alignment = Font(bold=True), wrapped  # at the top, level with the headings
+    for column, indicator in enumerate(region.indicators, start=2):
+        heading = indicator.name if indicator.unit in ("%", "") else f"{indicator.name} ({indicator.unit})"
+        cell = put(ws, 1, column, heading)
+        cell.font, cell.alignment = Font(bold=True), wrapped
+        ws.column_dimensions[cell.column_letter].width = RUG_HEADING_WIDTH
+    ws.column_dimensions["A"].width = RUG_LA_WIDTH
+    ws.freeze_panes = "B2"
+
+    def figure(row: int, column: int, value: float | None, unit: str, code: str, fill: str) -> None:
+        if value is None:
+            cell = put(ws, row, column, "n/a")
+        else:
+            cell = put(ws, row, column, round(value / 100 if unit == "%" else value, 6))
+            cell.number_format = _rug_number_format(unit, code)
+        cell.fill = PatternFill("solid", fgColor=fill)
+
+    for row, la in enumerate(region.las, start=2):
+        put(ws, row, 1, la).alignment = wrapped  # "Bournemouth, Christchurch and Poole" is wider than the column
+        for column, indicator in enumerate(region.indicators, start=2):
+            band = banded[la, indicator.name]
+            figure(row, column, figures.get((la, indicator.name)), indicator.unit, band.code, band.fill)
+    summary_row = len(region.las) + 2
+    for row, label in ((summary_row, f"{region.region} average"), (summary_row + 1, "England")):
+        cell = put(ws, row, 1, label)
+        cell.font, cell.alignment = Font(bold=True), wrapped
+    for column, indicator in enumerate(region.indicators, start=2):
+        figure(summary_row, column, rug.average(rug.present_figures(plan, figures, indicator)), indicator.unit, "", SUMMARY_FILL)
+        figure(summary_row + 1, column, indicator.england, indicator.unit, "", SUMMARY_FILL)
+    row = summary_row + 3
+    put(ws, row, 1, "Key").font = Font(bold=True)
+    legend = rug.context(plan)
+    assert legend is not None  # called for a plan with figures, each checked against the region's indicators
+
+    for offset, band in enumerate(legend["legend"], start=1):
+        put(ws, row + offset, 1, band["code"]).fill = PatternFill("solid", fgColor=band["fill"])
+        put(ws, row + offset, 2, band["label"])
+    for offset, source in enumerate(legend["sources"], start=len(legend["legend"]) + 2):
+        put(ws, row + offset, 1, f"Source: {source}")
+    _fit_rug_rows(ws, summary_row + 1)
+    # Printed as the document shows it: landscape A4, one page wide, the headings on every page.
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    page_setup = ws.sheet_properties.pageSetUpPr
+    assert page_setup is not None  # openpyxl gives every sheet's properties one
+    page_setup.fitToPage = True
+
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return normalise_zip(buffer.getvalue(), core_date="2000-01-01T00:00:00Z")

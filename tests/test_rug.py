@@ -209,7 +209,8 @@ def _header_height(cycle, tmp_path, name: str, out: str) -> float | None:
 
 def test_the_rug_workbooks_header_row_is_as_tall_as_its_wrapped_headings(cycle, tmp_path):
     """Excel and LibreOffice keep a written row's height: unsized, wrapped headings cover the first LA."""
-    from ria_docs.rug import LINE_POINTS, wrapped_lines
+    from ria_docs.workbook import RUG_LINE_POINTS as LINE_POINTS
+    from ria_docs.workbook import wrapped_lines
 
     assert [wrapped_lines(text, 16) for text in ("LA", "within 12 months", "Re-referrals within 12 months",
                                                  "Care leavers in education, employment or training")] == [1, 1, 2, 4]
