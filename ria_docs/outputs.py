@@ -802,18 +802,18 @@ def check_outputs_folder(
     written.
     """
     outputs = Path(outputs)
-    if inputs is not None and _same_folder(outputs, Path(inputs)):
+    if inputs is not None and same_folder(outputs, Path(inputs)):
         raise OutputError(
             f"{outputs}: is the inputs folder, where the returns and region.toml are: ria-docs would write "
             "its outputs among them. Choose another folder with -o, such as -o outputs."
         )
     for folder in templates:
-        if _same_folder(outputs, Path(folder)):
+        if same_folder(outputs, Path(folder)):
             raise OutputError(
                 f"{outputs}: is the templates folder: ria-docs would overwrite the team's templates there. "
                 "Choose another folder with -o."
             )
-        if any(_same_folder(parent, Path(folder)) for parent in _absolute(outputs).parents):
+        if any(same_folder(parent, Path(folder)) for parent in _absolute(outputs).parents):
             raise OutputError(
                 f"{outputs}: is inside the templates folder {folder}: ria-docs would write among the team's "
                 "templates. Choose another folder with -o."
@@ -834,7 +834,8 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path)).resolve()
 
 
-def _same_folder(a: Path, b: Path) -> bool:
+def same_folder(a: Path, b: Path) -> bool:
+    """One folder, however it is spelled (case, links, ..), or two spellings of a folder not there yet."""
     try:
         return os.path.samefile(a, b)  # also when case or links make two spellings of one folder
     except OSError:

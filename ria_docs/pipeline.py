@@ -32,6 +32,7 @@ from .outputs import (  # noqa: F401  (MERGE_REPORT, PLAN_JSON, RUG_XLSX: named 
     UPDATE_DOCX,
     check_outputs_folder,
     is_outputs_folder,
+    same_folder,
     settled,
     settled_plan,
     settled_together,
@@ -658,10 +659,6 @@ def templates_markdown(used: dict[str, Path], notes: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _same_folder(a: Path, b: Path) -> bool:
-    return os.path.realpath(os.path.abspath(a)) == os.path.realpath(os.path.abspath(b))
-
-
 def round_of_plan(plan_path: Path) -> Path:
     """The round a saved plan.json belongs to: the folder holding its outputs folder
     (2020-03/outputs/plan.json belongs to 2020-03), whose templates/ render uses."""
@@ -684,7 +681,7 @@ def render_plan_file(
     # documents written always match the plan.json beside them.
     plan_folder = Path(os.path.realpath(os.path.abspath(plan_path))).parent
     folders = [(Path(outputs), {"create": True})]
-    if is_outputs_folder(plan_folder) and not _same_folder(plan_folder, Path(outputs)):
+    if is_outputs_folder(plan_folder) and not same_folder(plan_folder, Path(outputs)):
         folders.append((plan_folder, {"read_only": True}))
     with settled_together(*folders):
         plan = load_plan(plan_path)

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from .exceptions import TemplateError
-from .outputs import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX
+from .outputs import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX, same_folder
 from .template_check import SAVE_AS_DOCX
 
 TEMPLATE_NAMES = (PLAN_DOCX, UPDATE_DOCX, CHANGES_DOCX)
@@ -40,19 +40,12 @@ def template_folders(templates_dir: Path | None = None, round_dir: Path | None =
     folders += [Path(TEMPLATES_FOLDER), installed_templates()]
     unique: list[Path] = []
     for folder in folders:
-        same = next((index for index, seen in enumerate(unique) if _same(folder, seen)), None)
+        same = next((index for index, seen in enumerate(unique) if same_folder(folder, seen)), None)
         if same is None:
             unique.append(folder)
         elif len(str(folder)) < len(str(unique[same])):  # named as briefly as the user would
             unique[same] = folder
     return unique
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return a == b
 
 
 def template_path(name: str, templates_dir: Path | None = None, round_dir: Path | None = None) -> Path:
@@ -86,7 +79,7 @@ def _holds_none(folder: Path) -> str:
 
 def template_source(path: Path) -> str:
     """Where a template was taken from, for the report: its folder, or "installed with ria-docs"."""
-    return INSTALLED if _same(path.parent, installed_templates()) else str(path.parent)
+    return INSTALLED if same_folder(path.parent, installed_templates()) else str(path.parent)
 
 
 # Documents a restyled template may have been saved as, that ria-docs does not read.
@@ -127,7 +120,7 @@ def stray_templates(templates_dir: Path | None = None, round_dir: Path | None = 
     """strays_in() of every templates folder in use but the installed one."""
     notes = []
     for folder in template_folders(templates_dir, round_dir)[:-1]:
-        if folder.is_dir() and not _same(folder, installed_templates()):
+        if folder.is_dir() and not same_folder(folder, installed_templates()):
             notes += [message for _name, message in strays_in(folder)]
     return notes
 
