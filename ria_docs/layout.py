@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from .ooxml import P_PR, insert_in_order
+
 if TYPE_CHECKING:
     _Cells = list[tuple[int, int, etree._Element]]  # _cells of one row: (grid column, span, tc)
 
@@ -79,15 +81,6 @@ _ARIAL = [
 ]
 _OTHER_WIDTH = 667  # any other character: as wide as a capital, to err high
 
-# pPr's children in schema order (CT_PPr), to put keepNext where Word expects it.
-_PPR_ORDER = [
-    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
-    "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-    "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
-]
-_PPR_RANK = {f"{_W}{name}": rank for rank, name in enumerate(_PPR_ORDER)}
 
 
 _TAGS = {name: f"{_W}{name}" for name in (
@@ -404,19 +397,15 @@ def _following_sect_pr(element: etree._Element) -> etree._Element | None:
 # -- changes to the table --------------------------------------------------------------------
 
 
-def _child(parent: etree._Element, tag: str, rank: dict[str, int] | None = None, first: bool = False) -> etree._Element:
-    """parent's child ``tag``, made if missing (in schema order by ``rank``, else first/last)."""
+def _child(parent: etree._Element, tag: str, sequence: tuple[str, ...] | None = None,
+           first: bool = False) -> etree._Element:
+    """parent's child ``tag``, made if missing (in schema ``sequence`` order, else first/last)."""
     for node in parent:
         if node.tag == tag:
             return node
     node = etree.Element(tag)
-    if rank is not None:
-        place = rank[tag]
-        for index, existing in enumerate(parent):
-            if rank.get(existing.tag, len(rank)) > place:
-                parent.insert(index, node)
-                return node
-        parent.append(node)
+    if sequence is not None:
+        insert_in_order(parent, node, sequence)
     elif first:
         parent.insert(0, node)
     else:
@@ -427,7 +416,7 @@ def _child(parent: etree._Element, tag: str, rank: dict[str, int] | None = None,
 def _keep_with_next(row: etree._Element) -> None:
     for paragraph in row.iter(f"{_W}p"):
         ppr = _child(paragraph, f"{_W}pPr", first=True)
-        keep = _child(ppr, f"{_W}keepNext", _PPR_RANK)
+        keep = _child(ppr, f"{_W}keepNext", P_PR)
         # The template's keepNext w:val="0" would undo it.
         keep.attrib.pop(f"{_W}val", None)  # type: ignore[call-overload]  # lxml-stubs: str defaults only
 

@@ -42,6 +42,27 @@ FONT = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "ver
         "name", "family", "charset", "scheme")
 
 
+# CT_PPr: a paragraph's properties.
+P_PR = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+        "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+        "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+        "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+        "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+
+
+def insert_in_order(parent: etree._Element, child: etree._Element, sequence: tuple[str, ...]) -> etree._Element:
+    """Add ``child`` to ``parent`` where ``sequence`` (local names) puts it: before the first
+    child that comes later in it; children it does not name count as coming last."""
+    place = sequence.index(child.tag.split("}")[-1])
+    for index, existing in enumerate(parent):
+        name = existing.tag.split("}")[-1] if isinstance(existing.tag, str) else ""  # a comment's tag is not
+        if (sequence.index(name) if name in sequence else len(sequence)) > place:
+            parent.insert(index, child)
+            return child
+    parent.append(child)
+    return child
+
+
 def order_children(element: etree._Element, sequence: tuple[str, ...]) -> bool:
     """Put an lxml element's children in ``sequence`` order (by local name);
     True if it moved any. An element holding a child the sequence does not

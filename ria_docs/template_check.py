@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from .ooxml import P_PR, insert_in_order
+
 if TYPE_CHECKING:
     import jinja2
     from docx.document import Document
@@ -739,12 +741,7 @@ def keep_layout(document: Document) -> list[str]:
                 ppr = OxmlElement("w:pPr")
                 following.insert(0, ppr)
             if ppr.find(_w("pageBreakBefore")) is None:
-                # pageBreakBefore comes early in pPr's sequence: after pStyle, keepNext, keepLines
-                anchor = [c for c in ppr if c.tag in (_w("pStyle"), _w("keepNext"), _w("keepLines"))]
-                if anchor:
-                    anchor[-1].addnext(OxmlElement("w:pageBreakBefore"))
-                else:
-                    ppr.insert(0, OxmlElement("w:pageBreakBefore"))
+                insert_in_order(ppr, OxmlElement("w:pageBreakBefore"), P_PR)
             for node in hazard.page_break:
                 owner = node.getparent()
                 assert owner is not None  # a w:br in its run, a w:pageBreakBefore in its pPr

@@ -25,7 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from ria_docs.context import RAG_FILLS as CONTEXT_RAG_FILLS  # noqa: E402
-from ria_docs.ooxml import normalise_zip  # noqa: E402
+from ria_docs.ooxml import TC_PR, insert_in_order, normalise_zip  # noqa: E402
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 FONT = "Arial"
@@ -123,21 +123,9 @@ def _styles(doc) -> None:
 
 
 # -- tables -------------------------------------------------------------------
-# The schema's order of a cell's properties: Word expects them so (the Open XML validator checks).
-TC_PR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
-               "textDirection", "tcFitText", "vAlign", "hideMark"]
-
-
 def _cell_property(cell, element) -> None:
-    """Add a property to a cell in schema order."""
-    tcpr = cell._tc.get_or_add_tcPr()
-    rank = TC_PR_ORDER.index(element.tag.split("}")[1])
-    for index, child in enumerate(tcpr):
-        name = child.tag.split("}")[1]
-        if name in TC_PR_ORDER and TC_PR_ORDER.index(name) > rank:
-            tcpr.insert(index, element)
-            return
-    tcpr.append(element)
+    """Add a property to a cell in schema order (Word expects it; the Open XML validator checks)."""
+    insert_in_order(cell._tc.get_or_add_tcPr(), element, TC_PR)
 
 
 def _shade(cell, fill: str) -> None:
