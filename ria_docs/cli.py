@@ -292,21 +292,16 @@ def render(plan_json: Path, outputs: Path | None, templates: Path | None, pdf: b
       ria-docs render 2020-03/outputs/plan.json --templates my-templates
     """
     from .pipeline import render_plan_file
-
-    notes: list[str] = []
-    used: dict[str, Path] = {}
-    removed: list[Path] = []
-    written = render_plan_file(plan_json, outputs, templates=templates, pdf=pdf, notes=notes, used=used,
-                               removed=removed)
     from .template_files import template_source
 
-    for note in notes:
+    result = render_plan_file(plan_json, outputs, templates=templates, pdf=pdf)
+    for note in result.notes:
         click.echo(f"Warning: {note}", err=True)
-    for path in written:
+    for path in result.written:
         click.echo(f"Wrote {path}")
-    for path in removed:
+    for path in result.removed:
         click.echo(f"Removed {path}: it showed the documents before this render (add --pdf to make it again)")
-    for name, template in used.items():
+    for name, template in result.used.items():
         click.echo(f"Template for {name}: {template_source(template)}")
 
 

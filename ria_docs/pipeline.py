@@ -665,13 +665,19 @@ def round_of_plan(plan_path: Path) -> Path:
     return Path(os.path.abspath(plan_path)).parent.parent
 
 
+@dataclass
+class RenderResult:
+    written: list[Path]
+    used: dict[str, Path] = field(default_factory=dict)  # document -> the template it was made from
+    notes: list[str] = field(default_factory=list)  # layout kept despite a template's tags; stray files
+    removed: list[Path] = field(default_factory=list)  # PDFs of the documents before (no longer matching)
+
+
 def render_plan_file(
     plan_path: Path, outputs: Path | None = None, *, templates: Path | None = None, pdf: bool = False,
-    notes: list[str] | None = None, used: dict[str, Path] | None = None, removed: list[Path] | None = None,
-) -> list[Path]:
+) -> RenderResult:
     """Re-render the documents from a saved plan.json (after a template edit), into ``outputs``
-    or, by default, beside the plan.json. ``used`` gets the templates used, ``removed`` the
-    PDFs of the documents before (without --pdf they would no longer match)."""
+    or, by default, beside the plan.json."""
     round_dir = round_of_plan(plan_path)
     outputs = Path(plan_path).parent if outputs is None else Path(outputs)
     check_outputs_folder(outputs, templates=templates_in_use(templates, round_dir))
@@ -685,13 +691,12 @@ def render_plan_file(
         folders.append((plan_folder, {"read_only": True}))
     with settled_together(*folders):
         plan = load_plan(plan_path)
-        files = render_documents(plan, templates, round_dir=round_dir, notes=notes, used=used)
-        if notes is not None:
-            notes += stray_templates(templates, round_dir)
+        result = RenderResult(written=[])
+        files = render_documents(plan, templates, round_dir=round_dir, notes=result.notes, used=result.used)
+        result.notes += stray_templates(templates, round_dir)
         if pdf:
             files |= to_pdf(files)
         stale = [Path(outputs) / name for name in sorted(RENDER_OUTPUTS - set(files)) if (Path(outputs) / name).exists()]
-        written = write_outputs(Path(outputs), files, replaces=RENDER_OUTPUTS)
-        if removed is not None:
-            removed += [path for path in stale if not path.exists()]
-        return written
+        result.written = write_outputs(Path(outputs), files, replaces=RENDER_OUTPUTS)
+        result.removed = [path for path in stale if not path.exists()]
+        return result
