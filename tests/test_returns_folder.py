@@ -324,6 +324,11 @@ def test_an_unreadable_folder_as_another_user_is_named_not_a_traceback(cycle, ad
     import subprocess
     import tempfile
 
+    as_nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable]
+    probe = subprocess.run([*as_nobody, "-c", "import ria_docs"], capture_output=True, text=True, timeout=60,
+                           env={**os.environ, "HOME": "/tmp"})
+    if probe.returncode != 0:  # a checkout in a private folder (mktemp -d makes them 0700)
+        pytest.skip(f"the other user cannot run ria-docs from this checkout: {probe.stderr.strip()[-120:]}")
     add_return("commissioning.xlsx", about())
     (cycle / "locked").mkdir()
     add_return("locked/adoption.xlsx", about("2nd Tier Safeguarding Leads"))
@@ -334,8 +339,7 @@ def test_an_unreadable_folder_as_another_user_is_named_not_a_traceback(cycle, ad
         path.chmod(0o755 if path.is_dir() else 0o644)
     (cycle / "locked").chmod(mode)
     try:
-        command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, "-m", "ria_docs",
-                   "check", str(cycle)]
+        command = [*as_nobody, "-m", "ria_docs", "check", str(cycle)]
         result = subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": "/tmp"})
     finally:
         (cycle / "locked").chmod(0o755)
