@@ -171,7 +171,7 @@ def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: boo
         )
     for note in result.template_notes:
         click.echo(f"Warning: {note}", err=True)
-    left_out = [a.file for a in result.check.report.returns if not a.used and result.check.report.errors_in(a.file)]
+    left_out = [a.file for a in result.check.outcome.returns if not a.used and result.check.report.errors_in(a.file)]
     if left_out:
         click.echo(f"Left out {len(left_out)} return(s) with errors: {', '.join(left_out)}")
     for path in result.written:

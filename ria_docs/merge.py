@@ -42,25 +42,19 @@ def _roster_person(name: str | None, la: str | None) -> Person | None:
 
 
 class _SetAside:
-    """Cells read but left out of the plan after all (a losing outcome, a merged
-    duplicate): collected during the merge, then moved from "used" to "ignored"
-    in one pass, however many there are."""
+    """Cells the validator handed on that are left out of the plan after all (a losing
+    outcome, a merged duplicate): the plan's list of cells used leaves them out, and the
+    ledger counts them as ignored."""
 
-    def __init__(self, report: Report) -> None:
-        self.report = report
-        self.refs: dict[str, list[str]] = {}
+    def __init__(self) -> None:
+        self.refs: dict[str, set[str]] = {}
 
     def add(self, file: str, refs: list[str]) -> None:
-        self.refs.setdefault(file, []).extend(refs)
+        self.refs.setdefault(file, set()).update(refs)
 
-    def apply(self) -> None:
-        for file, refs in self.refs.items():
-            if not self.report.has_account(file):
-                continue  # carried forward from an earlier round: not this round's cells
-            account = self.report.account(file)
-            gone = set(refs)
-            account.cells_used = [ref for ref in account.cells_used if ref not in gone]
-            account.ignored.extend(refs)
+    def kept(self, ret: NetworkReturn) -> list[str]:
+        gone = self.refs.get(ret.file, set())
+        return [ref for ref in ret.cells.used if ref not in gone]
 
 
 def _network(config: NetworkConfig, ret: NetworkReturn | None, report: Report, aside: _SetAside) -> Network:
@@ -241,7 +235,7 @@ def merge_returns(
     returns = sorted([*returns, *carried], key=lambda r: order[r.network])
     by_network = {r.network: r for r in returns}
 
-    aside = _SetAside(report)
+    aside = _SetAside()
     networks = [
         _network(config, by_network.get(config.name), report, aside).model_copy(
             update={"carried_from": carried_from.get(config.name)})
@@ -283,7 +277,6 @@ def merge_returns(
         update.append(section)
 
     indicator_values = _indicator_values(region, returns, report, aside)
-    aside.apply()
     returns = [r for r in returns if r.file != CARRIED]  # the plan lists the files actually used
     used = []
     for ret in returns:
@@ -295,7 +288,7 @@ def merge_returns(
             email=ret.email,
             date_submitted=ret.date_submitted.isoformat() if ret.date_submitted else None,
             template_version=ret.template_version,
-            cells_used=list(report.account(ret.file).cells_used),
+            cells_used=aside.kept(ret),
         ))
 
     history = _history(region, baseline, used, carried_from)

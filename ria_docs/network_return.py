@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .ledger import CellNotes
 from .model import Activity, IndicatorValue, Person, Source, Text
 
 
@@ -56,6 +57,7 @@ class NetworkReturn:
     la_support: dict[str, dict[str, list[Text]]] = field(default_factory=dict)  # la -> column -> bullets
     update: list[UpdateEntry] = field(default_factory=list)
     indicators: list[IndicatorValue] = field(default_factory=list)
+    cells: CellNotes = field(default_factory=CellNotes)  # the validator's: used, ignored, layout
 
     @property
     def item_count(self) -> int:

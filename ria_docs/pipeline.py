@@ -19,6 +19,7 @@ from .changes import context as changes_context
 from .changes import to_markdown as changes_markdown
 from .context import plan_context, update_context
 from .exceptions import InputsError
+from .ledger import return_accounts
 from .merge import merge_returns
 from .model import Plan
 from .outputs import (  # noqa: F401  (MERGE_REPORT, PLAN_JSON, RUG_XLSX: named here too, for callers)
@@ -40,10 +41,10 @@ from .outputs import (  # noqa: F401  (MERGE_REPORT, PLAN_JSON, RUG_XLSX: named 
 )
 from .pdf import require_soffice, to_pdf
 from .plan_file import read_plan, require_same_region
-from .reader import RETURN_SUFFIXES, read_return
+from .reader import RETURN_SUFFIXES, RawReturn, read_return
 from .region import RegionConfig, load_region
 from .render import render_docx
-from .report import Report, RoundOutcome, to_markdown
+from .report import Report, ReturnAccount, RoundOutcome, to_markdown
 from .template_files import TEMPLATES_FOLDER, stray_templates, template_path, template_source, templates_in_use
 from .text import printable
 from .validate import NetworkReturn, select_returns, validate_return
@@ -474,12 +475,13 @@ def file_label(path: Path, inputs: Path) -> str:
     return printable(relative)
 
 
-def round_outcome(region: RegionConfig, report: Report, plan: Plan) -> RoundOutcome:
+def round_outcome(region: RegionConfig, accounts: list[ReturnAccount], plan: Plan) -> RoundOutcome:
     """Who was heard from: "no return" means no file named the network, valid or not (a network
     whose return has errors did send one, and is listed with its errors); and whose content was
     carried forward, from which period."""
-    named = {account.network for account in report.returns if account.network}
+    named = {account.network for account in accounts if account.network}
     return RoundOutcome(
+        returns=accounts,
         missing_networks=[n.name for n in region.networks if n.name not in named],
         carried_forward={n.name: n.carried_from for n in plan.networks if n.carried_from},
     )
@@ -514,36 +516,36 @@ def check_folder(
             "baseline-same-period", f"the baseline is from {previous.region.period}, the period of this round too",
             file=str(baseline), hint="give last round's plan.json, or change period in region.toml",
         )
-    valid = []
     # The round's templates folder holds Word files that are not returns.
     skip = (inputs / TEMPLATES_FOLDER,) + ((Path(outputs),) if outputs is not None else ())
     scan = scan_folder(inputs, skip=skip)
     for note in scan.notes:
         (report.error if note.error else report.warning)(note.kind, note.message, file=note.label, hint=note.hint)
+    files: list[str] = []
+    read: dict[str, RawReturn] = {}
+    checked: dict[str, NetworkReturn] = {}
     for path in scan.returns:
         file = scan.labels[path]
+        files.append(file)
         if name_suffix(path.name) in OTHER_SPREADSHEETS:
-            report.account(file)  # listed among the returns, left out below for its error
             report.error(
                 "not-a-workbook", f"is a {name_suffix(path.name)} file, not a workbook with the return's sheets", file=file,
                 hint="use the return workbook; if the data is in this file, paste it into one and save it as .xlsx",
             )
             continue
         raw = read_return(path, file, report)
-        validated = validate_return(raw, region, report) if raw is not None else None
-        if validated is not None and not report.errors_in(file):
-            valid.append(validated)
-    chosen = select_returns(valid, report)
-    for account in report.returns:
-        count = len(report.errors_in(account.file))
-        if count and account.used:
-            account.used = False
-            account.cells_used, account.items = [], 0  # none of it reaches the plan
-            account.excluded_because = f"{count} error(s)" + ("; left out (--skip-invalid)" if skip_invalid else "")
+        if raw is None:
+            continue
+        read[file] = raw
+        if raw.is_return:
+            checked[file] = validate_return(raw, region, report)
+    valid = [ret for file, ret in checked.items() if ret.network is not None and not report.errors_in(file)]
+    chosen, superseded = select_returns(valid, report)
     result = CheckResult(region, report, [r for r in chosen if not report.errors_in(r.file)])
     # Merge even when nothing will be written: its warnings belong in the report.
     result.plan = merge_returns(region, result.returns, report, previous)
-    result.outcome = round_outcome(region, report, result.plan)
+    accounts = return_accounts(files, read, checked, superseded, result.plan, report, skip_invalid=skip_invalid)
+    result.outcome = round_outcome(region, accounts, result.plan)
     result.baseline = previous
     result.not_read = list(scan.notes)
     if region.indicators and not result.plan.indicator_values and (skip_invalid or not report.errors):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .cell_refs import column_letter
 from .exceptions import UnreadableFile
+from .ledger import CellNotes
 from .report import Report
 from .return_layout import (
     ABOUT_COMPUTED,
@@ -62,6 +63,8 @@ class RawReturn:
     # the file was saved without it): title -> {"A1": text}, for the validator to tell what was typed
     # there from what ria-docs issued.
     issued_sheets: dict[str, dict[str, str]] = field(default_factory=dict)
+    cells: CellNotes = field(default_factory=CellNotes)  # what the reader read, and set aside as layout or ignored
+    is_return: bool = True  # False for a workbook with no About sheet: its cells are counted, never used
 
 
 def _display(cell: Cell) -> str:
@@ -97,7 +100,7 @@ class _ReturnReader:
         self.path = path
         self.file = file
         self.report = report
-        self.account = report.account(file)
+        self.cells = CellNotes()
 
     # -- helpers ---------------------------------------------------------
     def _cell(self, sheet: str, cell: Cell) -> CellText:
@@ -120,7 +123,7 @@ class _ReturnReader:
         return CellText(ref, cell.row, text, value)
 
     def _ignore(self, sheet: str, refs: list[str], message: str, hint: str | None = None) -> None:
-        self.account.ignored.extend(f"{sheet}!{ref}" for ref in refs)
+        self.cells.ignored.extend(f"{sheet}!{ref}" for ref in refs)
         shown = listed(refs)
         self.report.warning(
             "ignored-cells", f"{message}, so {len(refs)} cell(s) are not used: {shown}",
@@ -130,7 +133,7 @@ class _ReturnReader:
     def _refuse(self, sheet: str, refs: list[str], kind: str, message: str, hint: str,
                 cell: str | None = None) -> None:
         """Cells that cannot be read where they are, and would be lost: an error, so the return is fixed."""
-        self.account.ignored.extend(f"{sheet}!{ref}" for ref in refs)
+        self.cells.ignored.extend(f"{sheet}!{ref}" for ref in refs)
         self.report.error(kind, message, file=self.file, sheet=sheet, cell=cell, hint=hint)
 
     # -- the whole file ----------------------------------------------------
@@ -142,15 +145,15 @@ class _ReturnReader:
             return None
         return self._read_workbook(sheets)
 
-    def _read_workbook(self, sheets: list[Sheet]) -> RawReturn | None:
-        raw = RawReturn(self.file)
+    def _read_workbook(self, sheets: list[Sheet]) -> RawReturn:
+        raw = RawReturn(self.file, cells=self.cells)
         seen: set[str] = set()
         extra: list[Sheet] = []
         for sheet in sheets:
             key = loose_key(sheet.title)
             if key in LAYOUT_SHEETS and sheet.protected:
                 continue  # the team's Instructions and dropdown lists, as issued (and still protected)
-            self.account.read_refs.extend(f"{sheet.title}!{c.coordinate}" for r in sorted(sheet.rows)
+            self.cells.read.extend(f"{sheet.title}!{c.coordinate}" for r in sorted(sheet.rows)
                                           for c in _row(sheet, r))
             self._notes(sheet)
             if key == "about" and key not in seen:
@@ -174,14 +177,14 @@ class _ReturnReader:
                 file=self.file,
                 hint="use the workbook issued by the regional team, or add an About sheet with Network and Period",
             )
-            return None
+            raw.is_return = False
         return raw
 
     def _notes(self, sheet: Sheet) -> None:
         """Notes (comments) on cells are not part of the return: named, with what they say."""
         if not sheet.notes:
             return
-        self.account.ignored.extend(f"{sheet.title}!{ref} (note)" for ref in sheet.notes)
+        self.cells.ignored.extend(f"{sheet.title}!{ref} (note)" for ref in sheet.notes)
         shown = [f'{ref} ("{text[:60]}{"..." if len(text) > 60 else ""}")' if text else ref
                  for ref, text in sheet.notes.items()]
         self.report.warning(
@@ -282,7 +285,7 @@ class _ReturnReader:
             if row == 1 and labels.get(loose_key(label)) is None and all(
                     loose_key(self._cell(sheet.title, c).text.one_line) in ABOUT_HEADINGS for c in cells.values()):
                 # Column headings such as "Question | Answer"; anything else in row 1 is reported below.
-                self.account.layout_refs.extend(f"{sheet.title}!{c.coordinate}" for c in _row(sheet, row))
+                self.cells.layout.extend(f"{sheet.title}!{c.coordinate}" for c in _row(sheet, row))
                 continue
             rows.append((row, label, labels.get(loose_key(label)) if label else None))
         present = {key for _, _, key in rows if key}
@@ -325,7 +328,7 @@ class _ReturnReader:
                     outside.extend(c.coordinate for c in beside)
                 empty_label_above = None
                 continue
-            self.account.layout_refs.append(f"{sheet.title}!{cells[1].coordinate}")
+            self.cells.layout.append(f"{sheet.title}!{cells[1].coordinate}")
             raw.about_label_rows.setdefault(key, row)
             value = cells.get(2)
             further = [c for c in beside if c.column > 2]
@@ -377,7 +380,7 @@ class _ReturnReader:
             else:
                 columns[column] = key
                 found[key] = cell.column_letter
-        self.account.layout_refs.extend(f"{sheet.title}!{header_cells[c].coordinate}" for c in columns)
+        self.cells.layout.extend(f"{sheet.title}!{header_cells[c].coordinate}" for c in columns)
         missing = [spec.headers[k] for k in spec.required if k not in found]
         data_rows = [r for r in sorted(sheet.rows) if r > 1]
         if missing:
@@ -389,8 +392,8 @@ class _ReturnReader:
                 file=self.file, sheet=sheet.title,
                 hint="headers must be in row 1: " + ", ".join(spec.headers.values()),
             )
-            self.account.ignored.extend(f"{sheet.title}!{c.coordinate}" for r in data_rows for c in _row(sheet, r))
-            self.account.ignored.extend(f"{sheet.title}!{header_cells[c].coordinate}" for c in extra_columns)
+            self.cells.ignored.extend(f"{sheet.title}!{c.coordinate}" for r in data_rows for c in _row(sheet, r))
+            self.cells.ignored.extend(f"{sheet.title}!{header_cells[c].coordinate}" for c in extra_columns)
             return None
         missing = [key for key in spec.headers if key not in found]
         # As issued, each header has its own column (columns cannot be inserted or
@@ -486,5 +489,8 @@ def _row(sheet: Sheet, row: int) -> list[Cell]:
 
 
 def read_return(path: Path, file: str, report: Report) -> RawReturn | None:
-    """Read one return; problems go to ``report``. None when nothing usable."""
+    """Read one return; problems go to ``report``.
+
+    None when the file cannot be opened as a workbook; a workbook that is not a
+    return (no About sheet) comes back with ``is_return`` False and its cells counted."""
     return _ReturnReader(Path(path), file, report).read()

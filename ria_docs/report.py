@@ -90,27 +90,26 @@ class ReturnAccount:
     def layout(self) -> int:
         return len(self.layout_refs)
 
-    def unaccounted(self) -> list[str]:
-        """Cells read that are neither layout, used nor listed as ignored: none, unless a stage forgot one."""
-        known = {*self.layout_refs, *self.cells_used, *self.ignored}
-        return [ref for ref in self.read_refs if ref not in known]
 
 
 @dataclass
 class RoundOutcome:
     """Who was heard from, as the merge found it: the report shows it, beside the problems."""
 
+    returns: list[ReturnAccount] = field(default_factory=list)  # every return file, in reading order
     missing_networks: list[str] = field(default_factory=list)  # no file named them
     carried_forward: dict[str, str] = field(default_factory=dict)  # network -> the period its content is from
+
+    def account(self, file: str) -> ReturnAccount:
+        """The account of one return file, by its label."""
+        return next(a for a in self.returns if a.file == file)
 
 
 @dataclass
 class Report:
     problems: list[Problem] = field(default_factory=list)
-    returns: list[ReturnAccount] = field(default_factory=list)
-    # Indexes, so that per-return questions do not scan every problem or account.
+    # An index, so that per-return questions do not scan every problem.
     _by_file: dict[str | None, list[Problem]] = field(default_factory=dict, repr=False)
-    _accounts: dict[str, ReturnAccount] = field(default_factory=dict, repr=False)
 
     def add(self, severity: Severity, kind: str, message: str, **where: Unpack[_Where]) -> Problem:
         problem_kind(kind)  # every code is in the catalogue (ria_docs.problem_kinds)
@@ -133,18 +132,14 @@ class Report:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
-    def by_file(self) -> list[Problem]:
-        """Problems grouped by return (in reading order), errors first, then as found."""
-        order: dict[str | None, int] = {account.file: i for i, account in enumerate(self.returns)}
+    def by_file(self, files: list[str] | None = None) -> list[Problem]:
+        """Problems grouped by return (in the order of ``files``, others after), errors first, then as found."""
+        order: dict[str | None, int] = {file: i for i, file in enumerate(files or [])}
         ranked = sorted(
             enumerate(self.problems),
             key=lambda item: (order.get(item[1].file, len(order)), item[1].severity is not Severity.ERROR, item[0]),
         )
         return [problem for _, problem in ranked]
-
-    @property
-    def ignored_count(self) -> int:
-        return sum(len(account.ignored) for account in self.returns)
 
     def errors_in(self, file: str) -> list[Problem]:
         return [p for p in self._by_file.get(file, []) if p.severity is Severity.ERROR]
@@ -152,28 +147,20 @@ class Report:
     def warnings_in(self, file: str) -> list[Problem]:
         return [p for p in self._by_file.get(file, []) if p.severity is Severity.WARNING]
 
-    def has_account(self, file: str) -> bool:
-        return file in self._accounts
-
-    def account(self, file: str) -> ReturnAccount:
-        account = self._accounts.get(file)
-        if account is None:
-            account = self._accounts[file] = ReturnAccount(file=file)
-            self.returns.append(account)
-        return account
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
-def summary_line(report: Report) -> str:
+def summary_line(report: Report, outcome: RoundOutcome) -> str:
     line = (
-        f"{_plural(len(report.returns), 'return')} read: "
+        f"{_plural(len(outcome.returns), 'return')} read: "
         f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')}"
     )
-    if report.ignored_count:
-        line += f"; {_plural(report.ignored_count, 'non-empty cell')} not used"
+    ignored = sum(len(account.ignored) for account in outcome.returns)
+    if ignored:
+        line += f"; {_plural(ignored, 'non-empty cell')} not used"
     return line + "."
 
 
@@ -191,11 +178,11 @@ def to_text(report: Report, outcome: RoundOutcome | None = None) -> str:
     """The report for a terminal: one line per problem, by return, errors
     first; then one line per return; then who has not returned."""
     outcome = outcome or RoundOutcome()
-    lines = [p.format() for p in report.by_file()]
-    if report.returns:
+    lines = [p.format() for p in report.by_file([a.file for a in outcome.returns])]
+    if outcome.returns:
         lines.append("Returns:")
-        width = max(len(return_status(report, a)) for a in report.returns)
-        for account in report.returns:
+        width = max(len(return_status(report, a)) for a in outcome.returns)
+        for account in outcome.returns:
             network = f" ({account.network})" if account.network else ""
             lines.append(f"  {return_status(report, account):<{width}}  {account.file}{network}")
     if outcome.missing_networks:
@@ -205,7 +192,7 @@ def to_text(report: Report, outcome: RoundOutcome | None = None) -> str:
         )
     for period, networks in _by_period(outcome.carried_forward).items():
         lines.append(f"Carried forward from {period}: " + ", ".join(networks))
-    lines.append(summary_line(report))
+    lines.append(summary_line(report, outcome))
     return "\n".join(lines)
 
 
@@ -225,15 +212,15 @@ def to_markdown(report: Report, *, title: str, written: bool, outcome: RoundOutc
     outcome = outcome or RoundOutcome()
     out = [f"# Merge report: {title}", ""]
     if written:
-        out.append("Documents written. " + summary_line(report))
+        out.append("Documents written. " + summary_line(report, outcome))
     else:
-        out.append("Nothing written: fix the errors below and merge again. " + summary_line(report))
+        out.append("Nothing written: fix the errors below and merge again. " + summary_line(report, outcome))
     out += ["", "## Returns read", ""]
-    if report.returns:
+    if outcome.returns:
         out.append("| File | Network | Submitted | Completed by | State | Non-empty cells | Headers and labels "
                    "| Cells used | Cells ignored | Items merged | Used |")
         out.append("|---|---|---|---|---|---|---|---|---|---|---|")
-        for r in report.returns:
+        for r in outcome.returns:
             used = "yes" if r.used else f"no: {r.excluded_because}"
             out.append(
                 f"| {_cell(r.file)} | {_cell(r.network)} | {_cell(r.date_submitted)} | {_cell(r.completed_by)} "
@@ -248,7 +235,7 @@ def to_markdown(report: Report, *, title: str, written: bool, outcome: RoundOutc
                        if name in outcome.carried_forward else "")
         for name in outcome.missing_networks
     ] or ["Every network sent a return."]
-    ordered = report.by_file()
+    ordered = report.by_file([a.file for a in outcome.returns])
     errors = [p for p in ordered if p.severity is Severity.ERROR]
     warnings = [p for p in ordered if p.severity is Severity.WARNING]
     for heading, problems in (("Errors", errors), ("Warnings", warnings)):
@@ -261,7 +248,7 @@ def to_markdown(report: Report, *, title: str, written: bool, outcome: RoundOutc
         for p in problems:
             where = f"{p.sheet}!{p.cell}" if p.sheet and p.cell else (p.sheet or "")
             out.append(f"| {_cell(p.file)} | {_cell(where)} | {_cell(p.message)} | {_cell(p.hint)} |")
-    ignored = [r for r in report.returns if r.ignored]
+    ignored = [r for r in outcome.returns if r.ignored]
     if ignored:
         out += ["", "## Cells ignored", ""]
         for r in ignored:
@@ -293,6 +280,7 @@ def to_json(report: Report, *, ascii_only: bool = False, outcome: RoundOutcome |
     encode them (a cp1252 console): the JSON stays valid whatever the console."""
     import json
 
+    outcome = outcome or RoundOutcome()
     return json.dumps(
         {
             "schema_version": JSON_SCHEMA_VERSION,
@@ -305,13 +293,13 @@ def to_json(report: Report, *, ascii_only: bool = False, outcome: RoundOutcome |
                     "date_submitted": a.date_submitted, "completed_by": a.completed_by,
                     "cells_read": a.cells_read, "items": a.items, "cells_ignored": a.ignored,
                 }
-                for a in report.returns
+                for a in outcome.returns
             ],
-            "missing_networks": (outcome or RoundOutcome()).missing_networks,
+            "missing_networks": outcome.missing_networks,
             "problems": [
                 {"severity": p.severity.value, "kind": p.kind, "title": problem_kind(p.kind).title, "file": p.file,
                  "sheet": p.sheet, "cell": p.cell, "line": p.line, "message": p.message, "hint": p.hint}
-                for p in report.by_file()
+                for p in report.by_file([a.file for a in outcome.returns])
             ],
         },
         indent=2,

@@ -100,7 +100,7 @@ def folder_status(inputs: Path, baseline: Path | None = None) -> FolderStatus:
     spellings = region.network_spellings()
 
     unattributed = []
-    for account in report.returns:
+    for account in check.outcome.returns:
         if account.network:
             continue
         typed = [m[1] for p in report.errors_in(account.file) if p.kind == "unknown-network"
@@ -118,7 +118,7 @@ def folder_status(inputs: Path, baseline: Path | None = None) -> FolderStatus:
     anyone = [u.file for u in unattributed if u.may_be is None]
 
     accounts: dict[str, list] = {}
-    for account in report.returns:
+    for account in check.outcome.returns:
         if account.network:
             accounts.setdefault(account.network, []).append(account)
     networks = {n.name: n for n in plan.networks}
@@ -129,7 +129,7 @@ def folder_status(inputs: Path, baseline: Path | None = None) -> FolderStatus:
     # A file named after a network whose Network says another ("CSE Leads return.xlsx" holding Regional
     # Adoption's): that network is not chased while the file is there.
     named_for: dict[str, dict[str, str]] = {}
-    for account in report.returns:
+    for account in check.outcome.returns:
         if account.network:
             named = _named_after(account.file, spellings)
             if named and named != account.network:

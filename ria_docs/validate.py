@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 
+from .ledger import CellNotes, unaccounted
 from .model import TICK_FIELDS, Activity, IndicatorValue, Person, Rag, Source, Text, Ticks
 from .network_return import NetworkReturn, ThemeEntry, UpdateEntry  # noqa: F401  (importable from here, as before)
 from .reader import CellText, RawReturn, SheetData
@@ -59,7 +60,7 @@ class _Validator:
         self.region = region
         self.report = report
         self.file = raw.file
-        self.account = report.account(raw.file)
+        self.cells = CellNotes()  # this stage's own notes, handed on with the result
         self.markers: dict[str, list[str]] = {}  # sheet -> cells whose list markers were taken off
 
     def source(self, sheet: str, cell: CellText) -> Source:
@@ -98,11 +99,11 @@ class _Validator:
 
     def use(self, sheet: str, *cells: CellText) -> None:
         """Cells whose content goes into the plan."""
-        self.account.cells_used.extend(f"{sheet}!{c.ref}" for c in cells)
+        self.cells.used.extend(f"{sheet}!{c.ref}" for c in cells)
 
     def skipped(self, sheet: str, row: dict[str, CellText]) -> None:
         """Cells of a row that cannot be used because of an error reported above."""
-        self.account.ignored.extend(f"{sheet}!{c.ref}" for c in row.values())
+        self.cells.ignored.extend(f"{sheet}!{c.ref}" for c in row.values())
 
     def carried_down(self, sheet: SheetData, key: str, resolve: Callable[[CellText], str | None],
                      what: str) -> Iterator[tuple[str | None, dict[str, CellText]]]:
@@ -243,9 +244,9 @@ class _Validator:
         for title, cells in self.raw.issued_sheets.items():
             expected = issued.get(loose_key(title), {})
             typed = [ref for ref, text in cells.items() if expected.get(ref) != text]
-            self.account.layout_refs.extend(f"{title}!{ref}" for ref in cells if ref not in typed)
+            self.cells.layout.extend(f"{title}!{ref}" for ref in cells if ref not in typed)
             if typed:
-                self.account.ignored.extend(f"{title}!{ref}" for ref in typed)
+                self.cells.ignored.extend(f"{title}!{ref}" for ref in typed)
                 shown = listed(typed)
                 self.warning(
                     "ignored-cells", f'the issued "{title}" sheet is not read, so {len(typed)} cell(s) typed or '
@@ -444,7 +445,7 @@ class _Validator:
                     self.error("incomplete-figure", "this row needs both an Indicator and a Value",
                                sheet.title, first.ref, hint="fill in the missing cell, or clear the row")
                 else:  # an LA (and perhaps a period) with no figure yet: nothing to publish, but said
-                    self.account.ignored.extend(f"{sheet.title}!{c.ref}" for c in row.values())
+                    self.cells.ignored.extend(f"{sheet.title}!{c.ref}" for c in row.values())
                     self.warning("no-figure", f"row {first.row} names {la} but gives no Indicator or Value, so it "
                                  "is not used", sheet.title, first.ref,
                                  hint="add the indicator and its figure, or clear the row if there is none yet")
@@ -560,17 +561,13 @@ def _refused(sheet: SheetData, row: dict[str, CellText], key: str) -> bool:
     return bool(row) and (next(iter(row.values())).row, key) in sheet.refused
 
 
-def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> NetworkReturn | None:
-    """The typed return, or None when its About sheet names no known network.
+def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> NetworkReturn:
+    """The typed return (its ``network`` None when its About sheet names no known network).
 
     Every sheet is checked either way, so one run reports every problem.
     """
     validator = _Validator(raw, region, report)
     result = validator.about()
-    account = report.account(raw.file)
-    account.network = result.network
-    account.completed_by = result.completed_by
-    account.date_submitted = f"{result.date_submitted:%d/%m/%Y}" if result.date_submitted else None
     validator.issued_sheets(result.network)
     validator.contribution(result)
     validator.work_programme(result)
@@ -578,27 +575,28 @@ def validate_return(raw: RawReturn, region: RegionConfig, report: Report) -> Net
     validator.update(result)
     validator.indicators(result)
     validator.report_markers()
-    account.items = result.item_count
+    result.cells = validator.cells
     if not report.errors_in(raw.file):
         # A safety net under every stage: a cell read but neither used, ignored
         # nor layout would be lost unseen. None should be; if one is, say so.
-        unaccounted = account.unaccounted()
-        if unaccounted:
-            account.ignored.extend(unaccounted)
+        lost = unaccounted(raw.cells, result.cells)
+        if lost:
+            result.cells.ignored.extend(lost)
             report.warning(
-                "unused-cells", f"{len(unaccounted)} cell(s) were read but not used: "
-                + listed(unaccounted),
+                "unused-cells", f"{len(lost)} cell(s) were read but not used: " + listed(lost),
                 file=raw.file, hint="check what they hold, and move it into the columns the return asks for",
             )
-    return result if result.network is not None else None
+    return result
 
 
-def select_returns(returns: list[NetworkReturn], report: Report) -> list[NetworkReturn]:
-    """One return per network: where a network sent two, the later Date submitted wins."""
+def select_returns(returns: list[NetworkReturn], report: Report) -> tuple[list[NetworkReturn], dict[str, str]]:
+    """One return per network: where a network sent two, the later Date submitted wins.
+
+    Gives the returns chosen and, for each left out for a later one, the file that replaced it."""
     by_network: dict[str | None, list[NetworkReturn]] = {}  # validated returns: a network each
     for ret in returns:
         by_network.setdefault(ret.network, []).append(ret)
-    chosen = []
+    chosen, superseded = [], {}
     for network, candidates in by_network.items():
         if len(candidates) == 1:
             chosen.append(candidates[0])
@@ -611,9 +609,7 @@ def select_returns(returns: list[NetworkReturn], report: Report) -> list[Network
             for loser in candidates:
                 if loser is winner:
                     continue
-                account = report.account(loser.file)
-                account.used, account.cells_used, account.items = False, [], 0
-                account.excluded_because = f"superseded by {winner.file}"
+                superseded[loser.file] = winner.file
                 report.warning(
                     "superseded-return",
                     f"{network} sent more than one return ({files}); the later one, {winner.file} "
@@ -632,4 +628,4 @@ def select_returns(returns: list[NetworkReturn], report: Report) -> list[Network
                     cell=candidate.date_cell or candidate.network_cell,
                     hint="remove the older return, or give each its Date submitted",
                 )
-    return chosen
+    return chosen, superseded

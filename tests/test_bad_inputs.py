@@ -58,8 +58,8 @@ def test_legacy_xls_and_ods_are_read_like_xlsx(cycle, tmp_path, name):
 def test_excel_lock_files_are_skipped_silently(cycle, add_return, check):
     add_return("commissioning.xlsx", about())
     (cycle / "~$commissioning.xlsx").write_bytes(b"\x0bAndy Smith" + b" " * 150)
-    report = check().report
-    assert [a.file for a in report.returns] == ["commissioning.xlsx"] and report.problems == []
+    result = check()
+    assert [a.file for a in result.outcome.returns] == ["commissioning.xlsx"] and result.report.problems == []
 
 
 def test_a_missing_optional_sheet_is_fine_and_a_misspelt_one_is_an_error(write_sheets, check):

@@ -61,7 +61,7 @@ def test_a_file_name_that_is_not_valid_text_is_shown_and_merged(cycle, add_retur
 
     result = merge_folder(cycle, tmp_path / "out", templates=ROOT / "templates")
     assert result.written
-    assert [a.file for a in result.check.report.returns] == ["adoption-\\xff.xlsx"]  # the byte, shown as an escape
+    assert [a.file for a in result.check.outcome.returns] == ["adoption-\\xff.xlsx"]  # the byte, shown as an escape
 
 
 def test_an_output_name_taken_by_a_folder_is_a_clear_error(tmp_path):
@@ -141,7 +141,7 @@ def test_an_la_with_no_person_to_belong_to_is_reported_not_claimed(add_return, c
         "vsh.xlsx, About!B7: warning: Chair LA is given, but no Chair name, here or in region.toml, so it is "
         "not used (add the Chair's name)"
     ]
-    account = result.report.account("vsh.xlsx")
+    account = result.outcome.account("vsh.xlsx")
     assert "About!B7" in account.ignored and "About!B7" not in account.cells_used
 
 
@@ -174,7 +174,7 @@ def test_excel_error_values_are_named_and_not_used(write_sheets, check):
         "value instead; if you typed text starting with =, + or -, type an apostrophe before it (') to keep it "
         "as text)"
     ]
-    assert result.report.returns[0].ignored == ["Contribution!A3"]
+    assert result.outcome.returns[0].ignored == ["Contribution!A3"]
 
 
 def test_an_unprotected_instructions_sheet_is_read_like_any_other(cycle, add_return, check):
@@ -188,7 +188,7 @@ def test_an_unprotected_instructions_sheet_is_read_like_any_other(cycle, add_ret
         'r.xlsx, sheet Instructions: warning: the issued "Instructions" sheet is not read, so 1 cell(s) typed or '
         "changed there are not used: D40 (nothing to do, unless something was typed there for the regional team)"
     ]
-    assert result.report.account("r.xlsx").ignored == ["Instructions!D40"]
+    assert result.outcome.account("r.xlsx").ignored == ["Instructions!D40"]
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", pytest.param(".ods", marks=pytest.mark.libreoffice),
@@ -211,7 +211,7 @@ def test_issued_sheets_unprotected_but_untouched_are_not_noise(cycle, add_return
         path.unlink()
     result = check()
     assert messages(result.report) == []
-    layout = result.report.account(f"r{suffix}").layout_refs
+    layout = result.outcome.account(f"r{suffix}").layout_refs
     assert "Instructions!A1" in layout and "Lists!A1" in layout
 
 

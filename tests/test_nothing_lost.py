@@ -84,7 +84,7 @@ def test_every_non_empty_cell_is_in_the_plan_or_listed_as_ignored(cycle, add_ret
     for path in (lead, other):
         content, layout, kind = cells_of(path)
         used = set(used_by_file[path.name])
-        ignored = set(result.check.report.account(path.name).ignored)
+        ignored = set(result.check.outcome.account(path.name).ignored)
         assert used.isdisjoint(ignored)
         assert used | ignored == content, (sorted(content - used - ignored), sorted((used | ignored) - content))
         assert not (used | ignored) & layout
@@ -98,11 +98,11 @@ def test_every_non_empty_cell_is_in_the_plan_or_listed_as_ignored(cycle, add_ret
                     assert json.dumps(line, ensure_ascii=False)[1:-1] in plan_text, (ref, line)
     # the cells set aside are the ones the report explains:
     # safeguarding's outcome loses to the lead's, and the chairs' untidiness...
-    other_ignored = set(result.check.report.account("safeguarding.xlsx").ignored)
+    other_ignored = set(result.check.outcome.account("safeguarding.xlsx").ignored)
     assert other_ignored == {"Work programme!B2", "About!A12", "About!B12", "About!C1", "Work programme!L1",
                              "Work programme!L3", "Scratch!B7"}
     # ...the lead's repeated activity is merged into safeguarding's (first in network order); its
     # second, different outcome is kept after its first (never dropped on a warning)
-    lead_ignored = set(result.check.report.account("commissioning.xlsx").ignored)
+    lead_ignored = set(result.check.outcome.account("commissioning.xlsx").ignored)
     assert lead_ignored == {"Work programme!C2", "Work programme!D2", "Work programme!G2", "Work programme!J2"}
     assert "Work programme!B3" in used_by_file["commissioning.xlsx"]

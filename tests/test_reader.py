@@ -42,7 +42,7 @@ def test_extra_sheets_and_columns_are_ignored_with_their_cells_named(write_sheet
         "so 3 cell(s) are not used: B1, B2, B3",
         'r.xlsx, sheet Scratch: warning: sheet "Scratch" is not one ria-docs reads, so 1 cell(s) are not used: A1',
     ]
-    assert report.account("r.xlsx").ignored == ["Contribution!B1", "Contribution!B2", "Contribution!B3", "Scratch!A1"]
+    assert raw.cells.ignored == ["Contribution!B1", "Contribution!B2", "Contribution!B3", "Scratch!A1"]
     assert [r["contribution"].text.text for r in raw.sheets["contribution"].rows] == ["Bullet"]
 
 
@@ -64,7 +64,7 @@ def test_a_missing_required_header_says_which_and_what_was_found(write_sheets):
         "Project work, Lead responsibility, RIA lead, SDSA, Commentary)"
     )
     assert "work programme" not in raw.sheets
-    assert report.account("r.xlsx").ignored == ["Work programme!A2", "Work programme!B2", "Work programme!B1"]
+    assert raw.cells.ignored == ["Work programme!A2", "Work programme!B2", "Work programme!B1"]
 
 
 def test_merged_cells_read_as_blank_below_their_first_cell(write_sheets):
@@ -135,7 +135,7 @@ def test_about_reads_labels_and_reports_unknown_ones(write_sheets):
 def test_a_workbook_without_about_is_not_a_return(write_sheets):
     path = write_sheets("budget.xlsx", {"Sheet1": [["Budget"]], "Sheet2": []})
     raw, report = read(path)
-    assert raw is None
+    assert raw is not None and not raw.is_return
     assert messages(report)[-1] == (
         'budget.xlsx: error: has no About sheet, so it is not a network return (its sheets: "Sheet1", "Sheet2") '
         "(use the workbook issued by the regional team, or add an About sheet with Network and Period)"
@@ -190,13 +190,13 @@ def test_xlsm_is_read_like_xlsx(cycle, add_return):
 
 def test_a_renamed_sheet_whose_original_is_missing_is_an_error(write_sheets):
     path = write_sheets("r.xlsx", {"About": ABOUT, "Work Programme 2019-20": [["Theme", "Activity"], ["A", "x"]]})
-    _, report = read(path)
+    raw, report = read(path)
     assert messages(report) == [
         'r.xlsx, sheet Work Programme 2019-20: error: sheet "Work Programme 2019-20" looks like the "Work programme" '
         'sheet renamed, and this return has no "Work programme" sheet, so its 4 cell(s) would be lost: A1, B1, A2, '
         'B2 (rename the sheet "Work programme" (right-click its tab > Rename))'
     ]
-    assert report.ignored_count == 4
+    assert raw.cells.ignored == ["Work Programme 2019-20!" + ref for ref in ("A1", "B1", "A2", "B2")]
 
 
 def test_a_renamed_sheet_beside_its_original_is_a_warning(write_sheets):
@@ -249,7 +249,7 @@ def test_a_renamed_header_whose_column_is_missing_is_an_error(write_sheets, head
         f'this sheet has no "{meant}" column, so its 1 cell(s) would be lost: C2 (change the header in C1 to '
         f'"{meant}")'
     ]
-    assert report.returns[0].ignored == ["Work programme!C1", "Work programme!C2"]
+    assert raw.cells.ignored == ["Work programme!C1", "Work programme!C2"]
 
 
 def test_a_renamed_header_beside_its_column_is_only_a_warning(write_sheets):
@@ -261,11 +261,11 @@ def test_a_renamed_header_beside_its_column_is_only_a_warning(write_sheets):
 
 def test_a_note_in_about_row_1_is_reported_not_taken_for_headings(write_sheets):
     path = write_sheets("r.xlsx", {"About": [["Please call me before merging", "thanks"], *ABOUT]})
-    _, report = read(path)
+    raw, report = read(path)
     assert messages(report)[0].startswith(
         'r.xlsx, sheet About: warning: "Please call me before merging" is not an About label ria-docs knows, '
         "so 2 cell(s) are not used: A1, B1")
-    assert report.returns[0].ignored == ["About!A1", "About!B1"]
+    assert raw.cells.ignored == ["About!A1", "About!B1"]
 
 
 SENTENCE = "=Adoption support fund bids coordinated regionally"
@@ -286,7 +286,7 @@ def test_a_sentence_typed_with_an_equals_sign_is_the_same_error_saved_value_or_n
         '"=" is calculated by Excel and LibreOffice (to keep it as text, type it again with an apostrophe first '
         "('=Adoption support fund bids coordinated...), or start it another way)"
     ]
-    assert raw.sheets["contribution"].rows == [] and report.returns[0].ignored == ["Contribution!A2"]
+    assert raw.sheets["contribution"].rows == [] and raw.cells.ignored == ["Contribution!A2"]
 
 
 def test_a_formula_in_a_figure_column_uses_its_saved_result_in_every_format(cycle, tmp_path):
@@ -369,7 +369,8 @@ def test_notes_on_cells_are_named_with_what_they_say(cycle, suffix):
     from ria_docs.pipeline import check_folder
 
     shutil.copy(ROOT / "tests" / "data" / "formats" / f"notes.{suffix}", cycle)
-    report = check_folder(cycle).report
+    result = check_folder(cycle)
+    report = result.report
     notes = [p.format() for p in report.problems if p.kind == "notes"]
     said = (' ("Chair changes to Jo Bloggs from July")', ' ("New activity: sufficiency audit (please add)")')
     said = ("", "") if suffix == "xls" else said
@@ -379,7 +380,7 @@ def test_notes_on_cells_are_named_with_what_they_say(cycle, suffix):
         f"notes.{suffix}, sheet Work programme: warning: 1 note(s) on cells are not used: C2{said[1]} (type into "
         "the return's cells anything in a note that should reach the plan)",
     ]
-    assert [r for r in report.returns[0].ignored if "note" in r] == ["About!B5 (note)", "Work programme!C2 (note)"]
+    assert [r for r in result.outcome.returns[0].ignored if "note" in r] == ["About!B5 (note)", "Work programme!C2 (note)"]
 
 
 def test_numbers_and_dates_in_text_columns_are_named_as_published(write_sheets):

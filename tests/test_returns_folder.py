@@ -26,7 +26,8 @@ needs_symlinks = pytest.mark.skipif(sys.platform == "win32", reason="symlinks ne
 
 
 def _check(cycle):
-    return check_folder(cycle).report
+    result = check_folder(cycle)
+    return result.report, result.outcome
 
 
 @needs_symlinks
@@ -35,8 +36,8 @@ def test_a_linked_returns_folder_is_followed_and_read(cycle, add_return, tmp_pat
     shared.mkdir(parents=True)
     add_return("commissioning.xlsx", about(), folder=shared)
     (cycle / "returns").symlink_to(shared, target_is_directory=True)
-    report = _check(cycle)
-    assert [(a.file, a.network, a.used) for a in report.returns] == [
+    report, outcome = _check(cycle)
+    assert [(a.file, a.network, a.used) for a in outcome.returns] == [
         ("returns/commissioning.xlsx", "Commissioning Leads", True)]
     assert report.problems == []
 
@@ -46,8 +47,8 @@ def test_a_link_back_to_a_folder_above_is_named_and_not_walked(cycle, add_return
     (cycle / "returns").mkdir()
     add_return("returns/commissioning.xlsx", about())
     (cycle / "returns" / "up").symlink_to(cycle, target_is_directory=True)
-    report = _check(cycle)
-    assert [a.file for a in report.returns] == ["returns/commissioning.xlsx"]
+    report, outcome = _check(cycle)
+    assert [a.file for a in outcome.returns] == ["returns/commissioning.xlsx"]
     assert messages(report) == [
         "returns/up: warning: is a link back to a folder that holds it, so it is not followed (it would go round "
         "in a loop) (nothing to do, unless the link should point elsewhere)"
@@ -61,8 +62,8 @@ def test_a_second_link_to_a_folder_is_not_read_twice(cycle, add_return, tmp_path
     add_return("commissioning.xlsx", about(), folder=shared)
     (cycle / "a-returns").symlink_to(shared, target_is_directory=True)
     (cycle / "b-returns").symlink_to(shared, target_is_directory=True)
-    report = _check(cycle)
-    assert [a.file for a in report.returns] == ["a-returns/commissioning.xlsx"]
+    report, outcome = _check(cycle)
+    assert [a.file for a in outcome.returns] == ["a-returns/commissioning.xlsx"]
     assert messages(report) == [
         "b-returns: warning: is a folder that is read already (through a link), so it is not read twice "
         "(nothing to do, unless the link should point elsewhere)"
@@ -73,8 +74,8 @@ def test_a_second_link_to_a_folder_is_not_read_twice(cycle, add_return, tmp_path
 def test_a_link_to_the_folder_above_the_inputs_does_not_read_the_inputs_twice(cycle, add_return):
     add_return("commissioning.xlsx", about())
     (cycle / "round").symlink_to(cycle.parent, target_is_directory=True)
-    report = _check(cycle)
-    assert [a.file for a in report.returns] == ["commissioning.xlsx"]
+    report, outcome = _check(cycle)
+    assert [a.file for a in outcome.returns] == ["commissioning.xlsx"]
     assert [p.file for p in report.problems] == ["round"]
 
 
@@ -85,7 +86,7 @@ def test_broken_and_looping_links_are_errors(cycle, add_return, tmp_path):
     (cycle / "returns").symlink_to(tmp_path / "unplugged" / "returns", target_is_directory=True)
     (cycle / "loop.xlsx").symlink_to(cycle / "loop.xlsx")
     (cycle / "old-notes.txt").symlink_to(tmp_path / "unplugged" / "notes.txt")  # a note: a warning is enough
-    report = _check(cycle)
+    report, outcome = _check(cycle)
     unplugged = tmp_path / "unplugged"
     assert [(p.severity.value, p.file) for p in report.problems] == [
         ("error", "adoption.xlsx"), ("error", "loop.xlsx"), ("warning", "old-notes.txt"), ("error", "returns")]
@@ -97,7 +98,7 @@ def test_broken_and_looping_links_are_errors(cycle, add_return, tmp_path):
     )
     assert by_file["loop.xlsx"].startswith(f"loop.xlsx: error: is a link that leads round in a loop ({cycle / 'loop.xlsx'})")
     assert by_file["returns"].startswith(f"returns: error: is a link to {unplugged / 'returns'}, which cannot be found")
-    assert [a.file for a in report.returns] == ["commissioning.xlsx"]
+    assert [a.file for a in outcome.returns] == ["commissioning.xlsx"]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
@@ -109,11 +110,11 @@ def test_a_named_pipe_called_xlsx_is_named_and_never_opened(cycle, add_return):
     worker.start()
     worker.join(timeout=30)
     assert done, "reading the folder blocked on the named pipe"
-    assert messages(done[0]) == [
+    assert messages(done[0][0]) == [
         "adoption.xlsx: error: is a named pipe (FIFO), not a file, so it cannot be read as a return "
         "(replace it with the return workbook itself)"
     ]
-    assert [a.file for a in done[0].returns] == ["commissioning.xlsx"]
+    assert [a.file for a in done[0][1].returns] == ["commissioning.xlsx"]
 
 
 @pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="no Unix sockets on this system")
@@ -125,7 +126,7 @@ def test_a_socket_called_xlsx_is_named(cycle, tmp_path, monkeypatch):
     except OSError:
         pytest.skip("cannot make a socket here")
     try:
-        assert messages(_check(cycle)) == [
+        assert messages(_check(cycle)[0]) == [
             "returns.xlsx: error: is a socket, not a file, so it cannot be read as a return "
             "(replace it with the return workbook itself)"
         ]
@@ -144,10 +145,10 @@ def test_an_entry_that_cannot_be_looked_at_is_an_error(cycle, add_return, monkey
         return real_stat(path, *args, **kwargs)
 
     monkeypatch.setattr(os, "stat", stat)
-    report = _check(cycle)
+    report, outcome = _check(cycle)
     assert messages(report) == [
         "adoption.xlsx: error: cannot be read (Permission denied) (check its permissions, or ask for it again)"]
-    assert [a.file for a in report.returns] == ["commissioning.xlsx"]
+    assert [a.file for a in outcome.returns] == ["commissioning.xlsx"]
 
 
 @pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="permissions do not stop this user")
@@ -155,7 +156,7 @@ def test_a_file_without_read_permission_is_an_error(cycle, add_return):
     path = add_return("adoption.xlsx", about())
     path.chmod(0)
     try:
-        assert [p.kind for p in _check(cycle).problems] == ["unreadable-file"]
+        assert [p.kind for p in _check(cycle)[0].problems] == ["unreadable-file"]
     finally:
         path.chmod(0o644)
 
@@ -169,8 +170,8 @@ def test_two_names_that_are_not_valid_text_get_two_labels_and_are_both_read(cycl
         os.rename(second, os.fsencode(cycle) + b"/a-\xfe.xlsx")
     except OSError:
         pytest.skip("this file system refuses names that are not valid text")
-    report = _check(cycle)
-    assert [(a.file, a.network, a.used) for a in report.returns] == [
+    report, outcome = _check(cycle)
+    assert [(a.file, a.network, a.used) for a in outcome.returns] == [
         ("a-\\xfe.xlsx", "2nd Tier Safeguarding Leads", True), ("a-\\xff.xlsx", "Commissioning Leads", True)]
     assert report.problems == []
     result = CliRunner().invoke(main, ["check", str(cycle)])
@@ -185,21 +186,21 @@ def test_workbooks_in_hidden_folders_and_hidden_workbooks_are_named(cycle, add_r
     (cycle / ".cache" / "notes.txt").write_text("x", encoding="utf-8")  # no workbook: nothing to say
     shutil.copy(outside, cycle / ".vsh.xlsx")
     (cycle / "._commissioning.xlsx").write_bytes(b"\x00\x05\x16\x07" + b"\x00" * 4000)  # macOS's shadow file
-    report = _check(cycle)
+    report, outcome = _check(cycle)
     assert messages(report) == [
         ".old: warning: is a hidden folder (its name starts with a dot), so the 1 workbook(s) in it are not read: "
         ".old/adoption.xlsx (if it holds a return for this round, move it out of the hidden folder)",
         ".vsh.xlsx: warning: is a hidden file (its name starts with a dot), so it is not read "
         "(if it is a return, rename it without the leading dot and check again)",
     ]
-    assert [a.file for a in report.returns] == ["commissioning.xlsx"]
+    assert [a.file for a in outcome.returns] == ["commissioning.xlsx"]
 
 
 def test_excel_lock_files_are_quiet_but_a_workbook_named_like_one_is_not(cycle, add_return):
     real = add_return("commissioning.xlsx", about())
     (cycle / "~$commissioning.xlsx").write_bytes(b"\x0bA Chair" + b" " * 157)  # Excel's 165-byte owner file
     shutil.copy(real, cycle / "~$adoption.xlsx")
-    report = _check(cycle)
+    report, outcome = _check(cycle)
     assert messages(report) == [
         '~$adoption.xlsx: warning: starts with "~$" like the lock files Excel leaves while a workbook is open, '
         "so it is not read, but it is a workbook (if it is a return, rename it without the ~$ and check again)"
@@ -213,7 +214,7 @@ def test_documents_a_return_may_have_been_sent_as_are_named_and_notes_are_not(cy
     (cycle / "Re: return.msg").write_bytes(b"\xd0\xcf")
     for quiet in ("README.md", "notes.txt", "plan.json", "logo.png"):
         (cycle / quiet).write_text("x", encoding="utf-8")
-    report = _check(cycle)
+    report, outcome = _check(cycle)
     assert [(p.severity.value, p.kind, p.file) for p in report.problems] == [
         ("warning", "not-a-return", "adoption return.docx"),
         ("warning", "not-a-return", "Re: return.msg"),
@@ -247,13 +248,13 @@ def test_workbooks_in_a_folder_a_merge_wrote_are_named_not_skipped_silently(cycl
     add_return("late/adoption.xlsx", about("2nd Tier Safeguarding Leads"))
     for name in ("plan.json", "merge-report.md", "tartan-rug.xlsx", "ria-plan.docx"):
         (late / name).write_text("x", encoding="utf-8")  # what a merge writes: quiet
-    report = _check(cycle)
+    report, outcome = _check(cycle)
     assert messages(report) == [
         "late/adoption.xlsx: error: is in late, a folder a merge wrote its outputs into (it holds plan.json and "
         "merge-report.md), so it is not read as a return (if it is a return, move it out of that folder (and write "
         "the outputs to a folder of their own, such as -o outputs); if not, move it out of the returns folder)"
     ]
-    assert [a.file for a in report.returns] == ["commissioning.xlsx"]
+    assert [a.file for a in outcome.returns] == ["commissioning.xlsx"]
 
 
 def test_merge_refuses_an_outputs_folder_holding_returns(cycle, add_return, tmp_path):
@@ -294,7 +295,7 @@ def test_a_folder_whose_contents_cannot_be_looked_at_is_named_not_a_traceback(
     add_return("locked/adoption.xlsx", about("2nd Tier Safeguarding Leads"))
     _raise_for(monkeypatch, "stat", "locked/", errno_value, message)  # as a folder of mode 0444, or a path too long
     _raise_for(monkeypatch, "scandir", "locked", errno_value, message)  # as mode 000
-    report = _check(cycle)
+    report, outcome = _check(cycle)
     if errno_value == 13:
         assert messages(report) == [
             "locked: error: is a folder that cannot be read, so any returns in it are missed "
@@ -303,7 +304,7 @@ def test_a_folder_whose_contents_cannot_be_looked_at_is_named_not_a_traceback(
         assert messages(report) == [
             "locked: error: is a folder whose path is too long to open (File name too long), so any returns in it "
             "are missed (move the returns to a folder nearer the top of the returns folder)"]
-    assert [a.file for a in report.returns] == ["commissioning.xlsx"]
+    assert [a.file for a in outcome.returns] == ["commissioning.xlsx"]
     result = CliRunner().invoke(main, ["status", str(cycle)])
     assert result.exit_code == 0 and "Traceback" not in result.output
 
@@ -313,7 +314,7 @@ def test_a_file_in_a_folder_that_can_be_listed_but_not_entered_is_named(cycle, a
     (cycle / "locked").mkdir()
     add_return("locked/adoption.xlsx", about("2nd Tier Safeguarding Leads"))
     _raise_for(monkeypatch, "stat", "locked/", 13, "Permission denied")  # mode 0444: listed, nothing opened
-    assert messages(_check(cycle)) == [
+    assert messages(_check(cycle)[0]) == [
         "locked/adoption.xlsx: error: cannot be read (Permission denied) (check its permissions, or ask for it again)"]
 
 
@@ -369,7 +370,7 @@ def test_a_path_too_long_to_open_is_named_not_a_traceback(cycle, add_return):
         os.close(late)
     finally:
         os.close(fd)
-    report = _check(cycle)
+    report, outcome = _check(cycle)
     assert [(p.kind, p.severity.value) for p in report.problems] == [("unreadable-folder", "error")]
     assert report.problems[0].message == (
         "is a folder whose path is too long to open (File name too long), so any returns in it are missed")
@@ -399,8 +400,8 @@ def test_workbooks_without_a_workbook_name_are_read_or_named(cycle, add_return, 
     edited.template = True
     edited.save(cycle / "vsh.xltx")  # an Excel template: read as a workbook
     (cycle / "late.XLSX ").write_bytes(data)  # a trailing space: read
-    report = _check(cycle)
-    assert [(a.file, a.network, a.used) for a in report.returns] == [
+    report, outcome = _check(cycle)
+    assert [(a.file, a.network, a.used) for a in outcome.returns] == [
         ("late.XLSX ", "Commissioning Leads", True), ("safeguarding.xlsx", "2nd Tier Safeguarding Leads", True),
         ("vsh.xltx", "Virtual School Heads", True)]
     assert messages(report) == [
@@ -426,8 +427,8 @@ def test_one_file_under_two_names_is_read_once(cycle, add_return):
     os.link(cycle / "commissioning.xlsx", cycle / "copy.xlsx")
     (cycle / "sub").mkdir()
     (cycle / "sub" / "again.xlsx").symlink_to(cycle / "latest.xlsx")
-    report = _check(cycle)
-    assert [(a.file, a.used) for a in report.returns] == [("commissioning.xlsx", True)]
+    report, outcome = _check(cycle)
+    assert [(a.file, a.used) for a in outcome.returns] == [("commissioning.xlsx", True)]
     assert messages(report) == [
         "copy.xlsx: warning: is the same file as (a hard link to) commissioning.xlsx, so that file is read once, "
         "as commissioning.xlsx (nothing to do)",
@@ -446,8 +447,8 @@ def test_two_returns_whose_names_differ_only_in_normalisation_are_told_apart(cyc
     add_return("re\u0301sume\u0301.xlsx", about("2nd Tier Safeguarding Leads"))
     if len(os.listdir(cycle)) < 3:
         pytest.skip("this file system normalises names itself")
-    report = _check(cycle)
-    assert sorted(a.file for a in report.returns) == ["re\\u0301sume\\u0301.xlsx", "r\u00e9sum\u00e9.xlsx"]
+    report, outcome = _check(cycle)
+    assert sorted(a.file for a in outcome.returns) == ["re\\u0301sume\\u0301.xlsx", "r\u00e9sum\u00e9.xlsx"]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
@@ -459,7 +460,7 @@ def test_a_pipe_in_a_folder_ria_docs_wrote_is_never_opened(cycle, add_return, tm
     (written / "merge-report.md").write_text("", encoding="utf-8")
     os.mkfifo(written / "pipe")  # no suffix: would be sniffed for a workbook's first bytes
     result = check_folder(cycle)  # returns: the pipe was not opened
-    assert [a.file for a in result.report.returns] == ["commissioning.xlsx"]
+    assert [a.file for a in result.outcome.returns] == ["commissioning.xlsx"]
 
 
 def test_a_zip_whose_mimetype_unpacks_far_is_sniffed_in_100_bytes(cycle):

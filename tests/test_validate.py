@@ -62,7 +62,7 @@ def test_unknown_theme_suggests_and_its_rows_are_not_used(add_return, check):
         'r.xlsx, Work programme!A2: error: "Increasing Placement Suficiency" is not a theme of the 2024/25 plan '
         '(did you mean "A: Increasing Placement Sufficiency"?)'
     ]
-    assert result.report.account("r.xlsx").ignored == [
+    assert result.outcome.account("r.xlsx").ignored == [
         "Work programme!A2", "Work programme!C2", "Work programme!C3"]
 
 
@@ -224,7 +224,7 @@ def test_no_value_above_points_at_the_carried_column_whatever_the_sheet_is_calle
         "r.xlsx, LA SUPPORT !B2: error: this row has no LA, and there is none above it to carry down "
         "(type the LA's name in the LA column)"
     ]
-    assert result.report.account("r.xlsx").ignored == ["LA SUPPORT !A2"]
+    assert result.outcome.account("r.xlsx").ignored == ["LA SUPPORT !A2"]
 
 
 def test_an_unknown_network_does_not_hide_the_other_problems_in_the_file(add_return, check):
@@ -382,7 +382,7 @@ def test_an_indicators_row_with_an_la_but_no_figure_yet_is_reported(cycle, check
         "r.xlsx, Indicators!A3: warning: row 3 names Rutland but gives no Indicator or Value, so it is not used "
         "(add the indicator and its figure, or clear the row if there is none yet)"
     ]
-    assert result.report.returns[0].ignored == ["Indicators!A3", "Indicators!D3"]
+    assert result.outcome.returns[0].ignored == ["Indicators!A3", "Indicators!D3"]
 
 
 def test_a_cell_no_stage_accounts_for_is_reported_not_lost(add_return, check, monkeypatch):
