@@ -83,8 +83,8 @@ def _network(config: NetworkConfig, ret: NetworkReturn | None, report: Report, a
             report.warning(
                 "contribution-not-shown", f"{config.name} is not in Section D (show_in_section_d = false in "
                 "region.toml), so its contribution is kept in plan.json but shown in neither document",
-                # None only for a carried text whose source a plan.json left out: an AttributeError, as before.
-                file=ret.file, sheet=first.sheet,  # type: ignore[union-attr]
+                # No source for a carried text whose plan.json left it out: the network is named all the same.
+                file=ret.file, sheet=first.sheet if first else None,
                 hint="show the network in Section D, or leave the sheet empty",
             )
     return Network(

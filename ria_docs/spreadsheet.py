@@ -384,12 +384,19 @@ def _percent_styles(parts: dict[str, bytes]) -> set[int]:
     percent_formats = {9, 10}  # Excel's built-in 0% and 0.00%
     for number_format in styles.iter():
         if _local(number_format.tag) == "numFmt" and shows_percent(number_format.get("formatCode") or ""):
-            # A numFmt without its (required) numFmtId: a TypeError, as before.
-            percent_formats.add(int(number_format.get("numFmtId")))  # type: ignore[arg-type]
+            percent_formats.add(_format_id(number_format.get("numFmtId")))  # -1, without a usable id: none uses it
     cell_formats = next((e for e in styles if _local(e.tag) == "cellXfs"), None)
     if cell_formats is None:
         return set()
-    return {i for i, xf in enumerate(cell_formats) if int(xf.get("numFmtId", 0)) in percent_formats}
+    return {i for i, xf in enumerate(cell_formats) if _format_id(xf.get("numFmtId", "0")) in percent_formats - {-1}}
+
+
+def _format_id(value: str | None) -> int:
+    """A numFmtId as a number; -1 when missing or not a whole number (a damaged styles part)."""
+    try:
+        return int(value or "")
+    except ValueError:
+        return -1
 
 
 def _fast_extent(data: bytes) -> tuple[tuple[int, int, int, int] | None, int] | None:
@@ -557,13 +564,13 @@ def _xlsx_details(parts: dict[str, bytes]) -> dict[str, SheetDetails]:
         target = targets.get(relation, "") or ""  # type: ignore[arg-type]  # lxml-stubs: attributes str or bytes; str
         part = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}").lower()
         if part.startswith("xl/chartsheets/"):
-            # A chart on a sheet of its own: no cells, calamine reads none. (A sheet without its required name
-            # is kept under None, here and below, as before.)
-            details[sheet.get("name")] = SheetDetails()  # type: ignore[index]
+            # A chart on a sheet of its own: no cells, calamine reads none. (A sheet without its required
+            # name is kept under "", here and below: no sheet calamine lists matches it, which is damage.)
+            details[sheet.get("name") or ""] = SheetDetails()
             continue
         if part not in parts:
             continue
-        found = details[sheet.get("name")] = SheetDetails()  # type: ignore[index]
+        found = details[sheet.get("name") or ""] = SheetDetails()
         data = parts[part]
         hidden_rows, protected = _usual_rows_and_protection(data)
         found.hidden_rows, found.protected = hidden_rows or [], protected
@@ -747,9 +754,10 @@ def _sheets(package: _Package, details: dict[str, SheetDetails]) -> list[Sheet]:
     with _quiet_stderr():
         workbook = _open_calamine(package.data)
         names = list(workbook.sheet_names)
-        if package.kind in _DETAILS and (len(set(names)) != len(names) or set(names) != set(details)):
+        if package.kind in _DETAILS and (len(set(names)) != len(names) or set(names) != set(details) or "" in names):
             # calamine would read a sheet that was not measured (a part named in other capitals, two
-            # sheets of one name): nothing says how far its values reach, so it is not read at all.
+            # sheets of one name) or one without its required name: nothing says how far its values
+            # reach, or what it is, so it is not read at all.
             raise UnreadableFile(
                 "damaged-file", "cannot be read safely: its list of sheets does not match the sheets it holds",
                 "open it in Excel or LibreOffice and save it as a new Excel Workbook (.xlsx)",

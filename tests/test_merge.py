@@ -106,3 +106,27 @@ def test_a_network_whose_return_has_errors_did_send_one(add_return, check):
     result = check()
     assert result.report.errors
     assert result.outcome.missing_networks == ["2nd Tier Safeguarding Leads", "Virtual School Heads"]
+
+
+def test_a_carried_contribution_with_no_source_is_still_named_for_a_network_not_in_section_d(cycle):
+    """A plan.json may leave a text's source out; the warning then names the network's file alone."""
+    from conftest import SMALL_REGION
+
+    from ria_docs.merge import CARRIED, merge_returns
+    from ria_docs.model import Text
+    from ria_docs.network_return import NetworkReturn
+    from ria_docs.region import load_region
+    from ria_docs.report import Report
+
+    (cycle / "region.toml").write_text(SMALL_REGION.replace(
+        'name = "Virtual School Heads"', 'name = "Virtual School Heads"\nshow_in_section_d = false'), encoding="utf-8")
+    region = load_region(cycle / "region.toml")
+    carried = NetworkReturn(CARRIED, "Virtual School Heads", contribution=[Text(text="PEP reviews")])
+    report = Report()
+    plan = merge_returns(region, [carried], report)
+    assert [p.format() for p in report.problems] == [
+        f"{CARRIED}: warning: Virtual School Heads is not in Section D (show_in_section_d = false in region.toml), "
+        "so its contribution is kept in plan.json but shown in neither document (show the network in Section D, "
+        "or leave the sheet empty)"
+    ]
+    assert [t.text for n in plan.networks for t in n.contribution] == ["PEP reviews"]

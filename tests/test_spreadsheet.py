@@ -468,3 +468,41 @@ def test_hidden_rows_are_found_whatever_the_attribute_order(tmp_path, row, prefi
     path = hostile_files.xlsx_with_sheet(tmp_path / "order.xlsx", _sheet_with(rows, prefix=prefix))
     _kind, (sheet,) = read_sheets(path)
     assert (sheet.hidden_rows, sheet.protected) == ([4], False)
+
+
+def _rewritten(tmp_path: Path, name: str, part: str, old: bytes, new: bytes) -> Path:
+    """A small workbook (About!B1 0.5 shown as 0.0%) with one part's bytes replaced."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "About"
+    sheet["A1"], sheet["B1"] = "Figure", 0.5
+    sheet["B1"].number_format = "0.0%"
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    path = tmp_path / name
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == part:
+                assert old in data, f"{old!r} not in {part}"
+                data = data.replace(old, new)
+            target.writestr(info, data)
+    return path
+
+
+@pytest.mark.parametrize("new", [b"<numFmt ", b'<numFmt numFmtId="x" '], ids=["no id", "not a number"])
+def test_a_number_format_without_a_usable_id_is_read_not_called_damaged(tmp_path, new):
+    path = _rewritten(tmp_path, "r.xlsx", "xl/styles.xml", b'<numFmt numFmtId="164" ', new)
+    assert _cells(path)["About!B1"].value == 0.5  # before: "could not be read (TypeError)"
+
+
+def test_a_sheet_without_its_name_is_damage_named_in_words(tmp_path):
+    path = _rewritten(tmp_path, "r.xlsx", "xl/workbook.xml", b' name="About"', b"")
+    report = Report()
+    assert read_return(path, "r.xlsx", report) is None
+    assert messages(report) == [
+        "r.xlsx: error: cannot be read safely: its list of sheets does not match the sheets it holds "
+        "(open it in Excel or LibreOffice and save it as a new Excel Workbook (.xlsx))"
+    ]
