@@ -120,9 +120,10 @@ def worker(folder: Path, out: Path) -> dict:
     import openpyxl  # noqa: F401
     import python_calamine  # noqa: F401
 
+    from ria_docs.ledger import return_accounts
     from ria_docs.merge import merge_returns
     from ria_docs.outputs import write_outputs
-    from ria_docs.pipeline import REGION_TOML, file_label, find_return_files, plan_json, render_documents
+    from ria_docs.pipeline import REGION_TOML, file_label, find_return_files, plan_json, render_documents, round_outcome
     from ria_docs.reader import read_return
     from ria_docs.region import load_region
     from ria_docs.report import Report, to_markdown
@@ -141,25 +142,32 @@ def worker(folder: Path, out: Path) -> dict:
     paths = find_return_files(folder)
     # As the pipeline does: one file at a time, its raw cells dropped once validated.
     times["read"] = times["validate"] = 0.0
-    valid = []
+    labels, read, checked = [], {}, {}
     for path in paths:
         start = time.perf_counter()
-        raw = read_return(path, file_label(path, folder), report)
+        file = file_label(path, folder)
+        labels.append(file)
+        raw = read_return(path, file, report)
         middle = time.perf_counter()
-        validated = validate_return(raw, region, report) if raw else None
+        if raw is not None:
+            read[file] = raw.cells
+            if raw.is_return:
+                checked[file] = validate_return(raw, region, report)
         times["read"] += middle - start
         times["validate"] += time.perf_counter() - middle
-        if validated:
-            valid.append(validated)
     start = time.perf_counter()
-    valid = select_returns(valid, report)
+    valid, superseded = select_returns([r for r in checked.values() if r.network and not report.errors_in(r.file)],
+                                       report)
     times["validate"] += time.perf_counter() - start
-    plan = timed("merge", merge_returns, region, valid, report)
+    start = time.perf_counter()
+    plan = merge_returns(region, valid, report)
+    outcome = round_outcome(region, return_accounts(labels, read, checked, superseded, plan, report), plan)
+    times["merge"] = time.perf_counter() - start
     files = timed("render", render_documents, plan, ROOT / "templates")
 
     def write():
         files["plan.json"] = plan_json(plan)
-        files["merge-report.md"] = to_markdown(report, title="bench", written=True).encode()
+        files["merge-report.md"] = to_markdown(report, title="bench", written=True, outcome=outcome).encode()
         write_outputs(out, files)
 
     timed("write", write)

@@ -18,7 +18,6 @@ from .report import Report, ReturnAccount
 if TYPE_CHECKING:
     from .model import Plan
     from .network_return import NetworkReturn
-    from .reader import RawReturn
 
 
 @dataclass
@@ -39,7 +38,7 @@ def unaccounted(*notes: CellNotes) -> list[str]:
 
 def return_accounts(
     files: Iterable[str],
-    read: Mapping[str, RawReturn],
+    read: Mapping[str, CellNotes],
     checked: Mapping[str, NetworkReturn],
     superseded: Mapping[str, str],
     plan: Plan,
@@ -49,9 +48,9 @@ def return_accounts(
 ) -> list[ReturnAccount]:
     """One account per return file, in reading order.
 
-    ``read`` and ``checked`` are the reader's and the validator's results by file (a file the
-    reader could not open, or that is not a return, has fewer); ``superseded`` names, for each
-    return left out for a later one, the file that replaced it.  A return is used when the plan
+    ``read`` holds the reader's notes and ``checked`` the validator's results, by file (a file
+    the reader could not open has neither, one that is not a return no result);
+    ``superseded`` names, for each return left out for a later one, the file that replaced it.  A return is used when the plan
     lists it; cells the validator handed on that the plan does not hold (a losing outcome, a
     merged duplicate) were set aside by the merge, and count as ignored.
     """
@@ -59,12 +58,13 @@ def return_accounts(
     accounts = []
     for file in files:
         account = ReturnAccount(file=file)
-        stages = [n for n in (getattr(read.get(file), "cells", None), getattr(checked.get(file), "cells", None)) if n]
-        for notes in stages:
+        ret = checked.get(file)
+        for notes in (read.get(file), ret.cells if ret is not None else None):
+            if notes is None:
+                continue
             account.read_refs += notes.read
             account.layout_refs += notes.layout
             account.ignored += notes.ignored
-        ret = checked.get(file)
         if ret is not None:
             account.network, account.completed_by = ret.network, ret.completed_by
             account.date_submitted = f"{ret.date_submitted:%d/%m/%Y}" if ret.date_submitted else None

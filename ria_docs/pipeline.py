@@ -19,7 +19,7 @@ from .changes import context as changes_context
 from .changes import to_markdown as changes_markdown
 from .context import plan_context, update_context
 from .exceptions import InputsError
-from .ledger import return_accounts
+from .ledger import CellNotes, return_accounts
 from .merge import merge_returns
 from .model import Plan
 from .outputs import (  # noqa: F401  (MERGE_REPORT, PLAN_JSON, RUG_XLSX: named here too, for callers)
@@ -41,7 +41,7 @@ from .outputs import (  # noqa: F401  (MERGE_REPORT, PLAN_JSON, RUG_XLSX: named 
 )
 from .pdf import require_soffice, to_pdf
 from .plan_file import read_plan, require_same_region
-from .reader import RETURN_SUFFIXES, RawReturn, read_return
+from .reader import RETURN_SUFFIXES, read_return
 from .region import RegionConfig, load_region
 from .render import render_docx
 from .report import Report, ReturnAccount, RoundOutcome, to_markdown
@@ -522,7 +522,7 @@ def check_folder(
     for note in scan.notes:
         (report.error if note.error else report.warning)(note.kind, note.message, file=note.label, hint=note.hint)
     files: list[str] = []
-    read: dict[str, RawReturn] = {}
+    read: dict[str, CellNotes] = {}  # the reader's notes only: a return's cells are let go once validated
     checked: dict[str, NetworkReturn] = {}
     for path in scan.returns:
         file = scan.labels[path]
@@ -536,7 +536,7 @@ def check_folder(
         raw = read_return(path, file, report)
         if raw is None:
             continue
-        read[file] = raw
+        read[file] = raw.cells
         if raw.is_return:
             checked[file] = validate_return(raw, region, report)
     valid = [ret for file, ret in checked.items() if ret.network is not None and not report.errors_in(file)]

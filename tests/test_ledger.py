@@ -5,7 +5,6 @@ from types import SimpleNamespace
 
 from ria_docs.ledger import CellNotes, return_accounts, unaccounted
 from ria_docs.network_return import NetworkReturn
-from ria_docs.reader import RawReturn
 from ria_docs.report import Report
 
 
@@ -13,8 +12,8 @@ def _plan(**cells_used):
     return SimpleNamespace(returns=[SimpleNamespace(file=file, cells_used=refs) for file, refs in cells_used.items()])
 
 
-def _read(file, read, layout=(), ignored=()):
-    return RawReturn(file, cells=CellNotes(read=list(read), layout=list(layout), ignored=list(ignored)))
+def _read(read, layout=(), ignored=()):
+    return CellNotes(read=list(read), layout=list(layout), ignored=list(ignored))
 
 
 def _checked(file, network, used=(), ignored=(), layout=()):
@@ -30,7 +29,7 @@ def test_unaccounted_names_cells_no_stage_placed():
 
 
 def test_a_used_return_keeps_what_the_plan_holds_and_set_aside_cells_count_as_ignored():
-    read = {"a.xlsx": _read("a.xlsx", ["About!A1", "About!B1", "Work programme!B2", "Work programme!B3", "X!A1"],
+    read = {"a.xlsx": _read(["About!A1", "About!B1", "Work programme!B2", "Work programme!B3", "X!A1"],
                             layout=["About!A1"], ignored=["X!A1"])}
     checked = {"a.xlsx": _checked("a.xlsx", "Commissioning Leads", used=["About!B1", "Work programme!B2",
                                                                         "Work programme!B3"])}
@@ -46,7 +45,7 @@ def test_returns_left_out_say_why_and_keep_no_used_cells():
     report = Report()
     report.error("bad-rag", "not a RAG word", file="bad.xlsx")
     files = ["old.xlsx", "bad.xlsx", "budget.xlsx", "new.xlsx", "broken.xlsx"]
-    read = {f: _read(f, ["About!B1"]) for f in files if f != "broken.xlsx"}
+    read = {f: _read(["About!B1"]) for f in files if f != "broken.xlsx"}
     checked = {f: _checked(f, "VSH", used=["About!B1"]) for f in ("old.xlsx", "bad.xlsx", "new.xlsx")}
     plan = _plan(**{"new.xlsx": ["About!B1"]})
     accounts = return_accounts(files, read, checked, {"old.xlsx": "new.xlsx"}, plan, report, skip_invalid=True)
