@@ -15,7 +15,11 @@ project's own workbook writer (about 20 activity rows, 10 LA support rows and
   one bare docxtpl render of a same-sized context with the same template, and
   a plain write of the same output bytes;
 - `ria-docs --help` start-up, and the import floor (a process importing only
-  the libraries a merge needs) beside the example cycle's merge;
+  the libraries a merge needs) beside the example cycle's merge, and that
+  merge's whole-job floor (the imports, a bare read, a bare render and a plain
+  write of the example);
+- with --pdf, `ria-docs merge --pdf` once per N (LibreOffice), given up after
+  --pdf-timeout seconds (shown as inf);
   (`python bench/returns_from.py` times `returns --from` apart);
 - hostile files (tests/hostile_files.py: one value at XFD1048576, a million
   repeated .ods rows, a zip entry that lies about its size, 95 MB of text near
@@ -24,6 +28,7 @@ project's own workbook writer (about 20 activity rows, 10 LA support rows and
   should take under 5 s and 500 MB.
 
     python bench/run.py --hostile       # the hostile files only
+    python bench/run.py --sizes 20 180 --pdf --no-hostile
 
 It prints the tables and writes them as JSON to bench/results.json.
 """
@@ -32,6 +37,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import random
 import statistics
 import subprocess
@@ -255,10 +262,19 @@ def run_worker(folder: Path, out: Path) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def process_seconds(command: list[str], cwd: Path) -> float:
+# As installed: bytecode cached (some shells set PYTHONDONTWRITEBYTECODE, and every start then compiles ria_docs).
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def process_seconds(command: list[str], cwd: Path, timeout: float | None = None, may_fail: bool = False) -> float:
+    """Seconds the command took as a process; infinity when it ran past ``timeout``, or failed
+    where ``may_fail`` (ria-docs gives LibreOffice 5 minutes, then stops it and says so)."""
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, capture_output=True, check=True)
-    return time.perf_counter() - start
+    try:
+        done = subprocess.run(command, cwd=cwd, capture_output=True, check=not may_fail, env=_ENV, timeout=timeout)
+    except subprocess.TimeoutExpired:  # ria-docs stops LibreOffice with itself
+        return math.inf
+    return math.inf if done.returncode else time.perf_counter() - start
 
 
 # What any merge must import: the floor a merge's start-up is compared with.
@@ -270,6 +286,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 60, 180, 540])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--hostile", action="store_true", help="measure the hostile files only")
+    parser.add_argument("--pdf", action="store_true", help="time merge --pdf too, once per N (needs LibreOffice)")
+    parser.add_argument("--pdf-timeout", type=float, default=600, help="give up on a --pdf merge after this many s")
+    parser.add_argument("--no-hostile", action="store_true", help="leave out the hostile files")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--hostile-worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -286,22 +305,29 @@ def main() -> None:
     exe = Path(sys.executable).parent / "ria-docs"
     cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "ria_docs"]
     rows = []
+    process_seconds([*cli, "--help"], ROOT)  # once, to write the bytecode cache
     help_times = [process_seconds([*cli, "--help"], ROOT) for _ in range(max(args.runs, 5))]
     # The import floor: a process that only imports the libraries a merge needs.
     imports = [process_seconds([sys.executable, "-c", IMPORT_FLOOR], ROOT) for _ in range(max(args.runs, 5))]
     example = [process_seconds([*cli, "merge", "inputs", "-o", str(DATA / "out-example")], ROOT)
-               for _ in range(args.runs)]
+               for _ in range(max(args.runs, 5))]
+    # The example's whole-job floor: the imports, a bare calamine read, a bare docxtpl render, a plain write.
+    example_stages = run_worker(ROOT / "inputs", DATA / "out-example-stages")["times"]
+    example_floor = statistics.median(imports) + sum(example_stages[k] for k in ("floor_read", "floor_render",
+                                                                                 "floor_write"))
     for n in args.sizes:
         folder = generate(n)
         whole = [process_seconds([*cli, "merge", str(folder), "-o", str(DATA / f"out-{n}")], ROOT)
                  for _ in range(args.runs)]
         checks = [process_seconds([*cli, "check", str(folder)], ROOT) for _ in range(args.runs)]
+        pdf = process_seconds([*cli, "merge", str(folder), "-o", str(DATA / f"out-{n}-pdf"), "--pdf"], ROOT,
+                              timeout=args.pdf_timeout, may_fail=True) if args.pdf else math.nan
         workers = [run_worker(folder, DATA / f"out-{n}-stages") for _ in range(args.runs)]
         stage = {k: statistics.median(w["times"][k] for w in workers) for k in workers[0]["times"]}
         ours = stage["read"] + stage["validate"] + stage["merge"] + stage["render"]
         floor = stage["floor_read"] + stage["floor_render"]
         rows.append({
-            "n": n, "process_s": statistics.median(whole), "check_s": statistics.median(checks),
+            "n": n, "process_s": statistics.median(whole), "check_s": statistics.median(checks), "pdf_s": pdf,
             **{f"{k}_s": v for k, v in stage.items()},
             "read_ratio": (stage["read"] + stage["validate"] + stage["merge"]) / stage["floor_read"],
             "render_ratio": stage["render"] / stage["floor_render"],
@@ -312,22 +338,24 @@ def main() -> None:
         print(f"  N={n} done", file=sys.stderr)
 
     summary = {"help_s": statistics.median(help_times), "import_floor_s": statistics.median(imports),
-               "example_merge_s": statistics.median(example), "rows": rows}
+               "example_merge_s": statistics.median(example), "example_floor_s": example_floor, "rows": rows}
     print(f"ria-docs --help: {summary['help_s']:.3f} s   import floor: {summary['import_floor_s']:.3f} s   "
           f"example cycle merge (process): {summary['example_merge_s']:.3f} s "
-          f"({summary['example_merge_s'] / summary['import_floor_s']:.1f}x the import floor)")
-    header = ["N", "merge", "check", "read", "validate", "merge", "render", "write", "floor read", "floor render",
+          f"({summary['example_merge_s'] / summary['import_floor_s']:.1f}x the import floor; "
+          f"{summary['example_merge_s'] / example_floor:.1f}x its whole-job floor of {example_floor:.3f} s: "
+          "imports, bare read, bare render, plain write)")
+    header = ["N", "merge", "check", "merge --pdf", "read", "validate", "merge", "render", "write", "floor read", "floor render",
               "floor write", "ours/floor", "read/floor", "render/floor", "write/floor", "peak MB"]
     print(" | ".join(f"{h:>12}" for h in header))
     for r in rows:
-        cells = [r["n"], r["process_s"], r["check_s"], r["read_s"], r["validate_s"], r["merge_s"], r["render_s"],
+        cells = [r["n"], r["process_s"], r["check_s"], r["pdf_s"], r["read_s"], r["validate_s"], r["merge_s"], r["render_s"],
                  r["write_s"], r["floor_read_s"], r["floor_render_s"], r["floor_write_s"], r["ratio"],
                  r["read_ratio"], r["render_ratio"], r["write_ratio"], r["peak_mb"]]
         print(" | ".join(f"{c:>12}" if isinstance(c, int) else f"{c:>12.2f}" for c in cells))
     by_n = {r["n"]: r for r in rows}
     if 60 in by_n and 540 in by_n:
         print(f"growth 540/60 (process): {by_n[540]['process_s'] / by_n[60]['process_s']:.1f}x (9x is linear)")
-    summary["hostile"] = hostile_table()
+    summary["hostile"] = [] if args.no_hostile else hostile_table()
     RESULTS.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(f"written {RESULTS.relative_to(ROOT)}")
 

@@ -7,11 +7,13 @@ or merge that writes no workbook need not pay for it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 MAX_COLUMN = 18278  # ZZZ: the most three letters name; Excel's own limit is XFD (16384)
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
+@lru_cache(maxsize=1024)  # asked for every cell read: a return uses a few dozen columns
 def column_letter(index: int) -> str:
     """1 -> "A", 28 -> "AB"."""
     if not 1 <= index <= MAX_COLUMN:

@@ -29,6 +29,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -108,7 +109,7 @@ class Cell:
     def column_letter(self) -> str:
         return column_letter(self.column)
 
-    @property
+    @cached_property  # asked for several times for each cell read
     def coordinate(self) -> str:
         return f"{self.column_letter}{self.row}"
 
@@ -399,11 +400,14 @@ def _format_id(value: str | None) -> int:
         return -1
 
 
+_ODD_CELL = re.compile(rb"<c[>/\t\n\r]")  # a cell with no attributes, or spaced otherwise: one scan, not five
+
+
 def _fast_extent(data: bytes) -> tuple[tuple[int, int, int, int] | None, int] | None:
     """The rectangle the sheet's non-empty cells cover and their number, from
     the cells' references alone; None when the sheet is not written the usual
     way and must be walked instead."""
-    if b":c" in data or any(odd in data for odd in (b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")):
+    if b":c" in data or _ODD_CELL.search(data):
         return None  # a prefix, a cell without a reference, other spacing
     refs = _CELL_REF.findall(data)
     if len(refs) != data.count(b"<c "):
@@ -772,6 +776,8 @@ def _sheets(package: _Package, details: dict[str, SheetDetails]) -> list[Sheet]:
         for row_number, row in enumerate(values, 1):
             cells = {}
             for column, value in enumerate(row, 1):
+                if value == "":
+                    continue  # calamine's blank, most of the grid (a formula's or error's cell comes below)
                 position = (row_number, column)
                 if position in found.formulas or position in found.errors:
                     continue  # below, from the file's own records
