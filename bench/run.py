@@ -170,7 +170,7 @@ def worker(folder: Path, out: Path) -> dict:
     plan = merge_returns(region, valid, report)
     outcome = round_outcome(region, return_accounts(labels, read, checked, superseded, plan, report), plan)
     times["merge"] = time.perf_counter() - start
-    files = timed("render", render_documents, plan, ROOT / "templates")
+    files = timed("render", render_documents, plan, ROOT / "templates").files
 
     def write():
         files["plan.json"] = plan_json(plan)

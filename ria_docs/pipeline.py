@@ -43,7 +43,7 @@ from .pdf import require_soffice, to_pdf
 from .plan_file import read_plan, require_same_region
 from .reader import RETURN_SUFFIXES, read_return
 from .region import RegionConfig, load_region
-from .render import render_docx
+from .render import render_document
 from .report import Report, ReturnAccount, RoundOutcome, to_markdown
 from .template_files import TEMPLATES_FOLDER, stray_templates, template_path, template_source, templates_in_use
 from .text import printable
@@ -581,20 +581,23 @@ def _merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bo
     plan = result.plan = check.plan
     assert plan is not None  # check_folder always merges
 
-    used: dict[str, Path] = {}
-    notes = result.template_notes
-    files = render_documents(plan, templates, round_dir=inputs, used=used, notes=notes)
+    rendered = render_documents(plan, templates, round_dir=inputs)
+    files, used, notes = dict(rendered.files), dict(rendered.used), list(rendered.notes)
     report_md = to_markdown(check.report, title=f"{check.region.region}, {check.region.period}", written=True,
                             outcome=check.outcome)
     if check.baseline is not None:
         changes = compare(check.baseline, plan)
-        files[CHANGES_DOCX] = render_docx(
-            used.setdefault(CHANGES_DOCX, template_path(CHANGES_DOCX, templates, inputs)), changes_context(changes, plan),
+        used[CHANGES_DOCX] = template_path(CHANGES_DOCX, templates, inputs)
+        changes_doc = render_document(
+            used[CHANGES_DOCX], changes_context(changes, plan),
             title=f"Changes since {changes.previous_period}", subject=f"Changes {changes.period}",
-            author=plan.region.document_author, when=_round_date(plan), notes=notes,
+            author=plan.region.document_author, when=_round_date(plan),
         )
+        files[CHANGES_DOCX] = changes_doc.data
+        notes += changes_doc.notes
         report_md += "\n" + changes_markdown(changes)
     notes += stray_templates(templates, inputs)
+    result.template_notes = notes
     report_md += "\n" + templates_markdown(used, notes)
     if pdf:
         files |= to_pdf(files)
@@ -626,30 +629,32 @@ def _round_date(plan: Plan) -> dt.datetime | None:
     return dt.datetime.fromisoformat(max(dates)) if dates else None
 
 
-def render_documents(
-    plan: Plan, templates: Path | None = None, *, round_dir: Path | None = None, used: dict[str, Path] | None = None,
-    notes: list[str] | None = None,
-) -> dict[str, bytes]:
-    """Both documents, from the templates template_path finds; ``used`` gets which files those were,
-    ``notes`` what their tags would have moved in the page layout (see render_docx)."""
+@dataclass
+class RenderedDocuments:
+    files: dict[str, bytes]  # file name -> the .docx
+    used: dict[str, Path]  # document -> the template it was made from
+    notes: list[str]  # what the templates' tags would have moved in the page layout, kept (see render_document)
+
+
+def render_documents(plan: Plan, templates: Path | None = None, *, round_dir: Path | None = None) -> RenderedDocuments:
+    """Both documents, from the templates template_path finds."""
     region = plan.region
     author = region.document_author
     when = _round_date(plan)
     plan_ctx, update_ctx = plan_context(plan), update_context(plan)
-    chosen = {name: template_path(name, templates, round_dir) for name in (PLAN_DOCX, UPDATE_DOCX)}
-    if used is not None:
-        used.update(chosen)
-    return {
-        PLAN_DOCX: render_docx(
-            chosen[PLAN_DOCX], plan_ctx,
-            title=plan_ctx["title"], subject=f"RIA plan {region.plan_year}", author=author, when=when, notes=notes,
+    used = {name: template_path(name, templates, round_dir) for name in (PLAN_DOCX, UPDATE_DOCX)}
+    documents = {
+        PLAN_DOCX: render_document(
+            used[PLAN_DOCX], plan_ctx,
+            title=plan_ctx["title"], subject=f"RIA plan {region.plan_year}", author=author, when=when,
         ),
-        UPDATE_DOCX: render_docx(
-            chosen[UPDATE_DOCX], update_ctx,
+        UPDATE_DOCX: render_document(
+            used[UPDATE_DOCX], update_ctx,
             title=update_ctx["title"], subject=f"Regional update {region.period}", author=author, when=when,
-            notes=notes,
         ),
     }
+    return RenderedDocuments({name: d.data for name, d in documents.items()}, used,
+                             [note for d in documents.values() for note in d.notes])
 
 
 def templates_markdown(used: dict[str, Path], notes: list[str]) -> str:
@@ -693,9 +698,10 @@ def render_plan_file(
         folders.append((plan_folder, {"read_only": True}))
     with settled_together(*folders):
         plan = load_plan(plan_path)
-        result = RenderResult(written=[])
-        files = render_documents(plan, templates, round_dir=round_dir, notes=result.notes, used=result.used)
-        result.notes += stray_templates(templates, round_dir)
+        rendered = render_documents(plan, templates, round_dir=round_dir)
+        files = dict(rendered.files)
+        result = RenderResult(written=[], used=dict(rendered.used),
+                              notes=[*rendered.notes, *stray_templates(templates, round_dir)])
         if pdf:
             files |= to_pdf(files)
         stale = [Path(outputs) / name for name in sorted(RENDER_OUTPUTS - set(files)) if (Path(outputs) / name).exists()]

@@ -16,6 +16,7 @@ import functools
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -229,20 +230,31 @@ def verify_docx(data: bytes, name: str) -> None:
         raise TemplateError(f"{name}: the rendered document does not open cleanly ({exc}); nothing was written.") from None
 
 
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes  # the .docx
+    notes: list[str]  # what the template's tags would have moved in the page layout, kept; text beside {%p %} tags
+
+
+def render_document(
+    template: Path, context: dict, *, title: str, subject: str, author: str, when: dt.datetime | None = None,
+) -> Rendered:
+    """A rendered document, with a warning for each thing the template's tags would have moved in
+    the page layout (a section break on a paragraph rendering removes), which was kept."""
+    data, notes = _rendered_package(template, context, title=title, subject=subject, author=author, when=when)
+    verify_docx(data, template.name)  # the template's trees are gone by now: one document in memory at a time
+    return Rendered(data, notes)
+
+
 def render_docx(
     template: Path, context: dict, *, title: str, subject: str, author: str, when: dt.datetime | None = None,
-    notes: list[str] | None = None,
 ) -> bytes:
-    """A rendered document. ``notes`` gets a warning for each thing a template's tags would have
-    moved in the page layout (a section break on a paragraph rendering removes), which was kept."""
-    data = _rendered_package(template, context, title=title, subject=subject, author=author, when=when,
-                             notes=notes)
-    verify_docx(data, template.name)  # the template's trees are gone by now: one document in memory at a time
-    return data
+    """A rendered document's bytes alone (see render_document)."""
+    return render_document(template, context, title=title, subject=subject, author=author, when=when).data
 
 
 def _rendered_package(template: Path, context: dict, *, title: str, subject: str, author: str,
-                      when: dt.datetime | None, notes: list[str] | None = None) -> bytes:
+                      when: dt.datetime | None) -> tuple[bytes, list[str]]:
     import jinja2
 
     from .template_check import content_warnings, keep_layout, unreadable
@@ -256,13 +268,14 @@ def _rendered_package(template: Path, context: dict, *, title: str, subject: str
         template_body = tpl.get_xml()
     except Exception as exc:
         raise TemplateError(f"{template}: {unreadable(Path(template), exc)}") from None
-    if notes is not None:
-        notes.extend(f"{template}: {message}" for message in moved + content_warnings(template))
+    notes = [f"{template}: {message}" for message in moved + content_warnings(template)]
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_literal)
     try:
         if _needs_tree(tpl, template_body):
-            return _render_through_tree(tpl, context, env, title=title, subject=subject, author=author, when=when)
-        return _render_as_text(tpl, template, context, env, title=title, subject=subject, author=author, when=when)
+            return _render_through_tree(tpl, context, env, title=title, subject=subject, author=author,
+                                        when=when), notes
+        return _render_as_text(tpl, template, context, env, title=title, subject=subject, author=author,
+                               when=when), notes
     except TemplateError:
         raise
     except jinja2.TemplateError as exc:

@@ -334,7 +334,7 @@ def render_example(templates: Path, out: Path) -> dict[str, Path]:
     from ria_docs.render import render_docx
 
     plan = check_folder(ROOT / "inputs").plan
-    files = render_documents(plan, templates)
+    files = render_documents(plan, templates).files
     files["changes.docx"] = render_docx(templates / "changes.docx", changes_context(compare(plan, plan), plan),
                                         title="Changes", subject="Changes", author="ria-docs")
     out.mkdir(parents=True, exist_ok=True)

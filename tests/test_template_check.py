@@ -18,7 +18,7 @@ from docx.enum.section import WD_ORIENT
 from ria_docs.context import plan_context, update_context
 from ria_docs.exceptions import TemplateError
 from ria_docs.pipeline import load_plan
-from ria_docs.render import render_docx
+from ria_docs.render import render_document, render_docx
 from ria_docs.template_check import keep_layout, layout_hazards, lint_template
 from ria_docs.template_files import installed_templates
 
@@ -33,8 +33,8 @@ def plan_ctx(example_outputs):
     return plan_context(load_plan(example_outputs / "plan.json"))
 
 
-def _render(template: Path, context: dict, notes: list[str] | None = None) -> bytes:
-    return render_docx(template, context, title="t", subject="s", author="a", notes=notes)
+def _render(template: Path, context: dict) -> bytes:
+    return render_docx(template, context, title="t", subject="s", author="a")
 
 
 def _docxtpl_alone(template: Path, context: dict) -> bytes:
@@ -345,9 +345,9 @@ def test_a_section_break_on_an_endif_paragraph_is_a_hazard_and_keep_layout_fixes
     before = path.read_bytes()
     context = {"show": True}
     assert _orientations(_docxtpl_alone(path, context)) == ["landscape"]  # the hazard is real: Part One's page is gone
-    notes: list[str] = []
-    assert _orientations(_render(path, context, notes)) == ["portrait", "landscape"]  # render keeps it, and says so
-    assert notes == [
+    rendered = render_document(path, context, title="t", subject="s", author="a")
+    assert _orientations(rendered.data) == ["portrait", "landscape"]  # render keeps it, and says so
+    assert rendered.notes == [
         f'{path}: Moved {PART_ONE_BREAK} off the paragraph "{{%p endif %}}", which rendering removes, onto an empty '
         f"paragraph after it. To fix the template, in Word {WORD_FIX}"
     ]
