@@ -32,7 +32,7 @@ from lxml import etree
 from .ooxml import P_PR, insert_in_order
 
 if TYPE_CHECKING:
-    _Cells = list[tuple[int, int, etree._Element]]  # _cells of one row: (grid column, span, tc)
+    _RowGrid = list[tuple[int, int, etree._Element]]  # _grid_of_row of one row: (grid column, span, tc)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -139,7 +139,7 @@ class _Merge:
         self.column, self.span, self.start, self.end, self.cell = column, span, start, start, cell
 
 
-def _cells(row: etree._Element) -> _Cells:
+def _grid_of_row(row: etree._Element) -> _RowGrid:
     """(grid column, span, tc) for each cell of a row."""
     position = _int(_get(row, "trPr", "gridBefore"))
     found = []
@@ -167,9 +167,9 @@ def _header_count(rows: list[etree._Element]) -> int:
     return count
 
 
-def _merges(grid: list[_Cells], first: int, last: int) -> list[_Merge]:
+def _merges(grid: list[_RowGrid], first: int, last: int) -> list[_Merge]:
     """The merges among rows first..last-1 that join two rows or more, in order of start.
-    ``grid`` is _cells of each row of the table."""
+    ``grid`` is _grid_of_row of each row of the table."""
     open_: dict[int, _Merge] = {}
     found: list[_Merge] = []
     for index in range(first, last):
@@ -339,8 +339,8 @@ class _Estimator:
                 total += natural * line / 240
         return total + before + after
 
-    def row(self, row: etree._Element, cells: _Cells, skip: Set[etree._Element] = frozenset()) -> float:
-        """A row's height from its ``cells`` (_cells), leaving out those in ``skip`` (merged ones)."""
+    def row(self, row: etree._Element, cells: _RowGrid, skip: Set[etree._Element] = frozenset()) -> float:
+        """A row's height from its ``cells`` (_grid_of_row), leaving out those in ``skip`` (merged ones)."""
         tallest = 0.0
         for column, span, cell in cells:
             if cell not in skip:
@@ -488,7 +488,7 @@ def _keep_together(table: etree._Element, sect_pr: etree._Element | None) -> boo
     """keep_merged_rows_together; False when the table has no merged group (and is unchanged)."""
     rows = table.findall(f"{_W}tr")
     headers = _header_count(rows)
-    grid = [_cells(r) for r in rows]
+    grid = [_grid_of_row(r) for r in rows]
     groups = _groups(_merges(grid, headers, len(rows)))
     if not groups:
         return False
@@ -496,13 +496,13 @@ def _keep_together(table: etree._Element, sect_pr: etree._Element | None) -> boo
     if sect_pr is None:
         sect_pr = _following_sect_pr(table)
     header_merges = _merges(grid, 0, headers)
-    skip = _merged_cells(grid, header_merges)
+    skip = _merged_tcs(grid, header_merges)
     header_height = _block_height({i: estimate.row(rows[i], grid[i], skip) for i in range(headers)}, header_merges,
                                   0, headers - 1, _labels(estimate, header_merges)) if headers else 0.0
     usable = _page_height(sect_pr) - header_height
 
     for first, last, merges in groups:
-        skip = _merged_cells(grid, merges)
+        skip = _merged_tcs(grid, merges)
         heights = {i: estimate.row(rows[i], grid[i], skip) for i in range(first, last + 1)}
         labels = _labels(estimate, merges)
         chunks = [(first, last)]
@@ -518,7 +518,7 @@ def _keep_together(table: etree._Element, sect_pr: etree._Element | None) -> boo
     return True
 
 
-def _merged_cells(grid: list[_Cells], merges: list[_Merge]) -> set[etree._Element]:
+def _merged_tcs(grid: list[_RowGrid], merges: list[_Merge]) -> set[etree._Element]:
     """The cells of ``merges`` in every row they cover (their rows' heights leave them out)."""
     cells: set[etree._Element] = set()
     for merge in merges:
@@ -532,7 +532,7 @@ def _labels(estimate: _Estimator, merges: list[_Merge]) -> dict[_Merge, float]:
     return {m: estimate.cell(m.column, m.span, m.cell) for m in merges}
 
 
-def _chunks(estimate: _Estimator, grid: list[_Cells], heights: dict[int, float], merges: list[_Merge],
+def _chunks(estimate: _Estimator, grid: list[_RowGrid], heights: dict[int, float], merges: list[_Merge],
             labels: dict[_Merge, float], first: int, last: int, usable: float) -> list[tuple[int, int]]:
     """Cut rows first..last into runs that each fit ``usable``, restarting the
     merges at each run's first row with their text marked " (continued)"."""
@@ -566,16 +566,16 @@ def _chunks(estimate: _Estimator, grid: list[_Cells], heights: dict[int, float],
 # -- whole bodies ----------------------------------------------------------------------------
 
 
-def _top_level_tables(body_element: etree._Element) -> Iterator[etree._Element]:
-    for table in body_element.iter(f"{_W}tbl"):
+def _top_level_tables(body_xml: etree._Element) -> Iterator[etree._Element]:
+    for table in body_xml.iter(f"{_W}tbl"):
         if not any(a.tag == f"{_W}tbl" for a in table.iterancestors()):
             yield table
 
 
-def keep_tables_together_tree(body_element: etree._Element) -> None:
+def keep_tables_together_tree(body_xml: etree._Element) -> None:
     """keep_merged_rows_together on every top-level table of a parsed ``w:body``
     that holds a vertically merged cell (the tree render path)."""
-    for table in list(_top_level_tables(body_element)):
+    for table in list(_top_level_tables(body_xml)):
         if next(table.iter(f"{_W}vMerge"), None) is not None:
             keep_merged_rows_together(table)
 

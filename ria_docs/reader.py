@@ -359,12 +359,12 @@ class _ReturnReader:
     # -- the table sheets --------------------------------------------------
     def _read_table(self, sheet: Sheet, spec: SheetSpec) -> SheetData | None:
         self._warn_hidden(sheet)
-        header_cells = sheet.rows.get(1, {})
+        headers_by_column = sheet.rows.get(1, {})
         wanted = {loose_key(text): key for key, text in spec.headers.items()}
         columns: dict[int, str] = {}
         found: dict[str, str] = {}
         extra_columns: list[int] = []
-        for column, cell in sorted(header_cells.items()):
+        for column, cell in sorted(headers_by_column.items()):
             text = self._cell(sheet.title, cell).text.one_line
             key = wanted.get(loose_key(text))
             if key is None:
@@ -380,11 +380,11 @@ class _ReturnReader:
             else:
                 columns[column] = key
                 found[key] = cell.column_letter
-        self.cells.layout.extend(f"{sheet.title}!{header_cells[c].coordinate}" for c in columns)
+        self.cells.layout.extend(f"{sheet.title}!{headers_by_column[c].coordinate}" for c in columns)
         missing = [spec.headers[k] for k in spec.required if k not in found]
         data_rows = [r for r in sorted(sheet.rows) if r > 1]
         if missing:
-            seen = ", ".join(f'"{self._cell(sheet.title, c).text.one_line}"' for _, c in sorted(header_cells.items()))
+            seen = ", ".join(f'"{self._cell(sheet.title, c).text.one_line}"' for _, c in sorted(headers_by_column.items()))
             self.report.error(
                 "missing-header",
                 f"row 1 has no {' or '.join(chr(34) + m + chr(34) for m in missing)} header"
@@ -393,14 +393,14 @@ class _ReturnReader:
                 hint="headers must be in row 1: " + ", ".join(spec.headers.values()),
             )
             self.cells.ignored.extend(f"{sheet.title}!{c.coordinate}" for r in data_rows for c in _row(sheet, r))
-            self.cells.ignored.extend(f"{sheet.title}!{header_cells[c].coordinate}" for c in extra_columns)
+            self.cells.ignored.extend(f"{sheet.title}!{headers_by_column[c].coordinate}" for c in extra_columns)
             return None
         missing = [key for key in spec.headers if key not in found]
         # As issued, each header has its own column (columns cannot be inserted or
         # deleted): a header in the column of a missing one is that one, renamed.
         issued = dict(enumerate(spec.headers, start=1))
         for column in extra_columns:
-            header = header_cells[column]
+            header = headers_by_column[column]
             refs = [sheet.rows[r][column].coordinate for r in data_rows if column in sheet.rows[r]]
             text = self._cell(sheet.title, header).text.one_line
             renamed = renamed_from(text, [spec.headers[k] for k in missing])

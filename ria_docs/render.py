@@ -146,7 +146,7 @@ def _template_error(template: Path, exc: Exception, context: dict | None = None)
     return TemplateError(f"{template}: {what}{near}. {hint.capitalize()}.")
 
 
-def _fill_empty_cells(document: Document) -> None:
+def _paragraph_in_every_cell(document: Document) -> None:
     """A table cell must hold a paragraph; an empty list in a cell leaves none.
 
     The paragraph added has no spacing and a small mark, so an empty cell is
@@ -308,7 +308,7 @@ def _render_through_tree(tpl: DocxTemplate, context: dict, env: jinja2.Environme
     tpl.render(context, jinja_env=env)
     keep_tables_together_tree(tpl.docx.element.body)  # a merged group (a theme) stays on one page, or names itself
     document = tpl.docx
-    _fill_empty_cells(document)
+    _paragraph_in_every_cell(document)
     _set_properties(document, title=title, subject=subject, author=author, when=when)
     buffer = io.BytesIO()
     document.save(buffer)

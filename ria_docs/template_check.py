@@ -605,12 +605,12 @@ def _removed_text(paras: list[_Para]) -> list[_Problem]:
     if not paras:
         return problems
     root = paras[0].element.getroottree().getroot()
-    by_element = {p.element: p for p in paras}
+    by_node = {p.element: p for p in paras}
     for holder, tag in _removed_by_rendering(root).items():
-        texts = [by_element[p].shown for p in ([holder] if holder.tag == _P else holder.iter(_P)) if p in by_element]
+        texts = [by_node[p].shown for p in ([holder] if holder.tag == _P else holder.iter(_P)) if p in by_node]
         rest = " ".join(" ".join(texts).replace(tag, " ").split())
         if rest:
-            para = by_element[holder if holder.tag == _P else next(holder.iter(_P))]
+            para = by_node[holder if holder.tag == _P else next(holder.iter(_P))]
             unit = {_P: "paragraph", _TR: "row", _TC: "cell"}[holder.tag]
             problems.append(_Problem(
                 f'{_place(para)} has "{_cut(rest, 40)}" in the {unit} of {tag}, and rendering removes that whole '

@@ -107,16 +107,13 @@ def _fit_rows(ws: Worksheet, cells: Iterable[Cell]) -> None:
     Excel and LibreOffice keep a row one line high until someone edits it, so
     the height is estimated from the text and the column widths.
     """
-    import math
-
     lines_by_row: dict[int, int] = {}
     for cell in cells:
         if not isinstance(cell.value, str):
             continue
         row = cell.row
         width = ws.column_dimensions[cell.column_letter].width or 10
-        per_line = max(int(width * 1.15), 1)  # characters a line holds, near enough
-        lines = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.value.split("\n"))
+        lines = wrapped_lines(cell.value, width * 1.15)  # Calibri 11 fits a little more than the width's digits
         lines_by_row[row] = max(lines_by_row.get(row, 1), lines)
     for row, lines in lines_by_row.items():
         if lines > 1 and ws.row_dimensions[row].height is None:
@@ -498,7 +495,10 @@ RUG_LA_WIDTH = 24
 
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes wrapped at spaces in a column ``width``
-    characters wide; a word longer than a line breaks where it must."""
+    characters wide; a word longer than a line breaks where it must, and each
+    line break in the text starts a line. The one estimate for every sheet we write."""
+    if "\n" in text:
+        return sum(wrapped_lines(part, width) for part in text.split("\n"))
     per_line = max(int(width), 1)
     lines, used = 1, 0
     for word in text.split():

@@ -148,3 +148,12 @@ def test_the_readers_and_writers_use_no_private_attributes_of_their_libraries():
         source = (ROOT / "ria_docs" / f"{module}.py").read_text(encoding="utf-8")
         found = re.findall(r"\b(?!self\b|cls\b)\w+\)?\.(_[a-z]\w*)", source)
         assert found == [], (module, found)
+
+
+def test_wrapped_lines_counts_words_that_do_not_fit_and_each_line_of_a_cell():
+    from ria_docs.workbook import wrapped_lines
+
+    assert wrapped_lines("one two three", 7) == 2  # "one two" fits; "three" goes below
+    assert wrapped_lines("first line\nsecond", 20) == 2  # a line break is a line, however short
+    assert wrapped_lines("a\n\nb", 20) == 3  # an empty line too
+    assert wrapped_lines("x" * 25, 10) == 3  # a word longer than a line breaks where it must
