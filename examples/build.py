@@ -7,6 +7,7 @@ they are reviewable. Each is written the way a chair fills one: the blank
 workbook `ria-docs returns` issues, filled in by label and header name.
   examples/source/east_midlands.py -> inputs/returns/*.xlsx
   examples/source/eastern.py       -> examples/eastern/*.xlsx
+  examples/source/south_east.py    -> examples/south-east/*.xlsx
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ria_docs.workbook import build_return, save_workbook  # noqa: E402
 CYCLES = {  # source -> (cycle folder with region.toml, folder for the returns)
     "east_midlands": (ROOT / "inputs", ROOT / "inputs" / "returns"),
     "eastern": (ROOT / "examples" / "eastern", ROOT / "examples" / "eastern"),
+    "south_east": (ROOT / "examples" / "south-east", ROOT / "examples" / "south-east"),
 }
 
 

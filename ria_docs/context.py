@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model import LA_SUPPORT_FIELDS, TICK_FIELDS, Activity, Person, Plan, Rag, Text
+from .model import LA_SUPPORT_FIELDS, TICK_FIELDS, Activity, BlockKind, Person, Plan, Rag, Text, UpdateBlock
 
 # Standard Office RAG fills; black text on each passes WCAG AA contrast.
 RAG_FILLS = {Rag.RED: "FF0000", Rag.AMBER: "FFC000", Rag.GREEN: "00B050", Rag.BLUE: "00B0F0"}
@@ -135,19 +135,39 @@ def update_context(plan: Plan) -> dict:
 
     region = plan.region
     rug = rug_context(plan)
-    sections = [
-        {
+    sections = []
+    for section in plan.update:
+        blocks = update_blocks(section.blocks)
+        sections.append({
             "heading": section.heading,
-            "bullets": [{"text": b.text, "sub_bullets": _lines(b.sub_bullets)} for b in section.bullets],
+            "blocks": blocks,
+            # Templates copied before paragraphs and numbered lists loop over bullets: they get every
+            # block, shown as a bullet, so an old template loses no text.
+            "bullets": [{"text": b["text"], "sub_bullets": b["sub_bullets"]} for b in blocks],
             "rug": rug if section.heading == region.rug_section else None,
-        }
-        for section in plan.update
-    ]
+        })
     if rug is not None and region.rug_section not in region.update_sections:
-        sections.append({"heading": region.rug_section, "bullets": [], "rug": rug})
+        sections.append({"heading": region.rug_section, "blocks": [], "bullets": [], "rug": rug})
     return {
-        "title": f"{region.region} Regional Update - {region.period}",
+        "title": region.filled_in(region.update_title),
+        "subtitle": region.filled_in(region.update_subtitle) if region.update_subtitle else None,
         "region": region.region,
         "period": region.period,
-        "sections": [s for s in sections if s["bullets"] or s["rug"]],
+        "sections": [s for s in sections if s["blocks"] or s["rug"]],
     }
+
+
+def update_blocks(blocks: list[UpdateBlock]) -> list[dict]:
+    """A section's blocks for the template: kind, text, sub-bullets, and each numbered item's
+    number. Numbering starts at 1 in the section, runs on across paragraphs (labels between
+    groups of items) and restarts after a bullet; Word numbers the items itself (render makes
+    each run of items one list), ``number`` is for templates that want to show it."""
+    shown, number = [], 0
+    for block in blocks:
+        if block.kind is BlockKind.BULLET:
+            number = 0
+        elif block.kind is BlockKind.NUMBERED:
+            number += 1
+        shown.append({"kind": block.kind.value, "text": block.text, "sub_bullets": _lines(block.sub_bullets),
+                      "number": number if block.kind is BlockKind.NUMBERED else None})
+    return shown

@@ -23,7 +23,7 @@ from .model import (
     Source,
     Text,
     Theme,
-    UpdateBullet,
+    UpdateBlock,
     UpdateSection,
 )
 from .network_return import NetworkReturn, ThemeEntry
@@ -270,8 +270,8 @@ def merge_returns(
     for heading in region.update_sections:
         section = UpdateSection(heading=heading)
         for ret in returns:
-            section.bullets.extend(
-                UpdateBullet(text=e.text, source=e.source, sub_bullets=e.sub_bullets)
+            section.blocks.extend(
+                UpdateBlock(kind=e.kind, text=e.text, source=e.source, sub_bullets=e.sub_bullets)
                 for e in ret.update if e.section == heading
             )
         update.append(section)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .region import Finite, RegionConfig
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the update's sections hold blocks (paragraphs, bullets, numbered items), not bullets
 
 
 class _Model(BaseModel):
@@ -126,7 +126,19 @@ class Network(_Model):
     carried_from: str | None = None  # no return this round: content kept from this period
 
 
-class UpdateBullet(_Model):
+class BlockKind(str, Enum):
+    """How one row of an Update sheet is shown."""
+
+    PARAGRAPH = "paragraph"
+    BULLET = "bullet"
+    NUMBERED = "numbered"  # an item of a numbered list, numbered by Word
+
+
+class UpdateBlock(_Model):
+    """One block of a section of the regional update: a paragraph, a bullet (with its
+    sub-bullets) or a numbered item."""
+
+    kind: BlockKind = BlockKind.BULLET
     text: str
     source: Source
     sub_bullets: list[Text] = []
@@ -134,7 +146,7 @@ class UpdateBullet(_Model):
 
 class UpdateSection(_Model):
     heading: str
-    bullets: list[UpdateBullet] = []
+    blocks: list[UpdateBlock] = []
 
 
 class IndicatorValue(_Model):

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .ledger import CellNotes
-from .model import Activity, IndicatorValue, Person, Source, Text
+from .model import Activity, BlockKind, IndicatorValue, Person, Source, Text
 
 
 @dataclass
@@ -33,6 +33,7 @@ class UpdateEntry:
     text: str
     source: Source
     sub_bullets: list[Text] = field(default_factory=list)
+    kind: BlockKind = BlockKind.BULLET
 
 
 @dataclass

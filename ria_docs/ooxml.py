@@ -50,6 +50,13 @@ P_PR = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowC
         "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
 
 
+# CT_RPr: a run's properties.
+R_PR = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+        "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+        "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
+        "em", "lang", "eastAsianLayout", "specVanish", "oMath", "rPrChange")
+
+
 def insert_in_order(parent: etree._Element, child: etree._Element, sequence: tuple[str, ...]) -> etree._Element:
     """Add ``child`` to ``parent`` where ``sequence`` (local names) puts it: before the first
     child that comes later in it; children it does not name count as coming last."""

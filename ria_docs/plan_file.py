@@ -282,6 +282,18 @@ def _content_problems(plan: Plan, data: dict) -> list[str]:
     return problems
 
 
+def _upgraded(data: dict) -> dict:
+    """A plan.json of an earlier schema, in this one's terms (a copy; messages name the new fields).
+
+    1 -> 2: an update section's ``bullets`` became ``blocks``, each a bullet unless it says otherwise."""
+    if data.get("schema_version") != 1 or not isinstance(data.get("update"), list):
+        return data
+    update = [{**{k: v for k, v in section.items() if k != "bullets"}, "blocks": section["bullets"]}
+              if isinstance(section, dict) and "bullets" in section and "blocks" not in section else section
+              for section in data["update"]]
+    return {**data, "schema_version": SCHEMA_VERSION, "update": update}
+
+
 def read_plan(path: Path) -> Plan:
     """The plan in ``path``; PlanFileError says, in plain words, why it cannot be used."""
     path = Path(path)
@@ -304,6 +316,7 @@ def read_plan(path: Path) -> Plan:
             f"{path}: is not a plan.json written by ria-docs (it has none of region, networks, themes). "
             "Give the plan.json a merge wrote."
         )
+    data = _upgraded(data)
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:

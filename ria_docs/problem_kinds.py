@@ -144,8 +144,10 @@ KINDS: dict[str, Kind] = {kind.code: kind for kind in (
     Kind("no-figure", "LA without a figure", "an Indicators row names an LA but no indicator or figure",
          "add the indicator and figure, or clear the row"),
     Kind("not-a-number", "Not a number", "a Value is not a number", "type the figure alone, like 22.5"),
-    Kind("orphan-sub-bullet", "Sub-bullet without a bullet", "a Sub-bullet has no Bullet above it in its section",
-         "put it in the Bullet column, or add its bullet"),
+    Kind("orphan-sub-bullet", "Sub-bullet without a bullet", "a Sub-bullet has no Bullet directly above it in "
+         "its section", "put it in the Bullet column, or add its bullet"),
+    Kind("two-blocks", "Two kinds of text in one row", "an Update row fills more than one of Paragraph, Bullet, "
+         "Sub-bullet and Numbered", "give each its own row"),
     Kind("repeated-theme-text", "Theme text given twice", "a theme's Outcome or Lead responsibility is given again, "
          "differently, in one return; both are kept", "give it once, on the theme's first row"),
     Kind("theme-title", "Theme title differs", "a theme's title differs from region.toml's; the row is filed under "

@@ -97,6 +97,13 @@ class RegionConfig(_Strict):
     # the author the documents' properties name.
     overview: Annotated[str, AfterValidator(_word_safe)] | None = None
     author: Name | None = None
+    # The regional update's title and subtitle; {region}, {period} and {plan_year} are filled in.
+    update_title: Name = "{region} Regional Update - {period}"
+    update_subtitle: Name | None = None  # e.g. "The {region} Regional Update"
+
+    def filled_in(self, text: str) -> str:
+        """``text`` with {region}, {period} and {plan_year} filled in (checked when region.toml is read)."""
+        return text.format(region=self.region, period=self.period, plan_year=self.plan_year)
 
     @property
     def overview_paragraphs(self) -> list[str]:
@@ -137,7 +144,7 @@ class RegionConfig(_Strict):
 
 
 _KNOWN_TOP = {"region", "plan_year", "period", "las", "update_sections", "network", "theme", "overview", "author",
-              "indicator", "rug_section"}
+              "indicator", "rug_section", "update_title", "update_subtitle"}
 _KNOWN_NETWORK = set(NetworkConfig.model_fields)
 _KNOWN_THEME = set(ThemeConfig.model_fields)
 _KNOWN_INDICATOR = set(IndicatorConfig.model_fields)
@@ -296,6 +303,13 @@ def _consistency_problems(region: RegionConfig, data: dict, locator: _Locator) -
         problems.append(f'{at("las")} lists "{la}" twice')
     for section in _duplicates(region.update_sections):
         problems.append(f'{at("update_sections")} lists "{section}" twice')
+    for key in ("update_title", "update_subtitle"):
+        text = getattr(region, key)
+        try:
+            region.filled_in(text) if text else None
+        except (KeyError, IndexError, ValueError):
+            problems.append(f'{at(key)}: "{text}" can hold only {{region}}, {{period}} and {{plan_year}} in braces '
+                            "(a brace of its own is written twice: {{ or }})")
 
     owner: dict[str, tuple[int, str]] = {}  # loose key -> (index, name) of the network it belongs to
     for i, network in enumerate(region.networks):

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from .exceptions import TemplateError
+from .finishing import finish
 from .layout import keep_tables_together, keep_tables_together_tree
 from .ooxml import TC_PR, ZIP_EPOCH, normalise_zip, order_children, order_properties_xml
 
@@ -242,6 +243,7 @@ def render_document(
     """A rendered document, with a warning for each thing the template's tags would have moved in
     the page layout (a section break on a paragraph rendering removes), which was kept."""
     data, notes = _rendered_package(template, context, title=title, subject=subject, author=author, when=when)
+    data = finish(data)  # each numbered list from 1; web addresses as links
     verify_docx(data, template.name)  # the template's trees are gone by now: one document in memory at a time
     return Rendered(data, notes)
 

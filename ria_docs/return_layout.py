@@ -60,7 +60,13 @@ SHEETS: dict[str, SheetSpec] = {
             },
             ("la",),
         ),
-        SheetSpec("Update", {"section": "Section", "bullet": "Bullet", "sub_bullet": "Sub-bullet"}, ("section", "bullet")),
+        # One row, one block; a workbook of the first layout (Section, Bullet, Sub-bullet) reads the same.
+        SheetSpec(
+            "Update",
+            {"section": "Section", "paragraph": "Paragraph", "bullet": "Bullet", "sub_bullet": "Sub-bullet",
+             "numbered": "Numbered"},
+            ("section",),
+        ),
         SheetSpec(
             "Indicators",
             {"la": "LA", "indicator": "Indicator", "value": "Value", "period": "Period"},
@@ -69,6 +75,9 @@ SHEETS: dict[str, SheetSpec] = {
         ),
     )
 }
+
+# The Update sheet's block columns: the one a row fills says how its text is shown.
+UPDATE_BLOCKS = ("paragraph", "bullet", "sub_bullet", "numbered")
 
 SHEETS_BY_KEY = {loose_key(spec.name): spec for spec in SHEETS.values()}
 LAYOUT_SHEETS = {loose_key(INSTRUCTIONS_SHEET), loose_key(LISTS_SHEET)}

@@ -25,6 +25,7 @@ def _plan(rag: str, activity: str, la_text: str, chair: str) -> Plan:
             "theme": [{"code": "A", "title": "Placements", "lead": "Safeguarding Leads"}],
             "indicator": [{"name": "Re-referrals", "unit": "%", "polarity": "lower", "source": "DfE"}],
             "overview": "The plan describes the joint work.",
+            "update_subtitle": "The {region} Regional Update",
         },
         "networks": [
             {"name": "Safeguarding Leads", "structure_label": "Safeguarding Leads", "reports_to": "DCS Group",
@@ -43,8 +44,10 @@ def _plan(rag: str, activity: str, la_text: str, chair: str) -> Plan:
         }],
         "la_support": [{"la": "Northshire", **{key: [{"text": la_text, "source": _SOURCE}] for key in (
             "support_needed", "support_actions", "strengths_and_offers", "offer_actions")}}],
-        "update": [{"heading": "News", "bullets": [
+        "update": [{"heading": "News", "blocks": [
             {"text": "A conference was held", "source": _SOURCE, "sub_bullets": [{"text": "In May", "source": _SOURCE}]},
+            {"kind": "paragraph", "text": "The networks agreed two priorities:", "source": _SOURCE},
+            {"kind": "numbered", "text": "Open two homes", "source": _SOURCE},
         ]}],
         "indicator_values": [{"la": "Northshire", "indicator": "Re-referrals", "value": 20.5, "source": _SOURCE}],
     })

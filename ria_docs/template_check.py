@@ -282,8 +282,8 @@ def _syntax(tag: _Tag, env: jinja2.Environment) -> _Problem | None:
         source = "{{" + body + "}}"
     elif kw in BLOCKS or (kw == "set" and "=" not in body):
         source = "{%" + body + "%}{% end" + kw + " %}"
-    elif kw in MIDDLE:
-        source = "{% if x %}{% for y in x %}{%" + body + "%}{% endfor %}{% endif %}"
+    elif kw in MIDDLE:  # inside the blocks it may stand in: an elif in an if alone
+        source = "{% if x %}{%" + body + "%}{% endif %}"
     elif kw.startswith("end"):
         source = "{% " + kw[3:] + (" x in y" if kw == "endfor" else " x") + " %}{%" + body + "%}"
     else:

@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable, Iterator
 
 from .ledger import CellNotes, unaccounted
-from .model import TICK_FIELDS, Activity, IndicatorValue, Person, Rag, Source, Text, Ticks
+from .model import TICK_FIELDS, Activity, BlockKind, IndicatorValue, Person, Rag, Source, Text, Ticks
 from .network_return import NetworkReturn, ThemeEntry, UpdateEntry  # noqa: F401  (importable from here, as before)
 from .reader import CellText, RawReturn, SheetData
 from .region import RegionConfig
 from .report import Report
-from .return_layout import SHEETS
+from .return_layout import SHEETS, UPDATE_BLOCKS
 from .text import did_you_mean, find_match, join_names, listed, loose_key, same_text, strip_list_marker
 
 RAG_WORDS = {
@@ -498,7 +498,8 @@ class _Validator:
                 )
             return found
 
-        section, last = None, None
+        headers = SHEETS["update"].headers
+        section, last = None, None  # last: the bullet a Sub-bullet row nests under
         for found, row in self.carried_down(sheet, "section", resolve, "the section heading"):
             if found is None:
                 continue
@@ -506,24 +507,51 @@ class _Validator:
                 self.use(sheet.title, row["section"])
             if found != section:
                 section, last = found, None  # sub-bullets never cross into another section
-            if "bullet" in row:
-                cell = row["bullet"]
-                self.use(sheet.title, cell)
-                source = self.source(sheet.title, cell)
-                for line in self.items(sheet.title, cell):
-                    last = UpdateEntry(found, line, source)  # found: the section, equal to section here
-                    result.update.append(last)
-            if "sub_bullet" in row:
-                cell = row["sub_bullet"]
+            filled = [key for key in UPDATE_BLOCKS if key in row]
+            # A bullet with its first sub-bullet beside it: the first layout allowed it, and reads as before.
+            nested = row["sub_bullet"] if filled == ["bullet", "sub_bullet"] else None
+            filled = ["bullet"] if nested else filled
+            if len(filled) > 1:
+                cells = [f"{headers[key]} ({row[key].ref})" for key in filled]
+                named = ", ".join(cells[:-1]) + " and " + cells[-1]
+                self.error(
+                    "two-blocks", f"this row fills {named}; one row is one block of the update (a paragraph, "
+                    "a bullet, a sub-bullet or a numbered item)", sheet.title, row[filled[1]].ref,
+                    hint=f"move the {headers[filled[1]]} text to a row of its own below",
+                )
+                self.skipped(sheet.title, {key: row[key] for key in filled})
+                last = None
+                continue
+            if not filled:
+                continue
+            key = filled[0]
+            cell = row[key]
+            if key == "sub_bullet":
                 if last is None:
                     self.error(
-                        "orphan-sub-bullet", "this Sub-bullet has no Bullet above it in the same section",
+                        "orphan-sub-bullet", "this Sub-bullet has no Bullet directly above it in the same section",
                         sheet.title, cell.ref, hint="put it in the Bullet column, or add the bullet it belongs under",
                     )
+                    self.skipped(sheet.title, {key: cell})
                     continue
-                self.use(sheet.title, cell)
-                source = self.source(sheet.title, cell)
-                last.sub_bullets.extend(Text(text=line, source=source) for line in self.items(sheet.title, cell))
+                self.nest(sheet.title, last, cell)
+                continue
+            self.use(sheet.title, cell)
+            source = self.source(sheet.title, cell)
+            # A paragraph's lines are paragraphs as typed; list items lose markers typed before them.
+            kind = BlockKind(key)
+            lines = cell.text.lines if kind is BlockKind.PARAGRAPH else self.items(sheet.title, cell)
+            entries = [UpdateEntry(found, line, source, kind=kind) for line in lines]
+            result.update.extend(entries)
+            last = entries[-1] if kind is BlockKind.BULLET and entries else None
+            if nested is not None and last is not None:
+                self.nest(sheet.title, last, nested)
+
+    def nest(self, sheet: str, bullet: UpdateEntry, cell: CellText) -> None:
+        """A Sub-bullet cell's lines, under ``bullet``."""
+        self.use(sheet, cell)
+        source = self.source(sheet, cell)
+        bullet.sub_bullets.extend(Text(text=line, source=source) for line in self.items(sheet, cell))
 
 
 # A figure typed as text: digits with a point for decimals; commas only between

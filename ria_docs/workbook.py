@@ -36,7 +36,8 @@ COLUMN_WIDTHS = {  # characters: long text wide, tick columns narrow
     "Contribution": 100, "Theme": 30, "Outcome": 36, "Activity": 60, "RAG": 10, "Regional group task": 11,
     "Seminar/workshop": 11, "Project work": 10, "Lead responsibility": 34, "RIA lead": 9, "SDSA": 9,
     "Commentary": 36, "LA": 20, "Support needed": 42, "Support actions": 32, "Strengths and offers": 42,
-    "Offer actions": 32, "Section": 40, "Bullet": 80, "Sub-bullet": 60, "Indicator": 44, "Value": 12, "Period": 14,
+    "Offer actions": 32, "Section": 34, "Paragraph": 60, "Bullet": 50, "Sub-bullet": 40, "Numbered": 44,
+    "Indicator": 44, "Value": 12, "Period": 14,
 }
 RAG_CHOICES = ["Red", "Amber", "Green", "Blue"]
 TICK_CHOICES = ["Yes", "No"]
@@ -64,8 +65,12 @@ COLUMN_HELP = {
     "Strengths and offers": "The LA's areas of strength and offers of help to others. One bullet per row.",
     "Offer actions": "Actions for those offers. One bullet per row.",
     "Section": "Pick the heading of the regional update. Leave blank to mean the same as the row above.",
+    "Paragraph": "A paragraph of plain text, not in a list: prose, a lead-in line before a list, or a label between "
+                 "numbered items. Fill one of Paragraph, Bullet, Sub-bullet or Numbered on each row.",
     "Bullet": "One bullet of news per row, under the Section.",
     "Sub-bullet": "A bullet nested under the Bullet above it (leave Bullet blank on this row).",
+    "Numbered": "An item of a numbered list: Word numbers it 1, 2, 3... Numbering runs on across Paragraph rows "
+                "and starts again after a Bullet or in a new Section. Do not type the number.",
     "Indicator": "Pick the indicator of the tartan rug. One row per LA and indicator.",
     "Value": "The LA's figure, as a number (22.5 for 22.5%). Leave the row out if there is no figure.",
     "Period": "The period the figure covers, such as 2018/19 or Q2 2019/20.",
@@ -212,7 +217,8 @@ def _instructions(workbook: Workbook, region: RegionConfig, network: str) -> Non
                  "the outcome, one row per activity, its RAG status and ticks, and who leads it."),
         ("text", "LA support", "Brokered support for local authorities (Section B): support needed and actions, "
                  "strengths and offers of help and actions."),
-        ("text", "Update", "News for the regional update: a section heading, then bullets and sub-bullets."),
+        ("text", "Update", "News for the regional update: a section heading, then one block of text per row, in the "
+                 "column that says how it is shown: Paragraph, Bullet, Sub-bullet or Numbered."),
         *([("text", "Indicators", "Figures for the tartan rug: one row per LA and indicator, with its value and "
             "period. Usually sent by one network for all LAs.")] if region.indicators else []),
         ("head", "Allowed values", ""),
@@ -223,6 +229,12 @@ def _instructions(workbook: Workbook, region: RegionConfig, network: str) -> Non
         ("text", "LA", "One of: " + ", ".join(region.las)),
         ("text", "Section", "One of: " + "; ".join(region.update_sections) if region.update_sections
                  else "No update sections this round."),
+        ("head", "Update rows", "How each kind of row is shown, for example"),
+        ("text", "Paragraph", "Plain text: The networks met twice this quarter. Our priorities are:"),
+        ("text", "Bullet", "\u2022 A regional conference was held in May"),
+        ("text", "Sub-bullet", "\u2013 Nested under the bullet above it: 120 practitioners attended"),
+        ("text", "Numbered", "1. Improve the stability of placements (Word writes the number: type the text alone; "
+                 "numbering runs on across Paragraph rows, as labels, and starts again after a Bullet)"),
         ("text", "Period", f"This round is {region.period}."),
     ]
     unlocked = _styles()["unlocked"]

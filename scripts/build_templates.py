@@ -92,9 +92,14 @@ def _styles(doc) -> None:
     _spacing(styles["Heading 1"], 12, 6)
     _set_font(styles["Heading 2"], 12, True, DARK)
     _spacing(styles["Heading 2"], 10, 4)
-    for name in ("List Bullet", "List Bullet 2"):
+    for name in ("List Bullet", "List Bullet 2", "List Number"):
         _set_font(styles[name], 10)
         _spacing(styles[name], 0, 3)
+    # Web addresses in the text become links in this style (ria_docs.finishing).
+    link = styles.add_style("Hyperlink", 2)
+    link.base_style = styles["Default Paragraph Font"]
+    link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+    link.font.underline = True
     # Table text is smaller so the wide tables fit a landscape page.
     table_text = styles.add_style("Table Text", 1)
     table_text.base_style = normal
@@ -463,14 +468,23 @@ def _rug(doc) -> None:
 
 def build_update(path: Path) -> None:
     doc = _new_document()
-    doc.add_heading("The {{ region }} Regional Update", level=1)
+    doc.add_paragraph("{%p if subtitle %}")
+    doc.add_heading("{{ subtitle }}", level=1)
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for section in sections %}")
     doc.add_heading("{{ section.heading }}", level=2)
-    doc.add_paragraph("{%p for bullet in section.bullets %}")
-    doc.add_paragraph("{{ bullet.text }}", style="List Bullet")
-    doc.add_paragraph("{%p for sub in bullet.sub_bullets %}")
+    # One paragraph per block, in the style of its kind; Word numbers the numbered items.
+    doc.add_paragraph("{%p for block in section.blocks %}")
+    doc.add_paragraph('{%p if block.kind == "paragraph" %}')
+    doc.add_paragraph("{{ block.text }}")
+    doc.add_paragraph('{%p elif block.kind == "numbered" %}')
+    doc.add_paragraph("{{ block.text }}", style="List Number")
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("{{ block.text }}", style="List Bullet")
+    doc.add_paragraph("{%p for sub in block.sub_bullets %}")
     doc.add_paragraph("{{ sub }}", style="List Bullet 2")
     doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endfor %}")
     _rug(doc)
     doc.add_paragraph("{%p endfor %}")

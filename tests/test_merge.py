@@ -23,7 +23,7 @@ def test_order_is_region_then_network_then_row(add_return, check):
     assert [x.bullets[0] for x in b.activities] == ["S1", "C1", "C2"]  # 2nd Tier is the first network
     assert [r.la for r in plan.la_support] == ["Derby", "Derbyshire", "Leicester", "Leicestershire", "Rutland"]
     assert [t.text for t in plan.la_support[0].support_needed] == ["S-Derby", "C-Derby"]
-    assert [[b.text for b in s.bullets] for s in plan.update] == [["S-update", "C-update"], ["S-high"]]
+    assert [[b.text for b in s.blocks] for s in plan.update] == [["S-update", "C-update"], ["S-high"]]
     assert [r.network for r in plan.returns] == ["2nd Tier Safeguarding Leads", "Commissioning Leads"]
 
 

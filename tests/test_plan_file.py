@@ -146,7 +146,7 @@ def test_an_escaped_control_character_word_cannot_hold(plan_file, tmp_path):
 
 
 def test_invalid_json_names_the_line_and_column(plan_file, tmp_path):
-    text = plan_file.read_text(encoding="utf-8").replace('"schema_version": 1,', '"schema_version": 1', 1)
+    text = plan_file.read_text(encoding="utf-8").replace('"schema_version": 2,', '"schema_version": 2', 1)
     plan_file.write_text(text, encoding="utf-8")
     assert _render(plan_file, tmp_path / "out") == (
         f"Error: {plan_file}: is not valid JSON at line 3, column 3 (Expecting ',' delimiter). Look there for a "
@@ -156,7 +156,7 @@ def test_invalid_json_names_the_line_and_column(plan_file, tmp_path):
 
 
 def test_a_key_given_twice(plan_file, tmp_path):
-    text = plan_file.read_text(encoding="utf-8").replace('"schema_version": 1,', '"schema_version": 1,\n"schema_version": 1,')
+    text = plan_file.read_text(encoding="utf-8").replace('"schema_version": 2,', '"schema_version": 2,\n"schema_version": 2,')
     plan_file.write_text(text, encoding="utf-8")
     assert _render(plan_file, tmp_path / "out") == (
         f'Error: {plan_file}: the key "schema_version" appears twice in one object, so it is not clear which to '
@@ -230,10 +230,27 @@ def test_an_england_comparison_without_the_england_value(plan_file, tmp_path):
 
 
 def test_a_plan_from_a_newer_ria_docs(plan_file, tmp_path):
-    _edit(plan_file, lambda d: d.update(schema_version=2))
+    _edit(plan_file, lambda d: d.update(schema_version=3))
     assert _render(plan_file, tmp_path / "out") == _problems(
-        plan_file, "schema_version: 2, but this ria-docs reads plan.json of schema 1 (merge the returns again with "
+        plan_file, "schema_version: 3, but this ria-docs reads plan.json of schema 2 (merge the returns again with "
         "this version)")
+
+
+def test_a_plan_of_schema_1_is_read_its_update_bullets_as_bullets(plan_file):
+    """plan.json written before paragraphs and numbered items: each section held "bullets"."""
+    from ria_docs.plan_file import read_plan
+
+    source = {"file": "r.xlsx", "sheet": "Update", "cell": "B2"}
+
+    def older(data):
+        data["schema_version"] = 1
+        data["update"] = [{"heading": "Regional Priorities", "bullets": [
+            {"text": "Met twice", "source": source, "sub_bullets": [{"text": "in May", "source": source}]}]}]
+    _edit(plan_file, older)
+    plan = read_plan(plan_file)
+    assert plan.schema_version == 2
+    assert [[(b.kind.value, b.text, [s.text for s in b.sub_bullets]) for b in s.blocks] for s in plan.update] == [
+        [("bullet", "Met twice", ["in May"])]]
 
 
 def test_returns_from_a_hand_edited_plan_is_refused_the_same_way(plan_file, cycle, tmp_path):

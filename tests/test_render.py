@@ -118,10 +118,14 @@ def test_bullets_are_word_list_paragraphs_not_typed_dots(tmp_path, eastern_outpu
         if document.styles[name].element.pPr.numPr.numId is not None
     }
     bullets = [p for p in document.paragraphs if p.style.name.startswith("List Bullet")]
-    assert len(bullets) == 23  # seed 003: 15 bullets, 8 nested under "The priority areas are:"
+    assert len(bullets) == 22  # seed 003: 14 bullets, 8 nested under "The priority areas are:"
     assert all(p.style.name in numbered for p in bullets)
     assert not any(p.text.lstrip().startswith(("•", "·", "-")) for p in bullets)
     assert sum(p.style.name == "List Bullet 2" for p in bullets) == 8
+    # and it ends, as the seed does, with a plain paragraph; under the title, the subtitle from region.toml
+    last, subtitle = document.paragraphs[-1], document.paragraphs[1]
+    assert (last.style.name, last.text[:27]) == ("Normal", "A regional leaders’ event f")
+    assert (subtitle.style.name, subtitle.text) == ("Heading 1", "The Eastern Regional Update")
 
 
 def test_wide_sections_are_on_landscape_pages(example_outputs):

@@ -52,7 +52,7 @@ def test_update_bullets_are_not_carried_but_history_is_kept(cycle, add_return, t
     second = merge_folder(cycle, tmp_path / "sept", templates=ROOT / "templates",
                           baseline=tmp_path / "june" / "plan.json")
     plan = second.plan
-    assert [b.text for s in plan.update for b in s.bullets] == []  # news of one round
+    assert [b.text for s in plan.update for b in s.blocks] == []  # news of one round
     network = next(n for n in plan.networks if n.name == "Commissioning Leads")
     assert [t.text for t in network.contribution] == ["Leads theme A"]
     rutland = next(r for r in plan.la_support if r.la == "Rutland")

@@ -168,11 +168,11 @@ def test_update_sections_bullets_and_sub_bullets(add_return, check):
     result = check()
     assert only(result.report) == []
     priorities, highlights = result.plan.update
-    assert [(b.text, [s.text for s in b.sub_bullets]) for b in priorities.bullets] == [
+    assert [(b.text, [s.text for s in b.sub_bullets]) for b in priorities.blocks] == [
         ("The priority areas are:", ["Serious youth violence", "Sharing good practice"]),
         ("A conference was held", []),
     ]
-    assert [b.text for b in highlights.bullets] == ["Networks met"]
+    assert [b.text for b in highlights.blocks] == ["Networks met"]
 
 
 def test_unknown_section_and_orphan_sub_bullet(add_return, check):
@@ -183,8 +183,59 @@ def test_unknown_section_and_orphan_sub_bullet(add_return, check):
     assert only(check().report) == [
         'r.xlsx, Update!A2: error: "Regional Priority" is not a section of the regional update '
         '(did you mean "Regional Priorities"?)',
-        "r.xlsx, Update!C3: error: this Sub-bullet has no Bullet above it in the same section "
+        "r.xlsx, Update!D3: error: this Sub-bullet has no Bullet directly above it in the same section "
         "(put it in the Bullet column, or add the bullet it belongs under)",
+    ]
+
+
+def test_update_rows_are_paragraphs_bullets_or_numbered_items_in_row_order(add_return, check):
+    add_return("r.xlsx", about(), {"Update": [
+        {"Section": "Regional Priorities", "Paragraph": "Directors agreed:\nTwo lines, two paragraphs"},
+        {"Numbered": "1. First"}, {"Paragraph": "A label:"}, {"Numbered": "Second"},
+        {"Bullet": "A bullet", "Sub-bullet": "beside it, as the first layout allowed"}, {"Sub-bullet": "below it"},
+    ]})
+    result = check()
+    [section] = [s for s in result.plan.update if s.blocks]
+    assert [(b.kind.value, b.text, [s.text for s in b.sub_bullets]) for b in section.blocks] == [
+        ("paragraph", "Directors agreed:", []), ("paragraph", "Two lines, two paragraphs", []),
+        ("numbered", "First", []), ("paragraph", "A label:", []), ("numbered", "Second", []),
+        ("bullet", "A bullet", ["beside it, as the first layout allowed", "below it"]),
+    ]
+    assert [p.kind for p in result.report.problems] == ["list-markers"]  # "1. " taken off: Word numbers it
+
+
+def test_a_row_filling_two_kinds_of_block_is_an_error_naming_the_cell(add_return, check):
+    add_return("r.xlsx", about(), {"Update": [
+        {"Section": "Regional Priorities", "Paragraph": "Prose", "Numbered": "An item"},
+        {"Sub-bullet": "no bullet above: the row above was refused"},
+    ]})
+    result = check()
+    assert only(result.report) == [
+        "r.xlsx, Update!E2: error: this row fills Paragraph (B2) and Numbered (E2); one row is one block of the "
+        "update (a paragraph, a bullet, a sub-bullet or a numbered item) (move the Numbered text to a row of its "
+        "own below)",
+        "r.xlsx, Update!D3: error: this Sub-bullet has no Bullet directly above it in the same section "
+        "(put it in the Bullet column, or add the bullet it belongs under)",
+    ]
+    assert {"Update!B2", "Update!E2", "Update!D3"} <= set(result.outcome.returns[0].ignored)
+
+
+def test_an_update_sheet_of_the_first_layout_reads_as_before(write_sheets, check):
+    """Section, Bullet, Sub-bullet only: the workbook issued before paragraphs and numbered items."""
+    about_rows = [["Network", "Commissioning Leads"], ["Period", "June 2024"], ["Completed by", "Sam"],
+                  ["Date submitted", "03/06/2024"]]
+    write_sheets("old.xlsx", {"About": about_rows, "Update": [
+        ["Section", "Bullet", "Sub-bullet"],
+        ["Regional Priorities", "The priority areas are:", ""],
+        ["", "", "Serious youth violence"],
+        ["", "A conference was held", "in September"],
+    ]})
+    result = check()
+    assert only(result.report) == []
+    [section] = [s for s in result.plan.update if s.blocks]
+    assert [(b.kind.value, b.text, [s.text for s in b.sub_bullets]) for b in section.blocks] == [
+        ("bullet", "The priority areas are:", ["Serious youth violence"]),
+        ("bullet", "A conference was held", ["in September"]),
     ]
 
 

@@ -128,8 +128,8 @@ def test_fill_sheet_appends_under_the_last_value_and_fits_the_rows_it_wrote(cycl
     # the blank record's row is not written, so looking for the last value made no cells.
     xml = _sheet_xml(workbook, "Update")
     assert re.findall(r'<row r="(\d+)"', xml) == ["1", "2", "4", "5"]
-    assert re.findall(r'<c r="([A-Z]+\d+)"', xml)[-4:] == ["A2", "B2", "B4", "B5"]
-    assert (ws["A2"].value, ws["B2"].value, ws["B4"].value, ws["B5"].value) == ("Network Highlights", long, "short", long)
+    assert re.findall(r'<c r="([A-Z]+\d+)"', xml)[-4:] == ["A2", "C2", "C4", "C5"]  # Section, then Bullet (C)
+    assert (ws["A2"].value, ws["C2"].value, ws["C4"].value, ws["C5"].value) == ("Network Highlights", long, "short", long)
     heights = {row: ws.row_dimensions[row].height for row in (2, 4, 5)}
     assert heights[2] == heights[5] > 15 and heights[4] is None
 

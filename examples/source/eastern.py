@@ -322,8 +322,7 @@ RETURNS = [
                 },
                 {
                     "Section": "Network Highlights",
-                    "Bullet": "A regional leaders’ event for chief execs, lead members and DCSs is being planned and is likely to be scheduled in early 2020.",
-                    "Sub-bullet": "",
+                    "Paragraph": "A regional leaders’ event for chief execs, lead members and DCSs is being planned and is likely to be scheduled in early 2020.",
                 },
             ],
         },
