@@ -6,7 +6,8 @@ Needs LibreOffice (soffice) and poppler (pdftoppm). Issues the Commissioning
 Leads return pre-filled from a merge of inputs/, prints it to PDF as Calc
 would, and crops the Instructions and Work programme pages into docs/images/;
 then takes pages of the documents from `ria-docs preview` of the two example
-merges (the first page of Sections B and C, the Eastern update and its tartan rug).
+merges (the first page of Sections B and C, the Eastern update and its tartan rug,
+the South East's update of prose and numbered priorities).
 """
 
 from __future__ import annotations
@@ -47,10 +48,13 @@ def main() -> None:
             (IMAGES / name).write_bytes(prefix.with_suffix(".png").read_bytes())
             print(f"wrote docs/images/{name}")
         merge_folder(ROOT / "examples" / "eastern", work / "eastern", templates=ROOT / "templates")
+        merge_folder(ROOT / "examples" / "south-east", work / "south-east", templates=ROOT / "templates")
         plan_pages = preview(work / "out", resolution=70)["ria-plan.docx"]
         update_pages = preview(work / "eastern", resolution=70)["regional-update.docx"]
+        prose_pages = preview(work / "south-east", resolution=70)["regional-update.docx"]
         for page, name in [(plan_pages[1], "plan-section-b.png"), (plan_pages[2], "plan-section-c.png"),
-                           (update_pages[0], "regional-update.png"), (update_pages[1], "tartan-rug.png")]:
+                           (update_pages[0], "regional-update.png"), (update_pages[1], "tartan-rug.png"),
+                           (prose_pages[0], "regional-update-prose.png")]:
             (IMAGES / name).write_bytes(page.read_bytes())
             print(f"wrote docs/images/{name}")
 

@@ -100,6 +100,15 @@ def example_outputs(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def south_east_outputs(tmp_path_factory) -> Path:
+    """The second example: an update of prose, a numbered list under labels, and links."""
+    out = tmp_path_factory.mktemp("south-east") / "outputs"
+    result = merge_folder(ROOT / "examples" / "south-east", out, templates=ROOT / "templates")
+    assert result.written, [p.format() for p in result.check.report.errors]
+    return out
+
+
+@pytest.fixture(scope="session")
 def eastern_outputs(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("eastern") / "outputs"
     result = merge_folder(ROOT / "examples" / "eastern", out, templates=ROOT / "templates")

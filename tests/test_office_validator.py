@@ -156,18 +156,21 @@ OUTPUTS = [f"{merge}/{name}" for merge, names in (
     ("example", ["ria-plan.docx", "regional-update.docx", "tartan-rug.xlsx"]),
     ("march", ["ria-plan.docx", "regional-update.docx", "changes.docx"]),
     ("eastern", ["ria-plan.docx", "regional-update.docx", "tartan-rug.xlsx"]),
+    ("south-east", ["regional-update.docx"]),  # paragraphs, numbered lists restarted, links
 ) for name in names] + ["returns/blank", "returns/prefilled"]
 
 
 @pytest.fixture(scope="module")
-def results(validator, example_outputs, eastern_outputs, tmp_path_factory) -> dict[str, list[tuple[str, dict]]]:
+def results(validator, example_outputs, eastern_outputs, south_east_outputs,
+            tmp_path_factory) -> dict[str, list[tuple[str, dict]]]:
     """Case name -> (file name, violation) for each violation of its files, all validated at once."""
     folder = tmp_path_factory.mktemp("validated")
     march = _march_round(example_outputs, folder)
     # Blank returns differ only in their About values: three networks, with "&" and "/" in their names.
     blank = issue_returns(ROOT / "inputs", folder / "blank", networks=BLANK)
     assert len(blank.written) == 3
-    merges = {"example": example_outputs, "march": march, "eastern": eastern_outputs}
+    merges = {"example": example_outputs, "march": march, "eastern": eastern_outputs,
+              "south-east": south_east_outputs}
     cases: dict[str, list[Path]] = {f"templates/{name}": [ROOT / "templates" / name] for name in TEMPLATES}
     for case in OUTPUTS:
         merge, name = case.split("/")

@@ -157,3 +157,20 @@ def test_wrapped_lines_counts_words_that_do_not_fit_and_each_line_of_a_cell():
     assert wrapped_lines("first line\nsecond", 20) == 2  # a line break is a line, however short
     assert wrapped_lines("a\n\nb", 20) == 3  # an empty line too
     assert wrapped_lines("x" * 25, 10) == 3  # a word longer than a line breaks where it must
+
+
+def test_the_update_sheet_offers_each_kind_of_block_with_a_prompt_and_an_example(cycle: Path):
+    workbook = blank_return(load_region(cycle / "region.toml"), "Commissioning Leads")
+    ws = workbook["Update"]
+    headers = [cell.value for cell in ws[1]]
+    assert headers == ["Section", "Paragraph", "Bullet", "Sub-bullet", "Numbered"]
+    prompts = {}
+    for validation in ws.data_validations.dataValidation:
+        for ranges in validation.sqref.ranges:
+            prompts[headers[ranges.min_col - 1]] = validation.prompt
+    assert "not in a list" in prompts["Paragraph"] and "Do not type the number" in prompts["Numbered"]
+    instructions = workbook["Instructions"]
+    rows = {row[0].value: row[1].value for row in instructions.iter_rows() if row[0].value}
+    assert rows["Update rows"] == "How each kind of row is shown, for example"
+    assert rows["Numbered"].startswith("1. ") and rows["Bullet"].startswith("\u2022 ")
+    assert set(rows) >= {"Paragraph", "Bullet", "Sub-bullet", "Numbered"}
