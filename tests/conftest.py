@@ -99,21 +99,22 @@ def example_outputs(tmp_path_factory) -> Path:
     return out
 
 
+def _merged_example(name: str, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp(name) / "outputs"
+    result = merge_folder(ROOT / "examples" / name, out, templates=ROOT / "templates")
+    assert result.written, [p.format() for p in result.check.report.errors]
+    return out
+
+
 @pytest.fixture(scope="session")
 def south_east_outputs(tmp_path_factory) -> Path:
     """The second example: an update of prose, a numbered list under labels, and links."""
-    out = tmp_path_factory.mktemp("south-east") / "outputs"
-    result = merge_folder(ROOT / "examples" / "south-east", out, templates=ROOT / "templates")
-    assert result.written, [p.format() for p in result.check.report.errors]
-    return out
+    return _merged_example("south-east", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def eastern_outputs(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("eastern") / "outputs"
-    result = merge_folder(ROOT / "examples" / "eastern", out, templates=ROOT / "templates")
-    assert result.written, [p.format() for p in result.check.report.errors]
-    return out
+    return _merged_example("eastern", tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
