@@ -362,3 +362,36 @@ def preview(outputs: Path, resolution: int) -> None:
     for document, images in pages.items():
         click.echo(f"{document}: {len(images)} pages: {images[0]} ... {images[-1].name}" if len(images) > 1
                    else f"{document}: 1 page: {images[0]}")
+
+
+@main.command("import")
+@click.argument("plan_docx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "folder", type=FOLDER, default="imported", show_default=True,
+              help="Folder for region.toml, plan.json and import-report.md (made if missing).")
+@click.option("--region", help="The region's name, where the plan's title does not give it.")
+@click.option("--period", help='The return round the plan is for, e.g. "December 2019" (the plan does not say).')
+def import_(plan_docx: Path, folder: Path, region: str | None, period: str | None) -> None:
+    """Read an RIA plan in Word (made by hand, or by ria-docs and edited) into FOLDER/region.toml and
+    FOLDER/plan.json, listing every guess and anything not placed in FOLDER/import-report.md.
+
+    Never overwrites a region.toml or plan.json. Then `returns FOLDER --from FOLDER/plan.json`
+    issues returns pre-filled with the plan, and `render FOLDER/plan.json` rebuilds it.
+
+    \b
+    Examples:
+      ria-docs import "RIA plan 2019-20.docx" -o 2020-03 --period "March 2020"
+      ria-docs returns 2020-03 --from 2020-03/plan.json
+    """
+    from .plan_import import import_plan
+
+    result = import_plan(plan_docx, folder, region=region, period=period)
+    plan = result.plan
+    click.echo(f"Read {len(plan.region.las)} LAs, {len(plan.themes)} themes with "
+               f"{sum(len(t.activities) for t in plan.themes)} activities, "
+               f"{sum(n.show_in_section_d for n in plan.region.networks)} networks.")
+    guesses = sum(n.kind == "guess" for n in result.notes)
+    not_placed = sum(n.kind == "unplaced" for n in result.notes)
+    if guesses or not_placed:
+        click.echo(f"{guesses} guess(es) and {not_placed} cell(s) not placed: see {folder / 'import-report.md'}.")
+    for path in result.written:
+        click.echo(f"Wrote {path}")

@@ -68,3 +68,9 @@ class UnreadableFile(RiaDocsError):
 class ToolMissing(RiaDocsError):
     """LibreOffice or pdftoppm, needed by --pdf and preview, is not installed, cannot be started,
     or did not make its file."""
+
+
+class PlanDocumentError(RiaDocsError):
+    """``ria-docs import`` was given something that is not an RIA plan in Word (.docx): a .doc, an
+    empty or damaged file, another document (a regional update, a letter); or its folder already
+    holds a region.toml or plan.json it would overwrite."""

@@ -463,6 +463,30 @@ def _write_journal(out_dir: Path, record: dict) -> None:
     _fsync_folder(out_dir)
 
 
+def create_new(target: Path, data: bytes) -> bool:
+    """Write ``data`` as ``target`` only if no file has that name: False, and nothing written, if one
+    has (or takes it meanwhile). Written to a temporary file first and linked into place, so an
+    interruption leaves no half file and a race loses nothing. OSError when it cannot be written."""
+    temporary = target.parent / f".ria-docs-{os.getpid()}-{target.name}.tmp"
+    try:
+        # Made like any new file (the umask decides who may read it), under a name no one else uses.
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        try:
+            os.link(temporary, target)  # fails if the name was taken meanwhile: nothing is overwritten
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links
+            if os.path.lexists(target):
+                return False
+            os.replace(temporary, target)
+        return True
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+
+
 def _write_new(path: Path, data: bytes) -> None:
     """Create ``path`` exclusively (never through a link), write ``data`` and fsync it."""
     fd = os.open(path, _OPEN_NEW, 0o666)

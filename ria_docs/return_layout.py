@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .model import Rag
 from .text import loose_key
 
 # Sheets of the issued workbook that hold the team's text, not the chair's:
@@ -75,6 +76,18 @@ SHEETS: dict[str, SheetSpec] = {
         ),
     )
 }
+
+# The words for a RAG status (as loose_key gives them) and for a tick box (lower case), in a return
+# and in a plan read back by import.
+RAG_WORDS = {
+    "r": Rag.RED, "red": Rag.RED,
+    "a": Rag.AMBER, "amber": Rag.AMBER,
+    "g": Rag.GREEN, "green": Rag.GREEN,
+    "b": Rag.BLUE, "blue": Rag.BLUE, "complete": Rag.BLUE, "completed": Rag.BLUE,
+    "blue complete": Rag.BLUE,
+}
+TICKED = {"yes", "y", "x", "✓", "✔", "☑", "●", "true"}
+NOT_TICKED = {"no", "n", "false"}
 
 # The Update sheet's block columns: the one a row fills says how its text is shown.
 UPDATE_BLOCKS = ("paragraph", "bullet", "sub_bullet", "numbered")

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from .exceptions import TemplateError
-from .outputs import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX, same_folder
+from .outputs import CHANGES_DOCX, PLAN_DOCX, UPDATE_DOCX, create_new, same_folder
 from .template_check import SAVE_AS_DOCX
 
 TEMPLATE_NAMES = (PLAN_DOCX, UPDATE_DOCX, CHANGES_DOCX)
@@ -142,36 +142,17 @@ def copy_default_templates(folder: Path) -> tuple[list[Path], list[Path]]:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise TemplateError(f"{folder}: cannot be made ({exc.strerror or exc}). Choose a folder you can write to.") from None
-    written, kept = [], []
+    written: list[Path] = []
+    kept: list[Path] = []
     for name in TEMPLATE_NAMES:
-        temporary = None
         target = folder / name
         if os.path.lexists(target):
             kept.append(target)
             continue
-        data = (installed_templates() / name).read_bytes()
         try:
-            # Made like any new file (the umask decides who may read it), under a name no one else uses.
-            temporary = folder / f".ria-docs-{os.getpid()}-{name}.tmp"
-            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            try:
-                os.link(temporary, target)  # fails if the name was taken meanwhile: nothing is overwritten
-            except FileExistsError:
-                kept.append(target)
-                continue
-            except OSError:  # a file system without hard links
-                if os.path.lexists(target):
-                    kept.append(target)
-                    continue
-                os.replace(temporary, target)
-            written.append(target)
+            (written if create_new(target, (installed_templates() / name).read_bytes()) else kept).append(target)
         except OSError as exc:
             raise TemplateError(f"{target}: cannot be written ({exc.strerror or exc}). Choose a folder you can write to.") from None
-        finally:
-            if temporary is not None and os.path.lexists(temporary):
-                os.unlink(temporary)
     return written, kept
 
 

@@ -18,18 +18,9 @@ from .network_return import NetworkReturn, ThemeEntry, UpdateEntry  # noqa: F401
 from .reader import CellText, RawReturn, SheetData
 from .region import RegionConfig
 from .report import Report
-from .return_layout import SHEETS, UPDATE_BLOCKS
+from .return_layout import NOT_TICKED, RAG_WORDS, SHEETS, TICKED, UPDATE_BLOCKS
 from .text import did_you_mean, find_match, join_names, listed, loose_key, same_text, strip_list_marker
 
-RAG_WORDS = {
-    "r": Rag.RED, "red": Rag.RED,
-    "a": Rag.AMBER, "amber": Rag.AMBER,
-    "g": Rag.GREEN, "green": Rag.GREEN,
-    "b": Rag.BLUE, "blue": Rag.BLUE, "complete": Rag.BLUE, "completed": Rag.BLUE,
-    "blue complete": Rag.BLUE,
-}
-TICKED = {"yes", "y", "x", "✓", "✔", "☑", "●", "true"}
-NOT_TICKED = {"no", "n", "false"}
 TICK_COLUMNS = TICK_FIELDS
 THEME_LABEL = re.compile(r"^\s*([A-Za-z0-9]{1,3})\s*(?:[:.)\-–—]\s*(.*))?$", re.S)
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y")
