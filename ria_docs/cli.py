@@ -167,7 +167,8 @@ def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: boo
         bad = sorted({p.file for p in result.check.report.errors if p.file})
         _fail(
             f"{len(result.check.report.errors)} error(s) in {len(bad)} file(s); nothing was written. "
-            "Fix them and merge again, or use --skip-invalid to leave those returns out."
+            "Fix them and merge again, or use --skip-invalid to leave those returns out. To see them in a "
+            f"browser: ria-docs check {inputs} --html report.html"
         )
     for note in result.template_notes:
         click.echo(f"Warning: {note}", err=True)
@@ -184,8 +185,10 @@ def merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: boo
               help="text for people; json for programs (every problem with file, sheet and cell).")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="PLAN_JSON",
               help="Last round's plan.json: also say which networks' content would be carried forward.")
-def check(inputs: Path, output_format: str, baseline: Path | None) -> None:
-    """Validate every return in INPUTS and report problems; write nothing.
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Also write the report as a page to open in a browser (the report.html a merge writes).")
+def check(inputs: Path, output_format: str, baseline: Path | None, html_file: Path | None) -> None:
+    """Validate every return in INPUTS and report problems; write nothing (but FILE, with --html).
 
     One line per problem (file, sheet!cell, what is wrong, how to fix it),
     then one line per return and the networks with no return. Exit 0 when
@@ -195,6 +198,7 @@ def check(inputs: Path, output_format: str, baseline: Path | None) -> None:
     \b
     Examples:
       ria-docs check inputs
+      ria-docs check inputs --html report.html
       ria-docs check inputs --format json > report.json
     """
     from .exceptions import RegionError
@@ -214,6 +218,13 @@ def check(inputs: Path, output_format: str, baseline: Path | None) -> None:
         _echo_json(lambda ascii_only: to_json(result.report, ascii_only=ascii_only, outcome=result.outcome))
     else:
         _show_report(result.report, result.outcome)
+    if html_file is not None:
+        from .outputs import write_outputs
+        from .pipeline import report_page
+
+        folder = html_file.parent
+        [written] = write_outputs(folder, {html_file.name: report_page(result).encode("utf-8")})
+        click.echo(f"Wrote {written}", err=output_format == "json")
     if result.report.errors:
         raise SystemExit(1)
 
@@ -393,5 +404,37 @@ def import_(plan_docx: Path, folder: Path, region: str | None, period: str | Non
     not_placed = sum(n.kind == "unplaced" for n in result.notes)
     if guesses or not_placed:
         click.echo(f"{guesses} guess(es) and {not_placed} cell(s) not placed: see {folder / 'import-report.md'}.")
+    for path in result.written:
+        click.echo(f"Wrote {path}")
+
+
+@main.command()
+@click.argument("inputs", type=FOLDER, default="inputs")
+@click.option("-o", "--output", "out_dir", type=FOLDER, default="emails", show_default=True,
+              help="Folder for the .eml drafts (drafts of an earlier run there are replaced).")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="PLAN_JSON",
+              help="Last round's plan.json: reminders attach the workbook pre-filled from it.")
+@click.option("--outputs", "documents", type=FOLDER, default="outputs", show_default=True,
+              help="The merge's outputs folder: the circulation draft attaches its documents.")
+def emails(inputs: Path, out_dir: Path, baseline: Path | None, documents: Path) -> None:
+    """Write email drafts (.eml) for the round; nothing is sent.
+
+    One per chair to write to: the problems in their return, quoted with the
+    fixes, or a reminder with their workbook attached; and one circulating the
+    documents. Open a draft (double-click: Outlook, Thunderbird, Apple Mail),
+    check it and send it. Addresses come from region.toml (a network's email,
+    team_email, circulation) or the Email on a return; [emails] in region.toml
+    may give the words.
+
+    \b
+    Examples:
+      ria-docs merge && ria-docs emails
+      ria-docs emails inputs -o emails --baseline last-round/plan.json
+    """
+    from .emails import write_drafts
+
+    result = write_drafts(inputs, out_dir, baseline=baseline, outputs=documents)
+    for note in result.notes:
+        click.echo(f"Note: {note}", err=True)
     for path in result.written:
         click.echo(f"Wrote {path}")

@@ -66,7 +66,7 @@ def return_accounts(
             account.layout_refs += notes.layout
             account.ignored += notes.ignored
         if ret is not None:
-            account.network, account.completed_by = ret.network, ret.completed_by
+            account.network, account.completed_by, account.email = ret.network, ret.completed_by, ret.email
             account.date_submitted = f"{ret.date_submitted:%d/%m/%Y}" if ret.date_submitted else None
         if file in in_plan and ret is not None:
             account.cells_used = list(in_plan[file])

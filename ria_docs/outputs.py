@@ -80,6 +80,7 @@ CHANGES_DOCX = "changes.docx"  # written only by merge --baseline
 PLAN_JSON = "plan.json"
 MERGE_REPORT = "merge-report.md"
 RUG_XLSX = "tartan-rug.xlsx"  # written only when region.toml lists indicators
+REPORT_HTML = "report.html"  # the round at a glance, for a browser
 DOCUMENTS = (PLAN_DOCX, UPDATE_DOCX, CHANGES_DOCX)
 
 
@@ -89,7 +90,7 @@ def pdf_name(docx: str) -> str:
 
 
 # A merge replaces all of these as one set: one the new merge does not write is removed.
-MERGE_OUTPUTS = frozenset({*DOCUMENTS, *map(pdf_name, DOCUMENTS), PLAN_JSON, MERGE_REPORT, RUG_XLSX})
+MERGE_OUTPUTS = frozenset({*DOCUMENTS, *map(pdf_name, DOCUMENTS), PLAN_JSON, MERGE_REPORT, RUG_XLSX, REPORT_HTML})
 # render rewrites the two documents from plan.json: it replaces them and their PDFs, and keeps
 # plan.json, merge-report.md, changes.docx (and its PDF) and the rug, which belong to the merge.
 RENDER_OUTPUTS = frozenset({PLAN_DOCX, UPDATE_DOCX, pdf_name(PLAN_DOCX), pdf_name(UPDATE_DOCX)})

@@ -29,6 +29,7 @@ from .outputs import (  # noqa: F401  (MERGE_REPORT, PLAN_JSON, RUG_XLSX: named 
     PLAN_DOCX,
     PLAN_JSON,
     RENDER_OUTPUTS,
+    REPORT_HTML,
     RUG_XLSX,
     UPDATE_DOCX,
     check_outputs_folder,
@@ -605,8 +606,19 @@ def _merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bo
         files[RUG_XLSX] = rug_workbook(plan)
     files[PLAN_JSON] = plan_json(plan)
     files[MERGE_REPORT] = report_md.encode("utf-8")
+    files[REPORT_HTML] = report_page(check, documents=sorted(files)).encode("utf-8")
     result.written = write_outputs(Path(outputs), files, replaces=MERGE_OUTPUTS)
     return result
+
+
+def report_page(check: CheckResult, documents: list[str] | tuple[str, ...] = ()) -> str:
+    """report.html for a checked (or merged) folder: who has returned, every problem, whom to chase,
+    what changed since the baseline, and links to ``documents`` written beside it."""
+    from .report_html import round_html
+    from .status import status_of
+
+    changes = compare(check.baseline, check.plan) if check.baseline is not None and check.plan is not None else None
+    return round_html(check, status_of(check), changes=changes, documents=documents)
 
 
 def plan_json(plan: Plan) -> bytes:

@@ -52,6 +52,22 @@ class NetworkConfig(_Strict):
         return self.structure_label or self.name
 
 
+# The placeholders email wording may use, with a sample of each for checking region.toml.
+EMAIL_PLACEHOLDERS = {"network": "N", "chair": "C", "period": "P", "region": "R", "plan_year": "Y", "count": 1,
+                      "problems": "- cell A1: ..."}
+
+
+class EmailWording(_Strict):
+    """The email drafts' words where region.toml gives its own ([emails]); None: ria-docs' default."""
+
+    problems_subject: Name | None = None
+    problems_body: str | None = None
+    reminder_subject: Name | None = None
+    reminder_body: str | None = None
+    circulation_subject: Name | None = None
+    circulation_body: str | None = None
+
+
 class ThemeConfig(_Strict):
     code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9]{1,3}$")]
     title: Name
@@ -100,6 +116,10 @@ class RegionConfig(_Strict):
     # The regional update's title and subtitle; {region}, {period} and {plan_year} are filled in.
     update_title: Name = "{region} Regional Update - {period}"
     update_subtitle: Name | None = None  # e.g. "The {region} Regional Update"
+    # Email drafts (ria-docs emails): who they are from, who the documents go to, their words.
+    team_email: Name | None = None
+    circulation: list[Name] = []
+    emails: EmailWording = EmailWording()
 
     def filled_in(self, text: str) -> str:
         """``text`` with {region}, {period} and {plan_year} filled in (checked when region.toml is read)."""
@@ -144,7 +164,7 @@ class RegionConfig(_Strict):
 
 
 _KNOWN_TOP = {"region", "plan_year", "period", "las", "update_sections", "network", "theme", "overview", "author",
-              "indicator", "rug_section", "update_title", "update_subtitle"}
+              "indicator", "rug_section", "update_title", "update_subtitle", "team_email", "circulation", "emails"}
 _KNOWN_NETWORK = set(NetworkConfig.model_fields)
 _KNOWN_THEME = set(ThemeConfig.model_fields)
 _KNOWN_INDICATOR = set(IndicatorConfig.model_fields)
@@ -303,6 +323,13 @@ def _consistency_problems(region: RegionConfig, data: dict, locator: _Locator) -
         problems.append(f'{at("las")} lists "{la}" twice')
     for section in _duplicates(region.update_sections):
         problems.append(f'{at("update_sections")} lists "{section}" twice')
+    for key, text in region.emails.model_dump().items():
+        try:
+            text.format(**EMAIL_PLACEHOLDERS) if text else None
+        except (KeyError, IndexError, ValueError):
+            names = ", ".join("{" + name + "}" for name in EMAIL_PLACEHOLDERS)
+            problems.append(f'{at("emails", key)}: "{text[:60]}" can hold only {names} in braces (a brace of its '
+                            "own is written twice: {{ or }})")
     for key in ("update_title", "update_subtitle"):
         text = getattr(region, key)
         try:

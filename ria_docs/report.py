@@ -74,6 +74,7 @@ class ReturnAccount:
     network: str | None = None
     date_submitted: str | None = None
     completed_by: str | None = None
+    email: str | None = None  # the Email its About sheet gives
     read_refs: list[str] = field(default_factory=list)  # "Sheet!C4" of every non-empty cell read, headers included
     layout_refs: list[str] = field(default_factory=list)  # of those, headers and About labels
     cells_used: list[str] = field(default_factory=list)  # "Sheet!C4" of cells that reached the plan

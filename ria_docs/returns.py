@@ -120,6 +120,17 @@ def prefill(said: LastRound, region: RegionConfig, notes: list[str]) -> tuple[di
     return about, sheets
 
 
+def return_bytes(region: RegionConfig, network: str, said: LastRound | None, notes: list[str]) -> bytes:
+    """One network's return workbook: blank, or pre-filled with what it ``said`` last round."""
+    workbook = blank_return(region, network)
+    if said is not None:
+        about, sheets = prefill(said, region, notes)
+        set_about(workbook, about)
+        for sheet, rows in sheets.items():
+            fill_sheet(workbook, sheet, rows)
+    return workbook_bytes(workbook)
+
+
 def issue_returns(
     inputs: Path,
     out_dir: Path,
@@ -184,15 +195,7 @@ def _write_returns(region: RegionConfig, plan: Plan | None, targets
             "Nothing was written. Use --force to replace them, or choose another folder with -o."
         )
     said = last_round(plan, region) if plan is not None else {}  # the plan read once, for every network
-    files: dict[str, bytes] = {}
-    for name, path in targets.items():
-        workbook = blank_return(region, name)
-        if plan is not None:
-            about, sheets = prefill(said[name], region, result.notes)
-            set_about(workbook, about)
-            for sheet, rows in sheets.items():
-                fill_sheet(workbook, sheet, rows)
-        files[path.name] = workbook_bytes(workbook)
+    files = {path.name: return_bytes(region, name, said.get(name), result.notes) for name, path in targets.items()}
     # One batch: every workbook is in place, or none is and any earlier ones are as they were.
     result.written = write_outputs(out_dir, files)
     return result

@@ -17,10 +17,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from .pipeline import check_folder
 from .text import find_match, loose_key, suggest
 
 if TYPE_CHECKING:
+    from .model import Person
+    from .pipeline import CheckResult
     from .report import Report
 
 
@@ -94,7 +95,13 @@ def _why(report: Report, file: str) -> str:
 
 
 def folder_status(inputs: Path, baseline: Path | None = None) -> FolderStatus:
-    check = check_folder(inputs, baseline=baseline)
+    from .pipeline import check_folder
+
+    return status_of(check_folder(inputs, baseline=baseline))
+
+
+def status_of(check: CheckResult) -> FolderStatus:
+    """Who has returned, from a check of the folder (or the check a merge made)."""
     report, region, plan = check.report, check.region, check.plan
     assert plan is not None  # check_folder always merges
     spellings = region.network_spellings()
@@ -145,7 +152,9 @@ def folder_status(inputs: Path, baseline: Path | None = None) -> FolderStatus:
         elif sent:
             account = max(sent, key=lambda a: len(report.errors_in(a.file)))
             statuses.append(NetworkStatus(config.name, "invalid", account.file, account.date_submitted,
-                                          account.completed_by, errors=len(report.errors_in(account.file))))
+                                          account.completed_by, errors=len(report.errors_in(account.file)),
+                                          chase=_display(networks[config.name].chair),
+                                          email=account.email or config.email))
         else:
             chair = networks[config.name].chair
             last = last_returns.get(config.name)
@@ -165,6 +174,10 @@ def folder_status(inputs: Path, baseline: Path | None = None) -> FolderStatus:
 def network_status(inputs: Path, baseline: Path | None = None) -> list[NetworkStatus]:
 
     return folder_status(inputs, baseline).networks
+
+
+def _display(person: Person | None) -> str | None:
+    return person.display() if person else None
 
 
 def _files(names: list[str], limit: int = 3) -> str:

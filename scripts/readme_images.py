@@ -59,5 +59,43 @@ def main() -> None:
             print(f"wrote docs/images/{name}")
 
 
+def report_screenshot() -> None:
+    """report.html of the example round with one return wrong and one missing, as Chromium shows it
+    (needs selenium, chromium and chromium-driver)."""
+    import shutil
+
+    import openpyxl
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    from ria_docs.pipeline import check_folder, report_page
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        merge_folder(ROOT / "inputs", work / "december", templates=ROOT / "templates")
+        shutil.copytree(ROOT / "inputs", work / "round")
+        (work / "round" / "returns" / "participation-leads.xlsx").unlink()
+        path = work / "round" / "returns" / "commissioning-leads.xlsx"
+        workbook = openpyxl.load_workbook(path)
+        workbook["Work programme"]["D2"], workbook["Work programme"]["A3"] = "Purple", "Z"
+        workbook.save(path)
+        page = work / "report.html"
+        page.write_text(report_page(check_folder(work / "round", baseline=work / "december" / "plan.json")),
+                        encoding="utf-8")
+        options = Options()
+        for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1000,1300"):
+            options.add_argument(argument)
+        options.binary_location = shutil.which("chromium") or "chromium"
+        driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+        try:
+            driver.get(page.as_uri())
+            driver.save_screenshot(str(IMAGES / "report-html.png"))
+        finally:
+            driver.quit()
+        print("wrote docs/images/report-html.png")
+
+
 if __name__ == "__main__":
     main()
+    report_screenshot()

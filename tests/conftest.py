@@ -225,3 +225,20 @@ def edit_parts(path: Path, old: bytes, new: bytes) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         for name, data in parts.items():
             package.writestr(name, data.replace(old, new))
+
+
+@pytest.fixture
+def every_state(march, example_outputs) -> tuple[Path, Path]:
+    """The March round with a network in every state: returned (2), invalid (EMSIG's RAG is "Purple"),
+    missing and carried forward (3, with December's plan as the baseline), missing with nothing to carry
+    (the rest); Regional Adoption has an email in region.toml. Returns (the round, the baseline)."""
+    path = march / "returns" / "EMSIG Schools and Learning Leads - March 2020.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    ws = workbook["Work programme"]
+    ws.cell(row=2, column=4, value="Purple")
+    workbook.save(path)
+    toml = march / "region.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'name = "Regional Adoption"', 'name = "Regional Adoption"\nemail = "Ann Chair <adoption.chair@example.org.uk>"',
+        1), encoding="utf-8")
+    return march, example_outputs / "plan.json"

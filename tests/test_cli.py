@@ -13,7 +13,8 @@ from conftest import ROOT, about
 from ria_docs.cli import main
 from ria_docs.template_files import template_path, template_source
 
-OUTPUT_NAMES = ["merge-report.md", "plan.json", "regional-update.docx", "ria-plan.docx", "tartan-rug.xlsx"]
+OUTPUT_NAMES = ["merge-report.md", "plan.json", "regional-update.docx", "report.html", "ria-plan.docx",
+                "tartan-rug.xlsx"]
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def test_merge_writes_the_four_outputs(runner, tmp_path, monkeypatch):
     result = runner.invoke(main, ["merge", "inputs", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == OUTPUT_NAMES
-    assert result.output.splitlines()[-7:] == [
+    assert result.output.splitlines()[-8:] == [
         "No return from 14 networks: SEND & Inclusion, Early Years Strategic Leads, Virtual School Heads, "
         "Children Missing Education, 3rd Tier Safeguarding Leads, IRO Managers/CPC Chairs, Principal Social "
         "Workers, QA and Audit Moderation, CLA Leads & Care Leavers, CSE Leads, Troubled Families Leads, "
@@ -38,6 +39,7 @@ def test_merge_writes_the_four_outputs(runner, tmp_path, monkeypatch):
         f"Wrote {out / 'tartan-rug.xlsx'}",
         f"Wrote {out / 'plan.json'}",
         f"Wrote {out / 'merge-report.md'}",
+        f"Wrote {out / 'report.html'}",
     ]
 
 
@@ -67,7 +69,8 @@ def test_merge_with_an_error_lists_it_writes_nothing_and_exits_1(runner, cycle, 
     )
     assert result.stderr == (
         "Error: 1 error(s) in 1 file(s); nothing was written. "
-        "Fix them and merge again, or use --skip-invalid to leave those returns out.\n"
+        "Fix them and merge again, or use --skip-invalid to leave those returns out. To see them in a browser: "
+        f"ria-docs check {cycle} --html report.html\n"
     )
     assert sorted(p.name for p in out.iterdir()) == ["ria-plan.docx"]
     assert (out / "ria-plan.docx").read_bytes() == b"last cycle's plan"
@@ -230,7 +233,7 @@ def test_merge_on_a_cp1252_console_reports_after_writing(cycle, add_return, tmp_
     assert result.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert "  ok  \\u03a9mega returns.xlsx (Commissioning Leads)" in stdout.splitlines()
-    assert stdout.splitlines()[-1] == f"Wrote {tmp_path / 'out' / 'merge-report.md'}"
+    assert stdout.splitlines()[-1] == f"Wrote {tmp_path / 'out' / 'report.html'}"
 
 
 def test_check_through_a_cp1252_runner(cycle, add_return):

@@ -98,7 +98,7 @@ def lock_kind(request, monkeypatch):
 def test_the_managed_names_are_the_documents_their_pdfs_the_plan_the_report_and_the_rug():
     assert MERGE_OUTPUTS == {
         "ria-plan.docx", "regional-update.docx", "changes.docx", "ria-plan.pdf", "regional-update.pdf",
-        "changes.pdf", "plan.json", "merge-report.md", "tartan-rug.xlsx"}
+        "changes.pdf", "plan.json", "merge-report.md", "tartan-rug.xlsx", "report.html"}
     assert RENDER_OUTPUTS == {"ria-plan.docx", "regional-update.docx", "ria-plan.pdf", "regional-update.pdf"}
 
 
@@ -109,7 +109,8 @@ def test_a_merge_removes_the_outputs_of_an_earlier_merge_it_does_not_write(tmp_p
     (out / "preview" / "ria-plan-1.png").write_bytes(b"png")
     result = merge_folder(ROOT / "inputs", out, templates=ROOT / "templates")
     written = {p.name for p in result.written}
-    assert written == {"ria-plan.docx", "regional-update.docx", "plan.json", "merge-report.md", "tartan-rug.xlsx"}
+    assert written == {"ria-plan.docx", "regional-update.docx", "plan.json", "merge-report.md", "tartan-rug.xlsx",
+                       "report.html"}
     after = listing(out)
     assert set(after) == written | set(MINE) | {"preview"}  # no changes.docx, no PDF of an earlier round
     assert all(after[name] != earlier[name] for name in written)

@@ -1,0 +1,178 @@
+"""`ria-docs emails`: the emails a round needs, as drafts to open, check and send.
+
+One draft per chair to write to: the problems in their return, quoted by sheet
+and cell with the fix; or, for a network that has not returned, a reminder with
+its workbook attached (pre-filled from the baseline when given). And one
+circulation draft with the documents attached. Each is an .eml file built with
+the standard library's email package; ``X-Unsent: 1`` makes Outlook open it as
+a draft, and Thunderbird and Apple Mail open it as a message to edit or send.
+Nothing is sent: ria-docs has no mail server and needs none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import getaddresses
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .outputs import DOCUMENTS, RUG_XLSX, pdf_name
+from .report_html import problems_text
+
+if TYPE_CHECKING:
+    from .pipeline import CheckResult
+    from .region import RegionConfig
+    from .status import NetworkStatus
+
+DEFAULTS = {
+    "problems_subject": "{network}: {count} problem(s) to fix in your return for {period}",
+    "problems_body": (
+        "Dear {chair},\n\nThank you for the {network} return for {period}. Before it can go into the {region} RIA "
+        "plan and regional update, please correct the following in the workbook and send it back:\n\n{problems}\n"
+        "Thank you.\n"),
+    "reminder_subject": "{network}: your return for {period}",
+    "reminder_body": (
+        "Dear {chair},\n\nWe have not yet received the {network} return for the {region} RIA plan and regional "
+        "update, {period}. The workbook is attached again, filled in with what the network said last round where "
+        "there is one: please update it and send it back.\n\nThank you.\n"),
+    "circulation_subject": "{region} RIA plan {plan_year} and regional update, {period}",
+    "circulation_body": (
+        "Dear colleagues,\n\nPlease find attached the {region} RIA plan {plan_year} and the regional update for "
+        "{period}.\n\nBest wishes.\n"),
+}
+CIRCULATION_EML = "circulation.eml"
+# CRLF line ends, as mail files have them; headers left whole up to the 998 characters RFC 5322 allows (folded
+# at 78, a long subject broke after "Subject:" and read back with a space in front).
+_POLICY = policy.SMTP.clone(max_line_length=998)
+_ATTACHED = (*DOCUMENTS, *map(pdf_name, DOCUMENTS), RUG_XLSX)
+
+
+@dataclass
+class Drafts:
+    written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # drafts not written, and why
+
+
+def _addresses(text: str | list[str] | None) -> list[Address]:
+    """Addresses as region.toml or a return gives them ("a@b.org", "Name <a@b.org>", "a@b; c@d")."""
+    if not text:
+        return []
+    texts = [text] if isinstance(text, str) else list(text)
+    found = []
+    for name, address in getaddresses([t.replace(";", ",") for t in texts]):
+        if "@" in address:
+            user, domain = address.rsplit("@", 1)
+            found.append(Address(display_name=name, username=user, domain=domain))
+    return found
+
+
+def _file_name(text: str) -> str:
+    """A draft's name from a network's: characters no file system takes become "-"."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", text).strip(" .") or "network"
+
+
+def _wording(region: RegionConfig, key: str) -> str:
+    return getattr(region.emails, key) or DEFAULTS[key]
+
+
+def _message(region: RegionConfig, to: list[Address], subject: str, body: str,
+             attachments: dict[str, bytes]) -> bytes:
+    message = EmailMessage(policy=_POLICY)
+    message["X-Unsent"] = "1"  # Outlook: open as a draft to send
+    if region.team_email:
+        message["From"] = _addresses(region.team_email)
+    if to:
+        message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    for name, data in attachments.items():
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        main, sub = kind.split("/", 1)
+        message.add_attachment(data, maintype=main, subtype=sub, filename=name)
+    if message.is_multipart():
+        # The same drafts, byte for byte, from the same round: a boundary from the content, not chance.
+        message.set_boundary("=_ria-docs_" + hashlib.sha256(body.encode() + b"".join(attachments.values()))
+                             .hexdigest()[:24])
+    return message.as_bytes()
+
+
+def _fill(text: str, **values: object) -> str:
+    return text.format(**values)
+
+
+def draft_emails(check: CheckResult, statuses: list[NetworkStatus], *, documents: Path | None = None,
+                 workbook_for: dict[str, bytes] | None = None) -> tuple[dict[str, bytes], list[str]]:
+    """The drafts ({file name: .eml bytes}) and notes on drafts not made. ``documents`` is the outputs
+    folder whose documents the circulation draft attaches; ``workbook_for`` each missing network's
+    workbook to attach (network -> .xlsx bytes)."""
+    region, report = check.region, check.report
+    workbook_for = workbook_for or {}
+    drafts: dict[str, bytes] = {}
+    notes: list[str] = []
+    common: dict[str, object] = {"period": region.period, "region": region.region, "plan_year": region.plan_year}
+    for status in statuses:
+        chair = (status.chase or "").split(" (")[0] or "colleague"
+        values: dict[str, object] = {**common, "network": status.network, "chair": chair}
+        to = _addresses(status.email)
+        if status.state == "invalid" and status.file:
+            found = [p for p in report.by_file() if p.file == status.file]
+            errors = sum(p.severity.value == "error" for p in found)
+            values |= {"count": errors, "problems": problems_text(found)}
+            name = f"{_file_name(status.network)} - problems.eml"
+            drafts[name] = _message(region, to, _fill(_wording(region, "problems_subject"), **values),
+                                    _fill(_wording(region, "problems_body"), **values), {})
+        elif status.state in ("missing", "unknown"):
+            values |= {"count": 0, "problems": ""}
+            attachments = {}
+            if status.network in workbook_for:
+                attachments[f"{status.network} - {region.period}.xlsx".replace("/", "-")] = workbook_for[status.network]
+            name = f"{_file_name(status.network)} - reminder.eml"
+            drafts[name] = _message(region, to, _fill(_wording(region, "reminder_subject"), **values),
+                                    _fill(_wording(region, "reminder_body"), **values), attachments)
+        else:
+            continue
+        if not to:
+            notes.append(f"{name}: no email known for {status.network}; the draft has no To: add email to the "
+                         "network in region.toml")
+    attached = {name: (documents / name).read_bytes() for name in _ATTACHED
+                if documents is not None and (documents / name).is_file()}
+    if not attached:
+        notes.append(f"{CIRCULATION_EML} not made: no documents in {documents or 'the outputs folder'} "
+                     "(merge first, or give --outputs)")
+    else:
+        values = {**common, "network": "", "chair": "", "count": len(attached), "problems": ""}
+        to = _addresses(region.circulation)
+        drafts[CIRCULATION_EML] = _message(region, to, _fill(_wording(region, "circulation_subject"), **values),
+                                           _fill(_wording(region, "circulation_body"), **values), attached)
+        if not to:
+            notes.append(f"{CIRCULATION_EML}: no circulation list in region.toml; the draft has no To")
+    return drafts, notes
+
+
+def write_drafts(inputs: Path, out_dir: Path, *, baseline: Path | None = None,
+                 outputs: Path | None = None) -> Drafts:
+    """Check ``inputs`` and write every draft into ``out_dir`` (drafts of an earlier run there are replaced)."""
+    from .last_round import last_round
+    from .outputs import write_outputs
+    from .pipeline import check_folder
+    from .returns import return_bytes
+    from .status import status_of
+
+    check = check_folder(inputs, baseline=baseline)
+    statuses = status_of(check).networks
+    said = last_round(check.baseline, check.region) if check.baseline is not None else {}
+    result = Drafts()
+    workbooks = {s.network: return_bytes(check.region, s.network, said.get(s.network), result.notes)
+                 for s in statuses if s.state in ("missing", "unknown")}
+    drafts, notes = draft_emails(check, statuses, documents=outputs, workbook_for=workbooks)
+    result.notes += notes
+    out_dir = Path(out_dir)
+    earlier = [p.name for p in out_dir.glob("*.eml")] if out_dir.is_dir() else []
+    result.written = write_outputs(out_dir, drafts, replaces=earlier)
+    return result
