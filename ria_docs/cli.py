@@ -381,7 +381,8 @@ def preview(outputs: Path, resolution: int) -> None:
               help="Folder for region.toml, plan.json and import-report.md (made if missing).")
 @click.option("--region", help="The region's name, where the plan's title does not give it.")
 @click.option("--period", help='The return round the plan is for, e.g. "December 2019" (the plan does not say).')
-def import_(plan_docx: Path, folder: Path, region: str | None, period: str | None) -> None:
+@click.option("--plan-year", help='The plan\'s year, e.g. 2019/20, where the title does not give it.')
+def import_(plan_docx: Path, folder: Path, region: str | None, period: str | None, plan_year: str | None) -> None:
     """Read an RIA plan in Word (made by hand, or by ria-docs and edited) into FOLDER/region.toml and
     FOLDER/plan.json, listing every guess and anything not placed in FOLDER/import-report.md.
 
@@ -395,7 +396,7 @@ def import_(plan_docx: Path, folder: Path, region: str | None, period: str | Non
     """
     from .plan_import import import_plan
 
-    result = import_plan(plan_docx, folder, region=region, period=period)
+    result = import_plan(plan_docx, folder, region=region, period=period, plan_year=plan_year)
     plan = result.plan
     click.echo(f"Read {len(plan.region.las)} LAs, {len(plan.themes)} themes with "
                f"{sum(len(t.activities) for t in plan.themes)} activities, "

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from .exceptions import PlanDocumentError, RegionError
 from .merge import merge_returns
-from .model import TICK_FIELDS, Activity, Person, Plan, Source, Text, Ticks
+from .model import TICK_FIELDS, Activity, Person, Plan, Rag, Source, Text, Ticks
 from .network_return import NetworkReturn, ThemeEntry
 from .region import RegionConfig, load_region
 from .report import Report
@@ -35,16 +37,29 @@ if TYPE_CHECKING:
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 REGION_TOML, PLAN_JSON, IMPORT_REPORT = "region.toml", "plan.json", "import-report.md"
-_TITLE = re.compile(r"^(?P<region>.+?)\s+Regional Improvement and Innovation Alliance Plan\s+(?P<year>\S+)\s*$", re.I)
-_SECTION = re.compile(r"^\s*Section\s+(?P<letter>[A-D])\s*[:.\-\u2013]", re.I)
+# "East Midlands Regional Improvement and Innovation Alliance Plan 2019/20", "East Midlands RIA Plan 2019-20".
+_TITLE = re.compile(r"^(?P<region>.+?)\s+(?:Regional Improvement and Innovation Alliance|RIA)(?:\s+\(RIA\))?\s+Plan\b",
+                    re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\s*[/-]\s*(?:(?:19|20)?\d\d)\b")
+_SECTION = re.compile(r"^\s*Section\s+(?P<letter>[A-D])\b\s*[:.\-\u2013\u2014]?\s*", re.I)
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
-_THEME = re.compile(r"^(?P<code>[A-Z]{1,2})\s*[:.)\-\u2013]\s*(?P<title>.+)$")
+_THEME = re.compile(r"^(?:Theme\s+)?\(?(?P<code>[A-Za-z0-9]{1,3})\s*[:.)\-\u2013\u2014]\s*(?P<title>.+)$", re.I)
+# The shades a RAG cell may have instead of a word: Word's and the documents' reds, ambers, greens and blues.
+_RAG_SHADES = [(Rag.RED, (0xFF, 0x00, 0x00)), (Rag.RED, (0xF8, 0x69, 0x6B)), (Rag.AMBER, (0xFF, 0xC0, 0x00)),
+               (Rag.AMBER, (0xFF, 0xEB, 0x84)), (Rag.GREEN, (0x00, 0xB0, 0x50)), (Rag.GREEN, (0x92, 0xD0, 0x50)),
+               (Rag.GREEN, (0x63, 0xBE, 0x7B)), (Rag.BLUE, (0x00, 0x70, 0xC0)), (Rag.BLUE, (0x9D, 0xC3, 0xE6))]
 _CONTINUED = " (continued)"
 # A bullet glyph, or a dash or star and a space ("-5%" is a figure, not a bullet).
 _TYPED_BULLET = re.compile(r"^(?:[\u2022\u00b7\u25aa\u25ab\u25e6\u2023\u2219\uf0b7]\s*|[-\u2013\u2014*]\s+)(?=\S)")
 # Words too common in network names to tell one network from another.
 _GENERIC = {"leads", "lead", "group", "network", "networks", "and", "regional", "region", "la", "the", "of", "for"}
 CYCLE_INTRO = "The elements of the regional improvement cycle are:"
+CHART_INTRO = "The key priorities of regional networks are described in"
+# Sentences of the plan template's own (made again by render): not the plan's content.
+_TEMPLATE_TEXT = {"RAG status of the activities, by theme (Blue: complete):",
+                  "● marks the nature of each activity and who supports it. RAG: Red, Amber, Green; Blue when complete."}
+_SECTION_TITLES = {"A": "regional overview", "B": "brokered support for las", "C": "joint work programme",
+                   "D": "regional networks"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,7 @@ class _Para:
     text: str
     style: str  # the style's name ("List Bullet"), "" for the default
     listed: bool  # a Word list paragraph (numbering, or a list style)
+    boxes: list[str] = field(default_factory=list)  # the text of text boxes anchored in it (not its own text)
 
 
 @dataclass(eq=False)
@@ -77,6 +93,8 @@ class _Cell:
     paragraphs: list[_Para]
     row: int  # 1-based, as the report names them
     column: int
+    fill: str | None = None  # its shading ("FF0000"), where it has one
+    nested: list[str] = field(default_factory=list)  # a table inside it, a row a line ("Milestone | Date")
 
     @property
     def lines(self) -> list[str]:
@@ -95,25 +113,77 @@ class _Cell:
         return " ".join(self.lines)
 
     @property
+    def items(self) -> list[str]:
+        """Its lines, and a table inside it as a line a row."""
+        return self.lines + self.nested
+
+    @property
     def shown(self) -> str:
         """Its text as it stands, markers and all (a tick cell's "●" is its content)."""
         return " ".join(" ".join(p.text.split()) for p in self.paragraphs if p.text.strip())
 
 
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# Text that is not the paragraph's own: a text box's, the fallback copy of a drawing, text moved or deleted
+# with changes tracked.
+_NOT_ITS_OWN = {f"{_W}txbxContent", f"{_MC}Fallback", f"{_W}moveFrom", f"{_W}del"}
+# Symbols from Word's Insert > Symbol (Wingdings and the like), as the characters they show.
+_SYMBOLS = {"F0FC": "✓", "F0FE": "☒", "F0FD": "☒", "F0FB": "✗", "F0A8": "☐", "F06F": "☐", "F06C": "●",
+            "F09F": "•", "F0A7": "▪", "F0D6": "✓", "F0D5": "✗", "F050": "✓", "F04F": "✗"}
+
+
+def _own(node: etree._Element, p: etree._Element) -> bool:
+    """Whether ``node`` is the paragraph's own text (not in a text box, a drawing's fallback, a move)."""
+    parent = node.getparent()
+    while parent is not None and parent is not p:
+        if parent.tag in _NOT_ITS_OWN:
+            return False
+        parent = parent.getparent()
+    return True
+
+
 def _paragraph(p: etree._Element, style_names: dict[str, str]) -> _Para:
     parts = []
-    for node in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}instrText", f"{_W}delText"):
+    for node in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}sym"):
+        if not _own(node, p):
+            continue
         if node.tag == f"{_W}t":
             parts.append(node.text or "")
         elif node.tag == f"{_W}tab":
             parts.append("\t")
         elif node.tag in (f"{_W}br", f"{_W}cr"):
             parts.append("\n")
+        else:  # a symbol: its character, as far as it is known
+            parts.append(_SYMBOLS.get((node.get(f"{_W}char") or "").upper(), "?"))
+    boxes = []
+    for box in p.iter(f"{_W}txbxContent"):
+        if not any(a.tag == f"{_MC}Fallback" for a in box.iterancestors()):
+            text = " ".join(" ".join((t.text or "") for t in q.iter(f"{_W}t")) for q in box.iter(f"{_W}p")).strip()
+            if text:
+                boxes.append(" ".join(text.split()))
     style = p.find(f"{_W}pPr/{_W}pStyle")
     style_name = style_names.get(style.get(f"{_W}val", ""), "") if style is not None else ""
     listed = p.find(f"{_W}pPr/{_W}numPr") is not None or "list" in style_name.lower()
     text = clean_text(_BOOKMARK.sub("", "".join(parts))).text
-    return _Para(text, style_name, listed)
+    return _Para(text, style_name, listed, boxes)
+
+
+def _cell(tc: etree._Element, style_names: dict[str, str], row: int, column: int) -> _Cell:
+    """A table cell: its own paragraphs (a table inside it is read a row a line), and its shading."""
+    paragraphs, nested = [], []
+    for child in tc:
+        if child.tag == f"{_W}p":
+            paragraphs.append(_paragraph(child, style_names))
+        elif child.tag == f"{_W}tbl":
+            for inner in _table(child, style_names):
+                line = " | ".join(c.text for c in _distinct([inner]) if c.text)
+                if line:
+                    nested.append(line)
+        elif child.tag == f"{_W}sdt":
+            paragraphs += [_paragraph(q, style_names) for q in child.iter(f"{_W}p")]
+    shading = tc.find(f"{_W}tcPr/{_W}shd")
+    fill = shading.get(f"{_W}fill") if shading is not None else None
+    return _Cell(paragraphs, row, column, fill if fill and fill.lower() != "auto" else None, nested)
 
 
 def _table(tbl: etree._Element, style_names: dict[str, str]) -> list[list[_Cell]]:
@@ -134,7 +204,7 @@ def _table(tbl: etree._Element, style_names: dict[str, str]) -> list[list[_Cell]
             if merge is not None and merge.get(f"{_W}val", "continue") == "continue" and above is not None:
                 cell = above
             else:
-                cell = _Cell([_paragraph(p, style_names) for p in tc.iter(f"{_W}p")], number, len(row) + 1)
+                cell = _cell(tc, style_names, number, len(row) + 1)
             row += [cell] * span
         rows.append(row)
     return rows
@@ -145,7 +215,12 @@ def _blocks(body: etree._Element, style_names: dict[str, str]) -> Iterator[_Para
         if child.tag == f"{_W}p":
             yield _paragraph(child, style_names)
         elif child.tag == f"{_W}tbl":
-            yield _table(child, style_names)
+            rows = child.findall(f"{_W}tr")
+            cells = rows[0].findall(f"{_W}tc") if len(rows) == 1 else []
+            if len(cells) == 1 and cells[0].find(f"{_W}tbl") is not None:
+                yield from _blocks(cells[0], style_names)  # a one-cell table laying out what is inside it
+            else:
+                yield _table(child, style_names)
         elif child.tag == f"{_W}sdt":  # a content control (a contents list, say): its paragraphs
             content = child.find(f"{_W}sdtContent")
             if content is not None:
@@ -166,6 +241,10 @@ def _open(path: Path) -> tuple[etree._Element, dict[str, str]]:
         raise PlanDocumentError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     if not head:
         raise PlanDocumentError(f"{path}: is empty (0 bytes). Give {what}.")
+    if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")) and "EncryptedPackage".encode("utf-16-le") in \
+            path.read_bytes()[:1 << 20]:
+        raise PlanDocumentError(f"{path}: is protected with a password, so it cannot be read. Open it in Word, "
+                                "remove the password (File > Info > Protect Document), save it and import that.")
     if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
         raise PlanDocumentError(f"{path}: is an old Word document (.doc). Open it in Word or LibreOffice and save it "
                                 "as a Word Document (.docx), then import that.")
@@ -180,11 +259,11 @@ def _open(path: Path) -> tuple[etree._Element, dict[str, str]]:
 
 
 class _Importer:
-    def __init__(self, path: Path, region_name: str | None, period: str | None):
+    def __init__(self, path: Path, region_name: str | None, period: str | None, plan_year: str | None = None):
         self.path = path
         self.file = path.name
         self.notes: list[ImportNote] = []
-        self.region_name, self.period = region_name, period
+        self.region_name, self.period, self.plan_year = region_name, period, plan_year
         self.title = ""
         self.overview: list[str] = []
         self.chart: list[tuple[str, str | None]] = []  # (label, the label it reports to)
@@ -192,6 +271,8 @@ class _Importer:
         self.themes: list[dict] = []  # code, title, outcome, lead text, activities, sources
         self.networks: list[dict] = []  # name, chair, director, contribution
         self.chart_heading = False  # Section A has its "Regional Networks" part
+        self.last_table: tuple[str | None, str, int] | None = None  # (section, kind, width) of the last plan table
+        self.last_header: tuple[list[_Cell], list[_Cell] | None] | None = None  # its header row and the next
 
     def note(self, kind: str, where: str, message: str) -> None:
         self.notes.append(ImportNote(kind, where, message))
@@ -204,29 +285,42 @@ class _Importer:
         body, style_names = _open(self.path)
         section: str | None = None
         in_chart = False
-        before_cycle = True
+        title: list[str] = []
         for block in _blocks(body, style_names):
             if isinstance(block, _Para):
+                for box in block.boxes:
+                    self.note("unplaced", f"a text box in {f'Section {section}' if section else 'the title'}",
+                              f'"{_short(box)}": text boxes are not part of the plan\'s text')
                 if block.style.lower().startswith("toc") or re.search(r"\t\s*\d+\s*$", block.text):
                     continue  # a contents entry
-                found = _SECTION.match(block.text)
-                if found:
-                    section = found.group("letter").upper()
+                letter = _section_heading(block)
+                if letter:
+                    section, in_chart = letter, False
+                    continue
+                text = " ".join(block.text.split())
+                if not text:
                     continue
                 if section is None:
-                    if not self.title and block.text and block.text.lower() != "contents":
-                        self.title = block.text
-                    continue
-                if section == "A":
-                    text = block.text.strip()
+                    if loose_key(text) != "contents":
+                        title.append(text)
+                elif section == "A":
                     if text == CYCLE_INTRO:
-                        before_cycle = False
-                    elif loose_key(text) == "regional networks":
+                        continue
+                    if loose_key(text) == "regional networks":
                         in_chart = self.chart_heading = True
-                    elif text and before_cycle and not in_chart:
-                        self.overview.append(" ".join(text.split()))
+                    elif in_chart and text.startswith(CHART_INTRO):
+                        continue
+                    elif in_chart:
+                        self.note("unplaced", "Section A, under Regional Networks", f'"{_short(text)}"')
+                    else:
+                        self.overview.append(text)
+                elif text not in _TEMPLATE_TEXT:
+                    self.note("unplaced", f"Section {section}, a paragraph", f'"{_short(text)}": only Section '
+                              "A's paragraphs are read; the other sections are their tables")
                 continue
             self.table(block, section, in_chart)
+        # The paragraph that reads as a plan's title (a "DRAFT" line may stand above it), else the first lines.
+        self.title = next((t for t in title if _TITLE.search(t)), " ".join(title[:3]))
         if self.chart_heading and not self.chart:
             self.note("guess", "Section A, the reporting chart", "the chart is not a table (a Word drawing?), so "
                       "who reports to whom is not read: add reports_to to the networks in region.toml")
@@ -234,15 +328,33 @@ class _Importer:
     def table(self, rows: list[list[_Cell]], section: str | None, in_chart: bool) -> None:
         if not rows:
             return
-        header = [loose_key(cell.text) for cell in rows[0]]
-        joined = " | ".join(header)
-        if "theme" in header and any("outcome" in h for h in header):
-            self.section_c(rows)
-        elif header[:1] == ["la"] and "support" in joined:
-            self.section_b(rows)
-        elif "network" in joined and "chair" in joined:
-            self.section_d(rows)
-        elif header[:1] == ["theme"] and "red" in header:
+        at, kind = _header_row(rows)
+        if kind is None and self.last_table is not None and section == self.last_table[0] \
+                and len(rows[0]) == self.last_table[2]:
+            kind, at = self.last_table[1], -1  # the table above, carried on in a second table with no header
+            self.note("guess", f"a table in Section {section}", f"a table with no header, below the {kind} table "
+                      "and as wide, is read as more of it")
+        for skipped in rows[:max(at, 0)]:
+            for cell in _distinct([skipped]):
+                if cell.text:
+                    self.note("skipped", f"a title row of the {kind or 'a'} table", f'"{_short(cell.text)}"')
+        if at >= 0:
+            header, body = rows[at], rows[at + 1:]
+            second = body[0] if body else None
+        else:  # the table above, carried on: read with its header rows
+            assert self.last_header is not None  # set with last_table
+            header, second = self.last_header
+            body = ([second] if second is not None and kind == "Section C" else []) + rows
+        if kind in ("Section B", "Section C", "Section D"):
+            self.last_table = (section, kind, len(rows[0]))
+            if at >= 0:
+                self.last_header = (header, second)
+            {"Section B": self.section_b, "Section C": self.section_c, "Section D": self.section_d}[kind](
+                header, body, second)
+            return
+        self.last_table = None
+        joined = " | ".join(loose_key(cell.text) for cell in rows[0])
+        if kind == "RAG summary":
             self.note("skipped", "Section C", "the table of RAG counts by theme: made again from the activities")
         elif section == "A" and in_chart:
             self.section_a_chart(rows)
@@ -273,121 +385,212 @@ class _Importer:
                 for cell in cells[1:]:
                     self.chart += [(line, member) for line in cell.lines]
 
-    def section_b(self, rows: list[list[_Cell]]) -> None:
-        columns = {1: "support_needed", 2: "support_actions", 3: "strengths_and_offers", 4: "offer_actions"}
-        for extra in range(5, len(rows[0])):
-            self.note("unplaced", f"Section B table, column {extra + 1}",
-                      f'the column "{rows[0][extra].text}" is not one of Section B\'s; its cells are listed below')
-        for row in rows[1:]:
+    def _unplaced_columns(self, table: str, header: list[_Cell], keys: list[str | None]) -> None:
+        for index, key in enumerate(keys):
+            if key is None and header[index].text and (index == 0 or header[index] is not header[index - 1]):
+                self.note("unplaced", f"{table} table, column {index + 1}", f'the column "{header[index].text}" is '
+                          f"not one of {table}'s; its cells are listed below")
+
+    def _rest_of_row(self, table: str, row: list[_Cell], keys: list[str | None], done: set[int]) -> None:
+        for i, key in enumerate(keys):
+            if key is None and i < len(row) and row[i].text and id(row[i]) not in done:
+                done.add(id(row[i]))
+                self.note("unplaced", f"{table} table, row {row[i].row}, cell {row[i].column}", f'"{_short(row[i].text)}"')
+
+    @staticmethod
+    def _is_header_again(row: list[_Cell], header: list[_Cell]) -> bool:
+        """A header row typed again further down (a table continued on a new page, by hand)."""
+        texts = [loose_key(c.text) for c in row]
+        return any(texts) and texts == [loose_key(c.text) for c in header][:len(texts)]
+
+    def section_b(self, header: list[_Cell], rows: list[list[_Cell]], _second: list[_Cell] | None) -> None:
+        # By header words: "Actions" is the actions of the column before it (support, or strengths and offers).
+        keys: list[str | None] = []
+        last = None
+        for index, cell in enumerate(header):
+            words = loose_key(cell.text)
+            key: str | None
+            if index == 0:
+                key = "la"
+            elif "need" in words or "request" in words or ("support" in words and "action" not in words):
+                key = last = "support_needed"
+            elif ("strength" in words or "offer" in words) and "action" not in words:
+                key = last = "strengths_and_offers"
+            elif "action" in words:
+                key = {"support_needed": "support_actions", "strengths_and_offers": "offer_actions"}.get(last or "")
+            else:
+                key = None
+            keys.append(key if key not in keys else None)
+        self._unplaced_columns("Section B", header, keys)
+        for row in rows:
+            if self._is_header_again(row, header):
+                continue
             la = row[0].text
+            done: set[int] = {id(row[0])}
             if not la:
+                self._rest_of_row("Section B", row, [None] * len(row), done)
                 continue
             found: dict[str, list[Text]] = {}
-            for index, cell in enumerate(row[1:], start=1):
-                if index in columns:
-                    found[columns[index]] = [Text(text=line, source=self.source("Section B table", cell))
-                                             for line in cell.lines]
-                elif cell.text:
-                    self.note("unplaced", f"Section B table, row {cell.row}, cell {cell.column}", f'"{_short(cell.text)}"')
+            for index, key in enumerate(keys):
+                if key and key != "la" and index < len(row):
+                    done.add(id(row[index]))
+                    found[key] = [Text(text=line, source=self.source("Section B table", row[index]))
+                                  for line in row[index].items]
+            self._rest_of_row("Section B", row, keys, done)
             self.la_rows.append((la, found))
 
-    def section_c(self, rows: list[list[_Cell]]) -> None:
-        second = rows[1] if len(rows) > 1 else []
-        two_rows = any(loose_key(c.text) in ("regional group task", "ria lead", "sdsa", "rag") for c in second)
+    def section_c(self, header: list[_Cell], rows: list[list[_Cell]], second: list[_Cell] | None) -> None:
+        sub_keys = [_column_key(loose_key(c.text)) for c in second or []]
+        two_rows = any(key in (*TICK_FIELDS, "rag") for key in sub_keys)
+        if two_rows:
+            rows = rows[1:]
         keys = []
-        for index in range(len(rows[0])):
-            words = " ".join(loose_key(r[index].text) for r in rows[: 2 if two_rows else 1] if index < len(r))
+        for index in range(len(header)):
+            words = loose_key(header[index].text)
+            if two_rows and second is not None and index < len(second) and second[index] is not header[index]:
+                words += " " + loose_key(second[index].text)
             keys.append(_column_key(words))
-        for index, key in enumerate(keys):
-            if key is None:
-                self.note("unplaced", f"Section C table, column {index + 1}",
-                          f'the column "{rows[0][index].text}" is not one of Section C\'s; its cells are listed below')
+        self._unplaced_columns("Section C", header, keys)
         theme: dict | None = None
         done: set[int] = set()  # cells (merged over rows) already read
-        for row in rows[2 if two_rows else 1:]:
+        for row in rows:
+            if self._is_header_again(row, header) or (two_rows and second and self._is_header_again(row, second)):
+                continue
             by_key = {key: row[i] for i, key in enumerate(keys) if key and i < len(row)}
             theme_cell = by_key.get("theme")
-            label = theme_cell.text.removesuffix(_CONTINUED).strip() if theme_cell else ""
+            label = " ".join(theme_cell.text.removesuffix(_CONTINUED).split()) if theme_cell else ""
             if label and theme_cell is not None and (theme is None or label != theme["label"]):
-                match = _THEME.match(label)
-                if match is None:
-                    then = "its row is read into the theme above" if theme else "its rows are not read"
-                    self.note("unplaced", f"Section C table, row {theme_cell.row}, cell {theme_cell.column}",
-                              f'"{_short(label)}" does not start with a theme letter ("A: ..."): {then}')
-                    if theme is None:
-                        continue
-                else:
-                    theme = {"label": label, "code": match.group("code"), "title": match.group("title"),
-                             "outcome": [], "outcome_source": None, "lead": [], "lead_source": None,
-                             "activities": [], "source": self.source("Section C table", theme_cell)}
-                    self.themes.append(theme)
+                theme = self._theme(label, theme_cell)
             if theme is None:
+                self._rest_of_row("Section C", row, [None] * len(row), done)
                 continue
-            for key, name in (("outcome", "outcome"), ("lead", "lead")):
+            for key in ("outcome", "lead"):
                 cell = by_key.get(key)
                 if cell is None or id(cell) in done:
                     continue
                 done.add(id(cell))
                 lines = [line.removesuffix(_CONTINUED) for line in cell.lines]
-                if lines and not theme[name] and not cell.text.endswith(_CONTINUED.strip()):
-                    theme[name], theme[f"{name}_source"] = lines, self.source("Section C table", cell)
+                if cell.text.endswith(_CONTINUED.strip()) and theme[key]:
+                    continue  # a long theme's next part, naming it again
+                if lines:
+                    theme[key] += lines  # given over several rows of the theme: all of it
+                    theme[f"{key}_source"] = theme[f"{key}_source"] or self.source("Section C table", cell)
+            if theme_cell is not None:
+                done.add(id(theme_cell))
             activity = by_key.get("activity")
-            bullets = activity.lines if activity is not None and id(activity) not in done else []
+            bullets = activity.items if activity is not None and id(activity) not in done else []
             if activity is not None:
                 done.add(id(activity))
-            ticks = {tick: by_key[tick].shown.lower() in TICKED for tick in TICK_FIELDS if tick in by_key}
-            for tick in ticks:
-                shown = by_key[tick].shown
-                if shown and not ticks[tick] and shown.lower() not in NOT_TICKED:
-                    self.note("unplaced", f"Section C table, row {by_key[tick].row}, cell {by_key[tick].column}",
-                              f'"{_short(shown)}" is not a tick (●, ✓, ✔, X or Yes); the box is left unticked')
-            rag_cell = by_key.get("rag")
-            rag_text = loose_key(rag_cell.text) if rag_cell is not None else ""
-            rag = RAG_WORDS.get(rag_text)
-            if rag_text and rag is None and rag_cell is not None:
-                self.note("unplaced", f"Section C table, row {rag_cell.row}, cell {rag_cell.column}",
-                          f'"{_short(rag_cell.text)}" is not a RAG status; the activity has none')
+                if activity.nested:
+                    self.note("guess", f"Section C table, row {activity.row}, cell {activity.column}",
+                              "a table inside the activity cell is read a row a bullet")
+            ticks = {}
+            for tick in TICK_FIELDS:
+                if tick in by_key:
+                    done.add(id(by_key[tick]))
+                    shown = by_key[tick].shown
+                    ticks[tick] = shown.lower() in TICKED
+                    if shown and not ticks[tick] and shown.lower() not in NOT_TICKED:
+                        self.note("unplaced", f"Section C table, row {by_key[tick].row}, cell {by_key[tick].column}",
+                                  f'"{_short(shown)}" is not a tick (●, ✓, ✔, X or Yes); the box is left unticked')
+            rag = self._rag(by_key.get("rag"))
             if not bullets:
                 if any(ticks.values()) or rag is not None:
                     self.note("unplaced", f"Section C table, row {row[0].row}",
                               "a row with ticks or a RAG status but no activity text is not read")
+                self._rest_of_row("Section C", row, keys, done)
                 continue
             assert activity is not None  # it gave bullets
             theme["activities"].append((bullets, rag, ticks, self.source("Section C table", activity)))
-            for i, key in enumerate(keys):
-                if key is None and i < len(row) and row[i].text and id(row[i]) not in done:
-                    done.add(id(row[i]))
-                    self.note("unplaced", f"Section C table, row {row[i].row}, cell {row[i].column}",
-                              f'"{_short(row[i].text)}"')
+            self._rest_of_row("Section C", row, keys, done)
 
-    def section_d(self, rows: list[list[_Cell]]) -> None:
-        header = [loose_key(c.text) for c in rows[0]]
-        def column(*words: str) -> int | None:
-            return next((i for i, h in enumerate(header) if any(w in h for w in words)), None)
-        name_at, chair_at = column("network"), column("chair", "lead")
-        director_at, contribution_at = column("director"), column("contribution", "priorit")
-        known = {name_at, chair_at, director_at, contribution_at}
-        for row in rows[1:]:
+    def _theme(self, label: str, cell: _Cell) -> dict:
+        match = _THEME.match(label)
+        if match:
+            code, title = match.group("code").upper(), match.group("title").strip()
+        else:
+            used = {t["code"] for t in self.themes}
+            code = next(c for c in (chr(ord("A") + i) for i in range(26)) if c not in used)
+            title = label
+            self.note("guess", f"Section C table, row {cell.row}, cell {cell.column}",
+                      f'"{_short(label)}" does not start with a theme letter ("A: ..."): it is theme {code}')
+        theme: dict = {"label": label, "code": code, "title": title, "outcome": [], "outcome_source": None,
+                 "lead": [], "lead_source": None, "activities": [], "source": self.source("Section C table", cell)}
+        same = next((t for t in self.themes if t["code"] == code), None)
+        if same is not None and loose_key(same["title"]) == loose_key(title):
+            self.note("guess", f"Section C table, row {cell.row}, cell {cell.column}",
+                      f'theme {code} is given again further down: its rows are read into the first')
+            return same
+        if same is not None:  # "a) ..." for every theme, or a letter used twice: another theme all the same
+            used = {t["code"] for t in self.themes}
+            theme["code"] = next(c for c in (chr(ord("A") + i) for i in range(26)) if c not in used)
+            self.note("guess", f"Section C table, row {cell.row}, cell {cell.column}",
+                      f'"{_short(label)}" has the letter of theme {code} ("{_short(same["title"], 40)}"): '
+                      f'it is theme {theme["code"]}')
+        self.themes.append(theme)
+        return theme
+
+    def _rag(self, cell: _Cell | None) -> Rag | None:
+        """The RAG status a cell says, or its shading shows (the nearest of red, amber, green and blue)."""
+        if cell is None:
+            return None
+        text = loose_key(cell.text)
+        if text:
+            if text in RAG_WORDS:
+                return RAG_WORDS[text]
+            self.note("unplaced", f"Section C table, row {cell.row}, cell {cell.column}",
+                      f'"{_short(cell.text)}" is not a RAG status; the activity has none')
+            return None
+        if cell.fill is None or not re.fullmatch(r"[0-9A-Fa-f]{6}", cell.fill):
+            return None
+        rgb = [int(cell.fill[i:i + 2], 16) for i in (0, 2, 4)]
+        if max(rgb) - min(rgb) < 40:
+            return None  # grey or white: no status
+        nearest = min(_RAG_SHADES, key=lambda shade: sum((a - b) ** 2 for a, b in zip(rgb, shade[1], strict=True)))
+        self.note("guess", f"Section C table, row {cell.row}, cell {cell.column}",
+                  f"no RAG word, but shaded #{cell.fill.upper()}: taken to be {nearest[0].value}")
+        return nearest[0]
+
+    def section_d(self, header_cells: list[_Cell], rows: list[list[_Cell]], _second: list[_Cell] | None) -> None:
+        header = [loose_key(c.text) for c in header_cells]
+
+        def column(wanted: str, unwanted: str = "") -> int | None:
+            return next((i for i, h in enumerate(header) if wanted in h and not (unwanted and unwanted in h)), None)
+        name_at = column("network")
+        chair_at = column("chair") if column("chair") is not None else column("lead", "director")
+        director_at = column("director")
+        contribution_at = column("contribution") if column("contribution") is not None else column("priorit")
+        keys: list[str | None] = [None] * len(header)
+        for key, at in (("name", name_at), ("chair", chair_at), ("director", director_at),
+                        ("contribution", contribution_at)):
+            if at is not None:
+                keys[at] = key
+        self._unplaced_columns("Section D", header_cells, keys)
+        for row in rows:
+            if self._is_header_again(row, header_cells):
+                continue
+            done: set[int] = set()
             if name_at is None or not row[name_at].text:
+                self._rest_of_row("Section D", row, [None] * len(row), done)
                 continue
             cell_at = {key: row[i] for key, i in (("chair", chair_at), ("director", director_at),
                                                   ("contribution", contribution_at)) if i is not None and i < len(row)}
+            done |= {id(row[name_at]), *(id(c) for c in cell_at.values())}
             self.networks.append({
                 "name": row[name_at].text,
                 "chair": _person(cell_at.get("chair")), "chair_cell": cell_at.get("chair"),
                 "director": _person(cell_at.get("director")), "director_cell": cell_at.get("director"),
                 "contribution": [Text(text=line, source=self.source("Section D table", cell_at["contribution"]))
-                                 for line in cell_at["contribution"].lines] if "contribution" in cell_at else [],
+                                 for line in cell_at["contribution"].items] if "contribution" in cell_at else [],
             })
-            for i, cell in enumerate(row):
-                if i not in known and cell.text:
-                    self.note("unplaced", f"Section D table, row {cell.row}, cell {cell.column}", f'"{_short(cell.text)}"')
+            self._rest_of_row("Section D", row, keys, done)
 
     # -- what it means
     def region(self) -> dict:
-        title = _TITLE.match(self.title) if self.title else None
-        region = self.region_name or (title.group("region") if title else None)
-        plan_year = title.group("year") if title else None
+        title = _TITLE.search(self.title) if self.title else None
+        region = self.region_name or (title.group("region").strip(" -:") if title else None)
+        year = _YEAR.search(self.title) if self.title else None
+        plan_year = self.plan_year or (year.group(0).replace("-", "/") if year else None)
         if not self.themes and not self.la_rows and not self.networks:
             raise PlanDocumentError(
                 f"{self.path}: is not an RIA plan: it has none of the tables of Sections B, C and D (found by their "
@@ -398,15 +601,30 @@ class _Importer:
                 f'{self.path}: its title ("{_short(self.title)}") does not say the region, as in "East Midlands '
                 'Regional Improvement and Innovation Alliance Plan 2019/20". Give it with --region NAME.')
         if plan_year is None:
-            plan_year = "not given"
-            self.note("guess", "the title", 'the plan year is not in the title; region.toml says "not given": '
-                      "correct plan_year there")
+            raise PlanDocumentError(
+                f'{self.path}: its title ("{_short(self.title)}") does not give the plan\'s year, as in "East '
+                'Midlands Regional Improvement and Innovation Alliance Plan 2019/20". Give it with --plan-year, '
+                'e.g. --plan-year 2019/20.')
         period = self.period
         if period is None:
             period = plan_year
             self.note("guess", "the title", f'the plan does not say its return round: period is "{plan_year}" '
                       "(import with --period, or correct period in region.toml)")
         return {"region": region, "plan_year": plan_year, "period": period}
+
+    def split_people(self, las: list[str]) -> None:
+        """"Name, LA" and "Name - LA" where the part after is one of the plan's LAs: the person and their LA."""
+        keys = {loose_key(la): la for la in las}
+        for network in self.networks:
+            for role in ("chair", "director"):
+                person = network[role]
+                if not person or person[1]:
+                    continue
+                match = re.match(r"^(?P<name>.+?)\s*(?:,|\s[-\u2013\u2014])\s*(?P<la>[^,]+)$", person[0])
+                if match and loose_key(match.group("la")) in keys:
+                    network[role] = (match.group("name"), keys[loose_key(match.group("la"))])
+                    self.note("guess", f'Section D, {network["name"]}',
+                              f'"{person[0]}" is taken to be {match.group("name")} of {network[role][1]}')
 
     def network_configs(self) -> list[dict]:
         """Section D's networks in order, then the chart's groups that are not in Section D."""
@@ -472,12 +690,48 @@ class _Importer:
         return found
 
 
+def _section_heading(para: _Para) -> str | None:
+    """The section a paragraph heads ("Section C:<tab>Joint work programme", "Section C - Joint work
+    programme", "Section C Joint work programme", or a Heading style with "Section C"), else None: a
+    sentence that starts "Section C - the joint work programme - is..." is not a heading."""
+    found = _SECTION.match(para.text)
+    if not found:
+        return None
+    letter = found.group("letter").upper()
+    rest = loose_key(para.text[found.end():])
+    heading_style = para.style.lower().startswith(("heading", "title"))
+    if heading_style or rest.startswith(_SECTION_TITLES[letter]) or (len(para.text) <= 60 and not rest):
+        return letter
+    return letter if rest and loose_key(_SECTION_TITLES[letter]).startswith(rest) else None
+
+
+def _header_row(rows: list[list[_Cell]]) -> tuple[int, str | None]:
+    """(index of the header row, which plan table it heads) among the table's first three rows."""
+    for at, row in enumerate(rows[:3]):
+        header = [loose_key(cell.text) for cell in row]
+        joined = " | ".join(header)
+        if any(h == "theme" or h.startswith("theme ") for h in header) and "outcome" in joined:
+            return at, "Section C"
+        if header[:1] == ["theme"] and "red" in header:
+            return at, "RAG summary"
+        if header and header[0] in ("la", "las", "local authority", "authority") and \
+                ("support" in joined or "strength" in joined):
+            return at, "Section B"
+        if "network" in joined and ("chair" in joined or "director" in joined):
+            return at, "Section D"
+    return 0, None
+
+
 def _column_key(words: str) -> str | None:
-    for key, needles in (("regional_group_task", ("regional group",)), ("seminar_workshop", ("seminar", "workshop")),
-                         ("project_work", ("project",)), ("ria_lead", ("ria lead",)), ("sdsa", ("sdsa",)),
-                         ("rag", ("rag", "monitoring")), ("lead", ("lead",)), ("theme", ("theme",)),
+    """Which Section C column a header names (its two header rows' words, loosely): the ticks first, as
+    "Nature of activity" and "Support" span them, then RAG, lead, theme, outcome, activity."""
+    padded = f" {words} "
+    for key, needles in (("regional_group_task", ("regional group", "group task")),
+                         ("seminar_workshop", ("seminar", "workshop")), ("project_work", ("project",)),
+                         ("ria_lead", (" ria ", "support lead")), ("sdsa", ("sdsa",)),
+                         ("rag", (" rag ", "monitoring", "status")), ("lead", ("lead",)), ("theme", ("theme",)),
                          ("outcome", ("outcome",)), ("activity", ("activit",))):
-        if any(needle in words for needle in needles):
+        if any(needle in padded for needle in needles):
             return key
     return None
 
@@ -547,7 +801,8 @@ def region_toml(top: dict, overview: list[str], las: list[str], networks: list[d
     return "\n".join(lines) + "\n"
 
 
-def import_plan(docx_path: Path, folder: Path, *, region: str | None = None, period: str | None = None) -> ImportResult:
+def import_plan(docx_path: Path, folder: Path, *, region: str | None = None, period: str | None = None,
+                plan_year: str | None = None) -> ImportResult:
     """Read ``docx_path`` into ``folder``/region.toml, plan.json and import-report.md; refuse to
     overwrite a region.toml or plan.json there."""
     from .outputs import create_new
@@ -558,9 +813,14 @@ def import_plan(docx_path: Path, folder: Path, *, region: str | None = None, per
     if taken:
         raise PlanDocumentError(f"{folder}: already holds {' and '.join(taken)}, which import would overwrite. "
                                 "Import into a new folder.")
-    importer = _Importer(docx_path, region, period)
+    importer = _Importer(docx_path, region, period, plan_year)
     importer.read()
     top = importer.region()
+    if not importer.la_rows:
+        raise PlanDocumentError(f"{docx_path}: has no Section B table of LAs (headed \"LA\" and \"Support "
+                                "needed...\"), so there is no LA to list in region.toml.")
+    las = list(dict.fromkeys(la for la, _ in importer.la_rows))
+    importer.split_people(las)
     networks = importer.network_configs()
     if not any(n.get("show_in_section_d", True) for n in networks):
         raise PlanDocumentError(f"{docx_path}: has no Section D table of networks (headed \"Regional Network\" and "
@@ -568,29 +828,35 @@ def import_plan(docx_path: Path, folder: Path, *, region: str | None = None, per
     names = [n["name"] for n in networks if n.get("show_in_section_d", True)]
     theme_configs = [{"code": t["code"], "title": t["title"], "lead": importer.lead_network(t, names)}
                      for t in importer.themes]
-    text = region_toml(top, importer.overview, [la for la, _ in importer.la_rows], networks, theme_configs)
-    staging = folder / f".ria-docs-import-{REGION_TOML}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        staging.write_text(text, encoding="utf-8")
-        config = load_region(staging)
-    except RegionError as exc:
-        raise PlanDocumentError(f"{docx_path}: what it holds does not make a region.toml ria-docs can use: "
-                                f"{exc}") from None
-    finally:
-        staging.unlink(missing_ok=True)
+    text = region_toml(top, importer.overview, las, networks, theme_configs)
+    with tempfile.TemporaryDirectory() as staging:  # checked as ria-docs will read it, before anything is written
+        Path(staging, REGION_TOML).write_text(text, encoding="utf-8")
+        try:
+            config = load_region(Path(staging, REGION_TOML))
+        except RegionError as exc:
+            problems = "; ".join(exc.problems) or str(exc).split(": ", 1)[-1]
+            raise PlanDocumentError(f"{docx_path}: what it holds does not make a region.toml ria-docs can use "
+                                    f"({problems}); nothing was written.") from None
     returns = _returns(importer, config, theme_configs)
     report = Report()
     plan = merge_returns(config, returns, report)
     notes = importer.notes + [ImportNote("guess", p.where or "the merge", p.message) for p in report.problems]
     result = ImportResult(folder, config, plan, notes)
     report_md = import_report(docx_path, result)
-    for name, data in ((REGION_TOML, text.encode("utf-8")), (PLAN_JSON, plan_json(plan))):
-        if not create_new(folder / name, data):
-            raise PlanDocumentError(f"{folder / name}: appeared while importing; nothing more was written.")
-        result.written.append(folder / name)
-    (folder / IMPORT_REPORT).write_text(report_md, encoding="utf-8")
-    result.written.append(folder / IMPORT_REPORT)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in ((REGION_TOML, text.encode("utf-8")), (PLAN_JSON, plan_json(plan))):
+            if not create_new(folder / name, data):
+                raise PlanDocumentError(f"{folder / name}: appeared while importing; nothing more was written.")
+            result.written.append(folder / name)
+        if not create_new(folder / IMPORT_REPORT, report_md.encode("utf-8")):
+            with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".tmp") as stream:
+                stream.write(report_md.encode("utf-8"))
+            os.replace(stream.name, folder / IMPORT_REPORT)  # an earlier import's report: replaced
+        result.written.append(folder / IMPORT_REPORT)
+    except OSError as exc:
+        raise PlanDocumentError(f"{folder}: cannot be written ({exc.strerror or exc}). Choose a folder you can "
+                                "write to.") from None
     return result
 
 

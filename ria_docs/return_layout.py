@@ -86,8 +86,8 @@ RAG_WORDS = {
     "b": Rag.BLUE, "blue": Rag.BLUE, "complete": Rag.BLUE, "completed": Rag.BLUE,
     "blue complete": Rag.BLUE,
 }
-TICKED = {"yes", "y", "x", "✓", "✔", "☑", "●", "true"}
-NOT_TICKED = {"no", "n", "false"}
+TICKED = {"yes", "y", "x", "✗", "✓", "✔", "☑", "☒", "√", "●", "•", "true"}
+NOT_TICKED = {"no", "n", "false", "☐"}
 
 # The Update sheet's block columns: the one a row fills says how its text is shown.
 UPDATE_BLOCKS = ("paragraph", "bullet", "sub_bullet", "numbered")

@@ -11,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx_helpers import squash, text_lines
 from test_seed_documents import find_in_order, plan_seed_parts
 
@@ -294,3 +296,115 @@ def test_the_import_command_says_what_it_read_and_wrote(example_outputs, tmp_pat
     assert shutil.which  # the imported folder is a round: check reads it
     check = CliRunner().invoke(main, ["check", str(out)])
     assert check.exit_code == 0, check.output
+
+
+# -- what hand-made plans hold -----------------------------------------------------------------------
+
+def small_plan(path: Path, *, heading_dash: str = ":\t", b_order: tuple[int, ...] = (0, 1, 2, 3, 4),
+               second_header: tuple[str, ...] = ("", "", "", "RAG", "Regional Group Task", "Seminar/ Workshop",
+                                                 "Project Work", "", "RIA Lead", "SDSA"),
+               theme_labels: tuple[str, str] = ("A: Placements", "B: Practice"), rag_by_shading: bool = False,
+               tick_symbol: bool = False) -> Path:
+    """A small plan typed by hand, one way or another."""
+    document = docx.Document()
+    document.add_paragraph("Northshire Regional Improvement and Innovation Alliance Plan 2020/21")
+    document.add_paragraph(f"Section A{heading_dash}Regional overview")
+    document.add_paragraph("The plan describes the joint work of the region.")
+    document.add_paragraph("Section C - the joint work programme - is agreed each spring.")
+    document.add_paragraph(f"Section B{heading_dash}Brokered support for LAs")
+    headers = ["LA", "Support needed/requested and outcome to be achieved", "Actions",
+               "Areas of strength/Offers of help", "Actions"]
+    rows = [["Northton", "More foster carers", "Recruitment drive", "Strong edge of care", "Share model"],
+            ["Southby", "Faster assessments", "Peer review", "Good data", "Dashboards"]]
+    table = document.add_table(rows=1, cols=5, style="Table Grid")
+    for i, column in enumerate(b_order):
+        table.cell(0, i).text = headers[column]
+    for values in rows:
+        cells = table.add_row().cells
+        for i, column in enumerate(b_order):
+            cells[i].text = values[column]
+    document.add_paragraph(f"Section C{heading_dash}Joint work programme")
+    top = ["Theme", "Outcome", "Suggested activity", "Monitoring", "Nature of activity", "", "",
+           "Lead responsibility for activity", "Support", ""]
+    table = document.add_table(rows=2, cols=10, style="Table Grid")
+    for i, (a, b) in enumerate(zip(top, second_header, strict=True)):
+        table.cell(0, i).text, table.cell(1, i).text = a, b
+    activities = [(theme_labels[0], "More homes", "Map sufficiency", "Green", "Safeguarding Leads (Ann)"),
+                  (theme_labels[1], "Better practice", "Site visits", "Amber", "Virtual School Heads")]
+    fills = {"Green": "00B050", "Amber": "FFC000"}
+    for label, outcome, activity, rag, lead in activities:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text, cells[7].text = label, outcome, activity, lead
+        if rag_by_shading:
+            shading = OxmlElement("w:shd")
+            shading.set(qn("w:val"), "clear")
+            shading.set(qn("w:fill"), fills[rag])
+            cells[3]._tc.get_or_add_tcPr().append(shading)
+        else:
+            cells[3].text = rag
+        if tick_symbol:  # Insert > Symbol, Wingdings' tick
+            symbol = OxmlElement("w:sym")
+            symbol.set(qn("w:font"), "Wingdings")
+            symbol.set(qn("w:char"), "F0FC")
+            cells[4].paragraphs[0].add_run()._r.append(symbol)
+        else:
+            cells[4].text = "●"
+    document.add_paragraph(f"Section D{heading_dash}Regional networks")
+    table = document.add_table(rows=3, cols=4, style="Table Grid")
+    for i, text in enumerate(["Regional Network", "Chair or Lead", "Director Link", "Contribution"]):
+        table.cell(0, i).text = text
+    for r, (name, chair) in enumerate((("Safeguarding Leads", "Ann Lee (Northton)"),
+                                       ("Virtual School Heads", "Bo Chen (Southby)")), start=1):
+        table.cell(r, 0).text, table.cell(r, 1).text = name, chair
+    document.save(path)
+    return path
+
+
+def _imported(path: Path, tmp_path: Path) -> tuple[dict, list]:
+    result = import_plan(path, tmp_path / "imported", period="March 2021")
+    return json.loads((tmp_path / "imported" / "plan.json").read_text(encoding="utf-8")), result.notes
+
+
+@pytest.mark.parametrize("dash", [":\t", " \u2014 ", " - ", " "], ids=["colon-tab", "em dash", "hyphen", "space"])
+def test_section_headings_as_people_type_them_and_a_sentence_naming_a_section_is_not_one(tmp_path, dash):
+    plan, notes = _imported(small_plan(tmp_path / "plan.docx", heading_dash=dash), tmp_path)
+    assert plan["region"]["overview"].strip().split("\n\n") == [
+        "The plan describes the joint work of the region.", "Section C - the joint work programme - is agreed each spring."]
+    assert [t["code"] for t in plan["themes"]] == ["A", "B"] and len(plan["la_support"]) == 2
+
+
+def test_section_b_columns_are_found_by_their_headers_in_any_order(tmp_path):
+    plan, _notes = _imported(small_plan(tmp_path / "plan.docx", b_order=(0, 3, 4, 1, 2)), tmp_path)
+    northton = plan["la_support"][0]
+    assert {k: [t["text"] for t in northton[k]] for k in ("support_needed", "support_actions",
+                                                          "strengths_and_offers", "offer_actions")} == {
+        "support_needed": ["More foster carers"], "support_actions": ["Recruitment drive"],
+        "strengths_and_offers": ["Strong edge of care"], "offer_actions": ["Share model"]}
+
+
+def test_section_c_headers_in_other_words_ticks_by_symbol_and_rag_by_shading(tmp_path):
+    path = small_plan(tmp_path / "plan.docx", second_header=("", "", "", "Status", "Group task", "Seminar", "Project", "",
+                                                             "Lead officer", "SDSA support"),
+                      rag_by_shading=True, tick_symbol=True)
+    plan, notes = _imported(path, tmp_path)
+    activities = [(a["bullets"], a["rag"], a["ticks"]["regional_group_task"], a["ticks"]["ria_lead"])
+                  for t in plan["themes"] for a in t["activities"]]
+    assert activities == [(["Map sufficiency"], "Green", True, False), (["Site visits"], "Amber", True, False)]
+    assert [t["lead_responsibility"] for t in plan["themes"]] == [["Safeguarding Leads (Ann)"], []]
+    assert any(n.message == "no RAG word, but shaded #00B050: taken to be Green" for n in notes)
+
+
+def test_themes_without_their_own_letter_are_told_apart(tmp_path):
+    path = small_plan(tmp_path / "plan.docx", theme_labels=("a) Placements", "a) Practice"))
+    plan, notes = _imported(path, tmp_path)
+    assert [(t["code"], t["title"]) for t in plan["themes"]] == [("A", "Placements"), ("B", "Practice")]
+    assert any('has the letter of theme A ("Placements"): it is theme B' in n.message for n in notes)
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_message_not_a_traceback(tmp_path):
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(small_plan(tmp_path / "plan.docx")), "-o",
+                                       str(tmp_path / "afile" / "round"), "--period", "March 2021"])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {tmp_path / 'afile' / 'round'}: cannot be written (Not a directory). "
+                             "Choose a folder you can write to.\n")
