@@ -204,7 +204,12 @@ CHAIR_OPS = [
     type_("LA support", "A2", "Rutland"),
     type_("LA support", "B2", "Help with the sufficiency strategy"),
     type_("Update", "A2", "Network Highlights"),
-    type_("Update", "B2", "The forum met in May"),
+    type_("Update", "B2", "The forum met in May"),  # Paragraph
+    type_("Update", "E3", "Agree the sufficiency strategy"),  # Numbered
+    type_("Update", "B4", "Then, by the autumn:"),  # a Paragraph between: a label, the numbers run on
+    type_("Update", "E5", "1. Open two homes"),  # the number typed too: taken off, Word numbers it
+    type_("Update", "C6", "Providers were invited to the forum"),  # Bullet
+    type_("Update", "D7", "Twelve came"),  # Sub-bullet
 ]
 EXPECTED = {  # "Sheet!Cell" of plan.json -> its text, after the deletion and insertions above
     "Contribution!A2": "Leads the region's sufficiency work",
@@ -217,6 +222,11 @@ EXPECTED = {  # "Sheet!Cell" of plan.json -> its text, after the deletion and in
     "Work programme!C5": "Sufficiency data dashboard",
     "LA support!B2": "Help with the sufficiency strategy",
     "Update!B2": "The forum met in May",
+    "Update!E3": "Agree the sufficiency strategy",
+    "Update!B4": "Then, by the autumn:",
+    "Update!E5": "Open two homes",
+    "Update!C6": "Providers were invited to the forum",
+    "Update!D7": "Twelve came",
 }
 
 
@@ -263,6 +273,12 @@ def test_what_a_chair_typed_in_libreoffice_reaches_the_plan_and_the_documents(ch
                  "Leads the region's sufficiency work", "Help with the sufficiency strategy"):
         assert text in plan_doc, text
     assert "The forum met in May" in update_doc
+    [section] = [s for s in plan["update"] if s["blocks"]]
+    assert [(b["kind"], b["text"]) for b in section["blocks"]] == [
+        ("paragraph", "The forum met in May"), ("numbered", "Agree the sufficiency strategy"),
+        ("paragraph", "Then, by the autumn:"), ("numbered", "Open two homes"),
+        ("bullet", "Providers were invited to the forum")]
+    assert [s["text"] for s in section["blocks"][-1]["sub_bullets"]] == ["Twelve came"]
 
 
 @pytest.mark.parametrize("suffix", [".ods", ".xls"])
