@@ -115,6 +115,7 @@ def draft_emails(check: CheckResult, statuses: list[NetworkStatus], *, documents
     workbook_for = workbook_for or {}
     drafts: dict[str, bytes] = {}
     notes: list[str] = []
+    unaddressed: list[str] = []  # networks whose draft has no To
     common: dict[str, object] = {"period": region.period, "region": region.region, "plan_year": region.plan_year}
     for status in statuses:
         chair = (status.chase or "").split(" (")[0] or "colleague"
@@ -138,8 +139,11 @@ def draft_emails(check: CheckResult, statuses: list[NetworkStatus], *, documents
         else:
             continue
         if not to:
-            notes.append(f"{name}: no email known for {status.network}; the draft has no To: add email to the "
-                         "network in region.toml")
+            unaddressed.append(status.network)
+    if unaddressed:
+        notes.append(f"{len(unaddressed)} draft(s) have no To, as no email is known for "
+                     f"{', '.join(unaddressed)}: add email to those networks in region.toml, or type the "
+                     "address in the draft")
     attached = {name: (documents / name).read_bytes() for name in _ATTACHED
                 if documents is not None and (documents / name).is_file()}
     if not attached:
