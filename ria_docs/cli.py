@@ -223,7 +223,7 @@ def check(inputs: Path, output_format: str, baseline: Path | None, html_file: Pa
         from .pipeline import report_page
 
         folder = html_file.parent
-        [written] = write_outputs(folder, {html_file.name: report_page(result).encode("utf-8")})
+        [written] = write_outputs(folder, {html_file.name: report_page(result, merged=False).encode("utf-8")})
         click.echo(f"Wrote {written}", err=output_format == "json")
     if result.report.errors:
         raise SystemExit(1)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .outputs import DOCUMENTS, RUG_XLSX, pdf_name
-from .report_html import problems_text
+from .report import Problem, Severity
 
 if TYPE_CHECKING:
     from .pipeline import CheckResult
@@ -31,21 +31,59 @@ if TYPE_CHECKING:
     from .status import NetworkStatus
 
 DEFAULTS = {
-    "problems_subject": "{network}: {count} problem(s) to fix in your return for {period}",
+    "problems_subject": "{network}: your return for {period} needs correcting",
     "problems_body": (
         "Dear {chair},\n\nThank you for the {network} return for {period}. Before it can go into the {region} RIA "
         "plan and regional update, please correct the following in the workbook and send it back:\n\n{problems}\n"
-        "Thank you.\n"),
+        "Thank you,\n{team}\n"),
     "reminder_subject": "{network}: your return for {period}",
     "reminder_body": (
         "Dear {chair},\n\nWe have not yet received the {network} return for the {region} RIA plan and regional "
         "update, {period}. The workbook is attached again, filled in with what the network said last round where "
-        "there is one: please update it and send it back.\n\nThank you.\n"),
+        "there is one: please update it and send it back.\n\nThank you,\n{team}\n"),
     "circulation_subject": "{region} RIA plan {plan_year} and regional update, {period}",
     "circulation_body": (
         "Dear colleagues,\n\nPlease find attached the {region} RIA plan {plan_year} and the regional update for "
-        "{period}.\n\nBest wishes.\n"),
+        "{period}.\n\nBest wishes,\n{team}\n"),
 }
+
+
+def by_sheet(problems: list[Problem]) -> dict[str | None, list[Problem]]:
+    grouped: dict[str | None, list[Problem]] = {}
+    for problem in problems:
+        grouped.setdefault(problem.sheet, []).append(problem)
+    return grouped
+
+
+def problems_text(problems: list[Problem]) -> str:
+    """A return's problems as plain text for an email to its chair: by sheet, each with its cell and fix."""
+    lines = []
+    for sheet, found in by_sheet(problems).items():
+        lines.append(f"{sheet or 'The whole file'}:")
+        for p in found:
+            where = f"cell {p.cell}: " if p.cell else ""
+            kind = "" if p.severity is Severity.ERROR else "(to check) "
+            lines.append(f"- {where}{kind}{p.message}" + (f". How to fix: {p.hint}" if p.hint else ""))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def team_name(region: RegionConfig) -> str:
+    """How the drafts sign off: team_email's name, else "<region> RIA team"."""
+    name = _addresses(region.team_email)[0].display_name if _addresses(region.team_email) else ""
+    return name or f"{region.region} RIA team"
+
+
+def email_text(region: RegionConfig, kind: str, network: str = "", chair: str | None = None,
+               problems: list[Problem] | None = None, count: int = 0) -> tuple[str, str]:
+    """(subject, body) of a "problems", "reminder" or "circulation" email, in region.toml's words where
+    it gives them ([emails]), else ria-docs' own."""
+    values = {"period": region.period, "region": region.region, "plan_year": region.plan_year, "network": network,
+              "chair": (chair or "").split(" (")[0] or "colleague", "team": team_name(region),
+              "count": sum(p.severity is Severity.ERROR for p in problems) if problems else count,
+              "problems": problems_text(problems) if problems else ""}
+    return (_wording(region, f"{kind}_subject").format(**values),
+            _wording(region, f"{kind}_body").format(**values))
 CIRCULATION_EML = "circulation.eml"
 # CRLF line ends, as mail files have them; headers left whole up to the 998 characters RFC 5322 allows (folded
 # at 78, a long subject broke after "Subject:" and read back with a space in front).
@@ -102,42 +140,30 @@ def _message(region: RegionConfig, to: list[Address], subject: str, body: str,
     return message.as_bytes()
 
 
-def _fill(text: str, **values: object) -> str:
-    return text.format(**values)
-
-
 def draft_emails(check: CheckResult, statuses: list[NetworkStatus], *, documents: Path | None = None,
                  workbook_for: dict[str, bytes] | None = None) -> tuple[dict[str, bytes], list[str]]:
-    """The drafts ({file name: .eml bytes}) and notes on drafts not made. ``documents`` is the outputs
-    folder whose documents the circulation draft attaches; ``workbook_for`` each missing network's
-    workbook to attach (network -> .xlsx bytes)."""
+    """The drafts ({file name: .eml bytes}) and notes on them. ``documents`` is the outputs folder whose
+    documents the circulation draft attaches; ``workbook_for`` each missing network's workbook to attach
+    (network -> .xlsx bytes)."""
     region, report = check.region, check.report
     workbook_for = workbook_for or {}
     drafts: dict[str, bytes] = {}
     notes: list[str] = []
     unaddressed: list[str] = []  # networks whose draft has no To
-    common: dict[str, object] = {"period": region.period, "region": region.region, "plan_year": region.plan_year}
     for status in statuses:
-        chair = (status.chase or "").split(" (")[0] or "colleague"
-        values: dict[str, object] = {**common, "network": status.network, "chair": chair}
         to = _addresses(status.email)
         if status.state == "invalid" and status.file:
             found = [p for p in report.by_file() if p.file == status.file]
-            errors = sum(p.severity.value == "error" for p in found)
-            values |= {"count": errors, "problems": problems_text(found)}
-            name = f"{_file_name(status.network)} - problems.eml"
-            drafts[name] = _message(region, to, _fill(_wording(region, "problems_subject"), **values),
-                                    _fill(_wording(region, "problems_body"), **values), {})
+            subject, body = email_text(region, "problems", status.network, status.chase, found)
+            name, attachments = f"{_file_name(status.network)} - problems.eml", dict[str, bytes]()
         elif status.state in ("missing", "unknown"):
-            values |= {"count": 0, "problems": ""}
-            attachments = {}
+            subject, body = email_text(region, "reminder", status.network, status.chase)
+            name, attachments = f"{_file_name(status.network)} - reminder.eml", {}
             if status.network in workbook_for:
-                attachments[f"{status.network} - {region.period}.xlsx".replace("/", "-")] = workbook_for[status.network]
-            name = f"{_file_name(status.network)} - reminder.eml"
-            drafts[name] = _message(region, to, _fill(_wording(region, "reminder_subject"), **values),
-                                    _fill(_wording(region, "reminder_body"), **values), attachments)
+                attachments[_file_name(f"{status.network} - {region.period}") + ".xlsx"] = workbook_for[status.network]
         else:
             continue
+        drafts[name] = _message(region, to, subject, body, attachments)
         if not to:
             unaddressed.append(status.network)
     if unaddressed:
@@ -149,13 +175,16 @@ def draft_emails(check: CheckResult, statuses: list[NetworkStatus], *, documents
     if not attached:
         notes.append(f"{CIRCULATION_EML} not made: no documents in {documents or 'the outputs folder'} "
                      "(merge first, or give --outputs)")
-    else:
-        values = {**common, "network": "", "chair": "", "count": len(attached), "problems": ""}
-        to = _addresses(region.circulation)
-        drafts[CIRCULATION_EML] = _message(region, to, _fill(_wording(region, "circulation_subject"), **values),
-                                           _fill(_wording(region, "circulation_body"), **values), attached)
-        if not to:
-            notes.append(f"{CIRCULATION_EML}: no circulation list in region.toml; the draft has no To")
+        return drafts, notes
+    subject, body = email_text(region, "circulation", count=len(attached))
+    to = _addresses(region.circulation)
+    drafts[CIRCULATION_EML] = _message(region, to, subject, body, attached)
+    if not to:
+        notes.append(f"{CIRCULATION_EML}: no circulation list in region.toml; the draft has no To")
+    waiting = [s.network for s in statuses if s.state in ("missing", "unknown", "invalid")]
+    if waiting:
+        notes.append(f"{CIRCULATION_EML}: {len(waiting)} network(s) have no return in the documents yet (missing, "
+                     "or left out for errors): check the documents are the ones to circulate before sending")
     return drafts, notes
 
 

@@ -611,14 +611,14 @@ def _merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bo
     return result
 
 
-def report_page(check: CheckResult, documents: list[str] | tuple[str, ...] = ()) -> str:
+def report_page(check: CheckResult, documents: list[str] | tuple[str, ...] = (), *, merged: bool = True) -> str:
     """report.html for a checked (or merged) folder: who has returned, every problem, whom to chase,
     what changed since the baseline, and links to ``documents`` written beside it."""
     from .report_html import round_html
     from .status import status_of
 
     changes = compare(check.baseline, check.plan) if check.baseline is not None and check.plan is not None else None
-    return round_html(check, status_of(check), changes=changes, documents=documents)
+    return round_html(check, status_of(check), changes=changes, documents=documents, merged=merged)
 
 
 def plan_json(plan: Plan) -> bytes:

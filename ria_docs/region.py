@@ -54,7 +54,7 @@ class NetworkConfig(_Strict):
 
 # The placeholders email wording may use, with a sample of each for checking region.toml.
 EMAIL_PLACEHOLDERS = {"network": "N", "chair": "C", "period": "P", "region": "R", "plan_year": "Y", "count": 1,
-                      "problems": "- cell A1: ..."}
+                      "problems": "- cell A1: ...", "team": "T"}
 
 
 class EmailWording(_Strict):

@@ -10,12 +10,11 @@ baseline, the RAG summary and the tartan rug. Deterministic, like every output.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .report import Problem, Severity
+from .emails import by_sheet, email_text, problems_text
+from .report import Severity
 
 if TYPE_CHECKING:
     from .changes import Changes
@@ -29,34 +28,9 @@ STATES = {
     "invalid": ("Has errors", "✗", "#7a1508", "#fde0dc"),
     "unknown": ("Check the folder", "?", "#333333", "#e8e8e8"),
     "missing": ("Missing", "○", "#5c4200", "#fff0c2"),
-    "carried": ("Carried forward", "↺", "#123a6b", "#dde8f8"),
 }
-
-
-@dataclass(frozen=True)
-class EmailText:
-    subject: str
-    body: str
-
-
-def problems_text(problems: list[Problem]) -> str:
-    """A return's problems as plain text for an email to its chair: by sheet, each with its cell and fix."""
-    lines = []
-    for sheet, found in _by_sheet(problems).items():
-        lines.append(f"{sheet or 'The whole file'}:")
-        for p in found:
-            where = f"cell {p.cell}: " if p.cell else ""
-            kind = "" if p.severity is Severity.ERROR else "(to check) "
-            lines.append(f"- {where}{kind}{p.message}" + (f". How to fix: {p.hint}" if p.hint else ""))
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _by_sheet(problems: list[Problem]) -> dict[str | None, list[Problem]]:
-    grouped: dict[str | None, list[Problem]] = defaultdict(list)
-    for problem in problems:
-        grouped[problem.sheet].append(problem)
-    return dict(grouped)
+# Networks whose content comes from the baseline (missing, or left out for errors): counted beside the states.
+_CARRIED = ("Carried forward", "↺", "#123a6b", "#dde8f8")
 
 
 def mailto(address: str, subject: str, body: str) -> str:
@@ -71,16 +45,6 @@ def _address(text: str | None) -> str | None:
     from email.utils import parseaddr
 
     return (parseaddr(text)[1] or text) if text else None
-
-
-def reminder_text(network: str, chair: str | None, period: str, region: str) -> EmailText:
-    hello = f"Dear {chair.split(' (')[0]}," if chair else "Dear colleague,"
-    return EmailText(
-        f"{network}: your return for {period}",
-        f"{hello}\n\nWe have not yet received the {network} return for the {region} RIA plan and regional update, "
-        f"{period}. Could you fill it in and send it back? A copy of the workbook, pre-filled with what the network "
-        "said last round where there is one, can be sent again on request.\n\nThank you.\n",
-    )
 
 
 _TEMPLATE = r"""<!DOCTYPE html>
@@ -118,16 +82,19 @@ pre { white-space: pre-wrap; background: #f4f4f4; border: 1px solid #8c8c8c; pad
 .rug td { text-align: center; font-size: .85rem; color: #000000; }
 .rug th { font-size: .85rem; }
 .note { color: #333333; }
-@media print { button, .skip { display: none; } details > pre { display: block; } a { color: #000000; } }
+@media print { button, .skip, details { display: none; } a { color: #000000; } }
 </style>
 </head>
 <body>
 <a class="skip" href="#returns">Skip to the returns</a>
 <main>
 <h1>{{ title }}</h1>
+{%- if stage %}
+<p><strong>{{ stage }}</strong></p>
+{%- endif %}
 <p class="note">{{ summary }}</p>
 
-<h2 id="glance">The round at a glance</h2>
+<h2 id="glance">Summary</h2>
 <ul class="counts">
 {%- for count in counts %}
 <li style="color: {{ count.color }}; background: {{ count.background }}"><span class="number">{{ count.number }}</span>
@@ -135,7 +102,7 @@ pre { white-space: pre-wrap; background: #f4f4f4; border: 1px solid #8c8c8c; pad
 {%- endfor %}
 </ul>
 <table>
-<caption>Every network of region.toml</caption>
+<caption>Every network in the plan</caption>
 <thead><tr><th scope="col">Network</th><th scope="col">State</th><th scope="col">Return</th>
 <th scope="col">Details</th></tr></thead>
 <tbody>
@@ -155,6 +122,9 @@ pre { white-space: pre-wrap; background: #f4f4f4; border: 1px solid #8c8c8c; pad
 {%- for ret in returns_with_problems %}
 <section aria-labelledby="return-{{ loop.index }}">
 <h3 id="return-{{ loop.index }}">{{ ret.file }}{% if ret.network %} ({{ ret.network }}){% endif %}: {{ ret.status }}</h3>
+<p>{% if ret.chair %}Chair: {{ ret.chair }}. {% endif %}
+{%- if ret.mailto %}<a href="{{ ret.mailto }}">Email {{ ret.email }} about these</a>
+{%- else %}No email known for this network: add email to it in region.toml.{% endif %}</p>
 {%- for group in ret.sheets %}
 <h4>{{ group.sheet }}</h4>
 <ul class="problems">
@@ -164,14 +134,22 @@ pre { white-space: pre-wrap; background: #f4f4f4; border: 1px solid #8c8c8c; pad
 {%- endfor %}
 </ul>
 {%- endfor %}
-<p><button type="button" data-copy="text-{{ loop.index }}" aria-describedby="copied-{{ loop.index }}">
-Copy these problems for an email</button>
+<p><button type="button" data-copy="text-{{ loop.index }}" aria-describedby="copied-{{ loop.index }}"
+aria-label="Copy these problems for an email: {{ ret.file }}">Copy these problems for an email</button>
 <span id="copied-{{ loop.index }}" role="status" aria-live="polite"></span></p>
 <details><summary>Show them as plain text</summary>
 <pre id="text-{{ loop.index }}">{{ ret.text }}</pre>
 </details>
 </section>
 {%- endfor %}
+
+{%- if others %}
+<h2 id="others">Other messages</h2>
+<ul>
+{%- for p in others %}<li><strong>{{ p.severity }}</strong>: {{ p.message }}{% if p.hint %} ({{ p.hint }}){% endif %}</li>
+{%- endfor %}
+</ul>
+{%- endif %}
 
 <h2 id="chase">Networks to chase</h2>
 {%- if chase %}
@@ -269,8 +247,9 @@ document.querySelectorAll("button[data-copy]").forEach(function (button) {
 
 
 def round_html(check: CheckResult, status: FolderStatus, *, changes: Changes | None = None,
-               documents: list[str] | tuple[str, ...] = ()) -> str:
-    """The round's report.html, from a check (or a merge's check) and who has returned."""
+               documents: list[str] | tuple[str, ...] = (), merged: bool = True) -> str:
+    """The round's report.html, from a check (or a merge's check) and who has returned. ``merged``:
+    written by a merge, beside its documents; else by check, before any merge."""
     import jinja2
 
     from .context import plan_context
@@ -279,9 +258,9 @@ def round_html(check: CheckResult, status: FolderStatus, *, changes: Changes | N
 
     region, report, outcome = check.region, check.report, check.outcome
     networks, chase = [], []
+    by_network = {s.network: s for s in status.networks}
     for s in status.networks:
-        state = "carried" if s.state == "missing" and s.carried_from else s.state
-        word, symbol, color, background = STATES[state]
+        word, symbol, color, background = STATES[s.state]
         if s.state == "returned":
             detail = ", ".join(x for x in (s.date_submitted, s.completed_by) if x)
         elif s.state == "invalid":
@@ -289,32 +268,44 @@ def round_html(check: CheckResult, status: FolderStatus, *, changes: Changes | N
         elif s.state == "unknown":
             detail = "a file in the folder may be its return: " + ", ".join(s.may_be_in)
         else:
-            detail = f"content kept from {s.carried_from}" if s.carried_from else "no return yet"
+            detail = "no return yet"
+        if s.carried_from:
+            detail += f"; {_CARRIED[0].lower()}: what it said in {s.carried_from} is used"
         networks.append({"network": s.network, "word": word, "symbol": symbol, "color": color,
                          "background": background, "file": s.file or "", "detail": detail})
         if s.state in ("missing", "unknown"):
-            email = reminder_text(s.network, s.chase, region.period, region.region)
+            subject, body = email_text(region, "reminder", s.network, s.chase)
             chase.append({"network": s.network, "chair": s.chase, "name": (s.chase or s.network).split(" (")[0],
-                          "email": _address(s.email), "mailto": mailto(s.email, email.subject, email.body)
-                          if s.email else None})
+                          "email": _address(s.email), "mailto": mailto(s.email, subject, body) if s.email else None})
     counts = []
-    for state in ("returned", "invalid", "missing", "carried", "unknown"):
-        number = sum(n["word"] == STATES[state][0] for n in networks)
+    for state in ("returned", "invalid", "missing", "unknown"):
+        number = sum(s.state == state for s in status.networks)
         if number or state != "unknown":
             word, symbol, color, background = STATES[state]
             counts.append({"number": number, "word": word, "symbol": symbol, "color": color, "background": background})
+    carried = sum(bool(s.carried_from) for s in status.networks)
+    if carried:
+        word, symbol, color, background = _CARRIED
+        counts.append({"number": carried, "word": word, "symbol": symbol, "color": color, "background": background})
     returns = []
     for account in outcome.returns:
         found = [p for p in report.by_file([a.file for a in outcome.returns]) if p.file == account.file]
         if not found:
             continue
+        network = by_network.get(account.network or "")
+        subject, body = email_text(region, "problems", account.network or "", network.chase if network else None,
+                                   found)
         returns.append({
             "file": account.file, "network": account.network, "status": return_status(report, account),
+            "chair": network.chase if network else None, "email": _address(network.email) if network else None,
+            "mailto": mailto(network.email, subject, body) if network and network.email else None,
             "sheets": [{"sheet": sheet or "The whole file", "problems": [
                 {"cell": p.cell, "severity": "Error" if p.severity is Severity.ERROR else "To check",
-                 "message": p.message, "hint": p.hint} for p in group]} for sheet, group in _by_sheet(found).items()],
+                 "message": p.message, "hint": p.hint} for p in group]} for sheet, group in by_sheet(found).items()],
             "text": problems_text(found),
         })
+    others = [{"severity": "Error" if p.severity is Severity.ERROR else "Note", "message": p.message, "hint": p.hint}
+              for p in report.by_file() if not p.file or p.file not in {a.file for a in outcome.returns}]
     plan = check.plan
     context = plan_context(plan) if plan is not None else {}
     changes_lists = []
@@ -329,11 +320,17 @@ def round_html(check: CheckResult, status: FolderStatus, *, changes: Changes | N
             ("Chairs and directors", [f"{c.network}, {c.role}: {c.before or 'none'} to {c.after or 'none'}"
                                       for c in changes.people]),
         ]
+    if merged:
+        title, stage = f"{region.region}, {region.period}: the round at a glance", None
+    else:
+        title = f"{region.region}, {region.period}: the returns so far"
+        stage = ("Checked only: no documents were written. " + (
+            "A merge stops on these errors: fix them, or merge with --skip-invalid to leave those returns out."
+            if report.errors else "A merge would write the documents from these returns."))
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     return env.from_string(_TEMPLATE).render(
-        title=f"{region.region}, {region.period}: the round at a glance",
-        summary=summary_line(report, outcome),
-        counts=counts, networks=networks, returns_with_problems=returns, chase=chase,
+        title=title, stage=stage, summary=summary_line(report, outcome),
+        counts=counts, networks=networks, returns_with_problems=returns, others=others, chase=chase,
         changes=changes, changes_lists=changes_lists,
         rag_summary=context.get("rag_summary") if plan is not None and plan.themes else None,
         rug=rug_context(plan) if plan is not None and plan.indicator_values else None,

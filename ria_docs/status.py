@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from email.utils import parseaddr
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -151,10 +152,13 @@ def status_of(check: CheckResult) -> FolderStatus:
                                           account.completed_by))
         elif sent:
             account = max(sent, key=lambda a: len(report.errors_in(a.file)))
+            last = last_returns.get(config.name)
+            # Whom to write to about the errors: region.toml's address first, as for chasing.
             statuses.append(NetworkStatus(config.name, "invalid", account.file, account.date_submitted,
                                           account.completed_by, errors=len(report.errors_in(account.file)),
                                           chase=_display(networks[config.name].chair),
-                                          email=account.email or config.email))
+                                          email=config.email or account.email or (last.email if last else None),
+                                          carried_from=check.outcome.carried_forward.get(config.name)))
         else:
             chair = networks[config.name].chair
             last = last_returns.get(config.name)
@@ -195,7 +199,7 @@ def to_text(status: FolderStatus | list[NetworkStatus]) -> str:
     width = max(len(s.network) for s in statuses)
     lines = []
     for s in statuses:
-        who = " ".join(x for x in (s.chase, f"<{s.email}>" if s.email else None) if x)
+        who = " ".join(x for x in (s.chase, f"<{parseaddr(s.email)[1] or s.email}>" if s.email else None) if x)
         if s.state == "returned":
             detail = ", ".join(x for x in (s.file, s.date_submitted, s.completed_by) if x)
         elif s.state == "invalid":

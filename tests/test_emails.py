@@ -41,10 +41,10 @@ def test_a_chair_whose_return_has_errors_gets_them_quoted_with_the_fixes(drafts)
     message = _read(written["EMSIG Schools and Learning Leads - problems.eml"])
     assert message["X-Unsent"] == "1"
     assert message["From"] == "RIA team <ria@example.org.uk>"
-    assert message["Subject"] == "EMSIG Schools and Learning Leads: 1 problem(s) to fix in your return for March 2020"
+    assert message["Subject"] == "EMSIG Schools and Learning Leads: your return for March 2020 needs correcting"
     assert message["To"].addresses[0].addr_spec.endswith("@example.org.uk")
     body = message.get_body().get_content()
-    assert body.startswith("Dear Kathryn Boulton,")
+    assert body.startswith("Dear Kathryn Boulton,") and body.endswith("Thank you,\nRIA team\n")
     assert ('- cell D2: RAG "Purple" is not a RAG status. How to fix: use Red, Amber, Green or Blue (complete), '
             "or R, A, G, B; leave it blank if not yet rated") in body
     assert list(message.iter_attachments()) == []
