@@ -408,3 +408,17 @@ def test_an_output_folder_that_cannot_be_made_is_a_message_not_a_traceback(tmp_p
     assert result.exit_code == 1
     assert result.output == (f"Error: {tmp_path / 'afile' / 'round'}: cannot be written (Not a directory). "
                              "Choose a folder you can write to.\n")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_plan_the_team_saved_in_libreoffice_imports_the_same(example_outputs, tmp_path):
+    import subprocess
+
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "saved"),
+                    str(example_outputs / "ria-plan.docx")], check=True, capture_output=True, timeout=180)
+    import_plan(tmp_path / "saved" / "ria-plan.docx", tmp_path / "imported", period="December 2019")
+    original = json.loads((example_outputs / "plan.json").read_text(encoding="utf-8"))
+    imported = json.loads((tmp_path / "imported" / "plan.json").read_text(encoding="utf-8"))
+    assert _content(imported) == _content(original)
