@@ -17,12 +17,10 @@ import json
 import os
 import re
 import tempfile
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from .docx_reader import Cell, Para, blocks, distinct, open_document
 from .exceptions import PlanDocumentError, RegionError
 from .merge import merge_returns
 from .model import TICK_FIELDS, Activity, Person, Plan, Rag, Source, Text, Ticks
@@ -30,27 +28,20 @@ from .network_return import NetworkReturn, ThemeEntry
 from .region import RegionConfig, load_region
 from .report import Report
 from .return_layout import NOT_TICKED, RAG_WORDS, TICKED
-from .text import clean_text, loose_key
+from .text import loose_key
 
-if TYPE_CHECKING:
-    from lxml import etree
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 REGION_TOML, PLAN_JSON, IMPORT_REPORT = "region.toml", "plan.json", "import-report.md"
 # "East Midlands Regional Improvement and Innovation Alliance Plan 2019/20", "East Midlands RIA Plan 2019-20".
 _TITLE = re.compile(r"^(?P<region>.+?)\s+(?:Regional Improvement and Innovation Alliance|RIA)(?:\s+\(RIA\))?\s+Plan\b",
                     re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\s*[/-]\s*(?:(?:19|20)?\d\d)\b")
 _SECTION = re.compile(r"^\s*Section\s+(?P<letter>[A-D])\b\s*[:.\-\u2013\u2014]?\s*", re.I)
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _THEME = re.compile(r"^(?:Theme\s+)?\(?(?P<code>[A-Za-z0-9]{1,3})\s*[:.)\-\u2013\u2014]\s*(?P<title>.+)$", re.I)
 # The shades a RAG cell may have instead of a word: Word's and the documents' reds, ambers, greens and blues.
 _RAG_SHADES = [(Rag.RED, (0xFF, 0x00, 0x00)), (Rag.RED, (0xF8, 0x69, 0x6B)), (Rag.AMBER, (0xFF, 0xC0, 0x00)),
                (Rag.AMBER, (0xFF, 0xEB, 0x84)), (Rag.GREEN, (0x00, 0xB0, 0x50)), (Rag.GREEN, (0x92, 0xD0, 0x50)),
                (Rag.GREEN, (0x63, 0xBE, 0x7B)), (Rag.BLUE, (0x00, 0x70, 0xC0)), (Rag.BLUE, (0x9D, 0xC3, 0xE6))]
 _CONTINUED = " (continued)"
-# A bullet glyph, or a dash or star and a space ("-5%" is a figure, not a bullet).
-_TYPED_BULLET = re.compile(r"^(?:[\u2022\u00b7\u25aa\u25ab\u25e6\u2023\u2219\uf0b7]\s*|[-\u2013\u2014*]\s+)(?=\S)")
 # Words too common in network names to tell one network from another.
 _GENERIC = {"leads", "lead", "group", "network", "networks", "and", "regional", "region", "la", "the", "of", "for"}
 CYCLE_INTRO = "The elements of the regional improvement cycle are:"
@@ -78,186 +69,6 @@ class ImportResult:
     written: list[Path] = field(default_factory=list)
 
 
-# -- the document as blocks and cells ----------------------------------------------------------------
-
-@dataclass
-class _Para:
-    text: str
-    style: str  # the style's name ("List Bullet"), "" for the default
-    listed: bool  # a Word list paragraph (numbering, or a list style)
-    boxes: list[str] = field(default_factory=list)  # the text of text boxes anchored in it (not its own text)
-
-
-@dataclass(eq=False)
-class _Cell:
-    paragraphs: list[_Para]
-    row: int  # 1-based, as the report names them
-    column: int
-    fill: str | None = None  # its shading ("FF0000"), where it has one
-    nested: list[str] = field(default_factory=list)  # a table inside it, a row a line ("Milestone | Date")
-
-    @property
-    def lines(self) -> list[str]:
-        """Its text as items: a line each, bullets typed before them ("•", "·", "-") taken off;
-        letters and numbers ("a)", "1.") are the text's own and stay."""
-        items = []
-        for para in self.paragraphs:
-            for line in para.text.split("\n"):
-                item = _TYPED_BULLET.sub("", line.strip()).strip()
-                if item:
-                    items.append(item)
-        return items
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.lines)
-
-    @property
-    def items(self) -> list[str]:
-        """Its lines, and a table inside it as a line a row."""
-        return self.lines + self.nested
-
-    @property
-    def shown(self) -> str:
-        """Its text as it stands, markers and all (a tick cell's "●" is its content)."""
-        return " ".join(" ".join(p.text.split()) for p in self.paragraphs if p.text.strip())
-
-
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-# Text that is not the paragraph's own: a text box's, the fallback copy of a drawing, text moved or deleted
-# with changes tracked.
-_NOT_ITS_OWN = {f"{_W}txbxContent", f"{_MC}Fallback", f"{_W}moveFrom", f"{_W}del"}
-# Symbols from Word's Insert > Symbol (Wingdings and the like), as the characters they show.
-_SYMBOLS = {"F0FC": "✓", "F0FE": "☒", "F0FD": "☒", "F0FB": "✗", "F0A8": "☐", "F06F": "☐", "F06C": "●",
-            "F09F": "•", "F0A7": "▪", "F0D6": "✓", "F0D5": "✗", "F050": "✓", "F04F": "✗"}
-
-
-def _own(node: etree._Element, p: etree._Element) -> bool:
-    """Whether ``node`` is the paragraph's own text (not in a text box, a drawing's fallback, a move)."""
-    parent = node.getparent()
-    while parent is not None and parent is not p:
-        if parent.tag in _NOT_ITS_OWN:
-            return False
-        parent = parent.getparent()
-    return True
-
-
-def _paragraph(p: etree._Element, style_names: dict[str, str]) -> _Para:
-    parts = []
-    for node in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}sym"):
-        if not _own(node, p):
-            continue
-        if node.tag == f"{_W}t":
-            parts.append(node.text or "")
-        elif node.tag == f"{_W}tab":
-            parts.append("\t")
-        elif node.tag in (f"{_W}br", f"{_W}cr"):
-            parts.append("\n")
-        else:  # a symbol: its character, as far as it is known
-            parts.append(_SYMBOLS.get((node.get(f"{_W}char") or "").upper(), "?"))
-    boxes = []
-    for box in p.iter(f"{_W}txbxContent"):
-        if not any(a.tag == f"{_MC}Fallback" for a in box.iterancestors()):
-            text = " ".join(" ".join((t.text or "") for t in q.iter(f"{_W}t")) for q in box.iter(f"{_W}p")).strip()
-            if text:
-                boxes.append(" ".join(text.split()))
-    style = p.find(f"{_W}pPr/{_W}pStyle")
-    style_name = style_names.get(style.get(f"{_W}val", ""), "") if style is not None else ""
-    listed = p.find(f"{_W}pPr/{_W}numPr") is not None or "list" in style_name.lower()
-    text = clean_text(_BOOKMARK.sub("", "".join(parts))).text
-    return _Para(text, style_name, listed, boxes)
-
-
-def _cell(tc: etree._Element, style_names: dict[str, str], row: int, column: int) -> _Cell:
-    """A table cell: its own paragraphs (a table inside it is read a row a line), and its shading."""
-    paragraphs, nested = [], []
-    for child in tc:
-        if child.tag == f"{_W}p":
-            paragraphs.append(_paragraph(child, style_names))
-        elif child.tag == f"{_W}tbl":
-            for inner in _table(child, style_names):
-                line = " | ".join(c.text for c in _distinct([inner]) if c.text)
-                if line:
-                    nested.append(line)
-        elif child.tag == f"{_W}sdt":
-            paragraphs += [_paragraph(q, style_names) for q in child.iter(f"{_W}p")]
-    shading = tc.find(f"{_W}tcPr/{_W}shd")
-    fill = shading.get(f"{_W}fill") if shading is not None else None
-    return _Cell(paragraphs, row, column, fill if fill and fill.lower() != "auto" else None, nested)
-
-
-def _table(tbl: etree._Element, style_names: dict[str, str]) -> list[list[_Cell]]:
-    """The table as rows of cells, one per grid column: a cell spanning columns, or merged down
-    from the row above, is the same _Cell in each place it covers."""
-    rows: list[list[_Cell]] = []
-    for number, tr in enumerate(tbl.iter(f"{_W}tr"), start=1):
-        if tr.getparent() is not tbl:
-            continue  # a row of a table nested in a cell
-        row: list[_Cell] = []
-        before = tr.find(f"{_W}trPr/{_W}gridBefore")
-        row += [_Cell([], number, c + 1) for c in range(int(before.get(f"{_W}val", "0")) if before is not None else 0)]
-        for tc in tr.findall(f"{_W}tc"):
-            span_element = tc.find(f"{_W}tcPr/{_W}gridSpan")
-            span = int(span_element.get(f"{_W}val", "1")) if span_element is not None else 1
-            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
-            above = rows[-1][len(row)] if rows and len(rows[-1]) > len(row) else None
-            if merge is not None and merge.get(f"{_W}val", "continue") == "continue" and above is not None:
-                cell = above
-            else:
-                cell = _cell(tc, style_names, number, len(row) + 1)
-            row += [cell] * span
-        rows.append(row)
-    return rows
-
-
-def _blocks(body: etree._Element, style_names: dict[str, str]) -> Iterator[_Para | list[list[_Cell]]]:
-    for child in body:
-        if child.tag == f"{_W}p":
-            yield _paragraph(child, style_names)
-        elif child.tag == f"{_W}tbl":
-            rows = child.findall(f"{_W}tr")
-            cells = rows[0].findall(f"{_W}tc") if len(rows) == 1 else []
-            if len(cells) == 1 and cells[0].find(f"{_W}tbl") is not None:
-                yield from _blocks(cells[0], style_names)  # a one-cell table laying out what is inside it
-            else:
-                yield _table(child, style_names)
-        elif child.tag == f"{_W}sdt":  # a content control (a contents list, say): its paragraphs
-            content = child.find(f"{_W}sdtContent")
-            if content is not None:
-                yield from _blocks(content, style_names)
-
-
-# -- reading -------------------------------------------------------------------------------------------
-
-def _open(path: Path) -> tuple[etree._Element, dict[str, str]]:
-    import docx
-
-    what = "an RIA plan saved as a Word document (.docx)"
-    try:
-        head = path.read_bytes()[:8]
-    except FileNotFoundError:
-        raise PlanDocumentError(f"{path}: no such file. Give {what}.") from None
-    except OSError as exc:
-        raise PlanDocumentError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    if not head:
-        raise PlanDocumentError(f"{path}: is empty (0 bytes). Give {what}.")
-    if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")) and "EncryptedPackage".encode("utf-16-le") in \
-            path.read_bytes()[:1 << 20]:
-        raise PlanDocumentError(f"{path}: is protected with a password, so it cannot be read. Open it in Word, "
-                                "remove the password (File > Info > Protect Document), save it and import that.")
-    if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
-        raise PlanDocumentError(f"{path}: is an old Word document (.doc). Open it in Word or LibreOffice and save it "
-                                "as a Word Document (.docx), then import that.")
-    if not zipfile.is_zipfile(path):
-        raise PlanDocumentError(f"{path}: is not a Word document. Give {what}.")
-    try:
-        document = docx.Document(str(path))
-    except Exception:  # noqa: BLE001 - python-docx raises many kinds for a package that is not a document
-        raise PlanDocumentError(f"{path}: could not be opened as a Word document. Give {what}.") from None
-    names = {style.style_id: style.name or "" for style in document.styles}
-    return document.element.body, names
-
-
 class _Importer:
     def __init__(self, path: Path, region_name: str | None, period: str | None, plan_year: str | None = None):
         self.path = path
@@ -272,22 +83,22 @@ class _Importer:
         self.networks: list[dict] = []  # name, chair, director, contribution
         self.chart_heading = False  # Section A has its "Regional Networks" part
         self.last_table: tuple[str | None, str, int] | None = None  # (section, kind, width) of the last plan table
-        self.last_header: tuple[list[_Cell], list[_Cell] | None] | None = None  # its header row and the next
+        self.last_header: tuple[list[Cell], list[Cell] | None] | None = None  # its header row and the next
 
     def note(self, kind: str, where: str, message: str) -> None:
         self.notes.append(ImportNote(kind, where, message))
 
-    def source(self, table: str, cell: _Cell) -> Source:
+    def source(self, table: str, cell: Cell) -> Source:
         return Source(file=self.file, sheet=table, cell=f"row {cell.row}, cell {cell.column}")
 
     # -- walking the document
     def read(self) -> None:
-        body, style_names = _open(self.path)
+        body, style_names = open_document(self.path)
         section: str | None = None
         in_chart = False
         title: list[str] = []
-        for block in _blocks(body, style_names):
-            if isinstance(block, _Para):
+        for block in blocks(body, style_names):
+            if isinstance(block, Para):
                 for box in block.boxes:
                     self.note("unplaced", f"a text box in {f'Section {section}' if section else 'the title'}",
                               f'"{_short(box)}": text boxes are not part of the plan\'s text')
@@ -325,7 +136,7 @@ class _Importer:
             self.note("guess", "Section A, the reporting chart", "the chart is not a table (a Word drawing?), so "
                       "who reports to whom is not read: add reports_to to the networks in region.toml")
 
-    def table(self, rows: list[list[_Cell]], section: str | None, in_chart: bool) -> None:
+    def table(self, rows: list[list[Cell]], section: str | None, in_chart: bool) -> None:
         if not rows:
             return
         at, kind = _header_row(rows)
@@ -335,7 +146,7 @@ class _Importer:
             self.note("guess", f"a table in Section {section}", f"a table with no header, below the {kind} table "
                       "and as wide, is read as more of it")
         for skipped in rows[:max(at, 0)]:
-            for cell in _distinct([skipped]):
+            for cell in distinct([skipped]):
                 if cell.text:
                     self.note("skipped", f"a title row of the {kind or 'a'} table", f'"{_short(cell.text)}"')
         if at >= 0:
@@ -362,17 +173,17 @@ class _Importer:
             self.note("skipped", "Section A", "the improvement cycle table: the template's own text")
         else:
             where = f"a table in Section {section}" if section else "a table before Section A"
-            for cell in _distinct(rows):
+            for cell in distinct(rows):
                 if cell.text:
                     self.note("unplaced", f"{where}, row {cell.row}, cell {cell.column}",
                               f'"{_short(cell.text)}" (a table whose headers are not a plan\'s: {joined[:80]})')
 
-    def section_a_chart(self, rows: list[list[_Cell]]) -> None:
+    def section_a_chart(self, rows: list[list[Cell]]) -> None:
         """The reporting chart as ria-docs draws it: a top group across the row, then each group
         reporting to it with the groups reporting to that group listed beside it."""
         top: str | None = None
         for row in rows:
-            cells = _distinct([row])
+            cells = distinct([row])
             if len(cells) == 1:
                 top = cells[0].text
                 if top:
@@ -385,25 +196,25 @@ class _Importer:
                 for cell in cells[1:]:
                     self.chart += [(line, member) for line in cell.lines]
 
-    def _unplaced_columns(self, table: str, header: list[_Cell], keys: list[str | None]) -> None:
+    def _unplaced_columns(self, table: str, header: list[Cell], keys: list[str | None]) -> None:
         for index, key in enumerate(keys):
             if key is None and header[index].text and (index == 0 or header[index] is not header[index - 1]):
                 self.note("unplaced", f"{table} table, column {index + 1}", f'the column "{header[index].text}" is '
                           f"not one of {table}'s; its cells are listed below")
 
-    def _rest_of_row(self, table: str, row: list[_Cell], keys: list[str | None], done: set[int]) -> None:
+    def _rest_of_row(self, table: str, row: list[Cell], keys: list[str | None], done: set[int]) -> None:
         for i, key in enumerate(keys):
             if key is None and i < len(row) and row[i].text and id(row[i]) not in done:
                 done.add(id(row[i]))
                 self.note("unplaced", f"{table} table, row {row[i].row}, cell {row[i].column}", f'"{_short(row[i].text)}"')
 
     @staticmethod
-    def _is_header_again(row: list[_Cell], header: list[_Cell]) -> bool:
+    def _is_header_again(row: list[Cell], header: list[Cell]) -> bool:
         """A header row typed again further down (a table continued on a new page, by hand)."""
         texts = [loose_key(c.text) for c in row]
         return any(texts) and texts == [loose_key(c.text) for c in header][:len(texts)]
 
-    def section_b(self, header: list[_Cell], rows: list[list[_Cell]], _second: list[_Cell] | None) -> None:
+    def section_b(self, header: list[Cell], rows: list[list[Cell]], _second: list[Cell] | None) -> None:
         # By header words: "Actions" is the actions of the column before it (support, or strengths and offers).
         keys: list[str | None] = []
         last = None
@@ -439,7 +250,7 @@ class _Importer:
             self._rest_of_row("Section B", row, keys, done)
             self.la_rows.append((la, found))
 
-    def section_c(self, header: list[_Cell], rows: list[list[_Cell]], second: list[_Cell] | None) -> None:
+    def section_c(self, header: list[Cell], rows: list[list[Cell]], second: list[Cell] | None) -> None:
         sub_keys = [_column_key(loose_key(c.text)) for c in second or []]
         two_rows = any(key in (*TICK_FIELDS, "rag") for key in sub_keys)
         if two_rows:
@@ -504,7 +315,7 @@ class _Importer:
             theme["activities"].append((bullets, rag, ticks, self.source("Section C table", activity)))
             self._rest_of_row("Section C", row, keys, done)
 
-    def _theme(self, label: str, cell: _Cell) -> dict:
+    def _theme(self, label: str, cell: Cell) -> dict:
         match = _THEME.match(label)
         if match:
             code, title = match.group("code").upper(), match.group("title").strip()
@@ -530,7 +341,7 @@ class _Importer:
         self.themes.append(theme)
         return theme
 
-    def _rag(self, cell: _Cell | None) -> Rag | None:
+    def _rag(self, cell: Cell | None) -> Rag | None:
         """The RAG status a cell says, or its shading shows (the nearest of red, amber, green and blue)."""
         if cell is None:
             return None
@@ -551,7 +362,7 @@ class _Importer:
                   f"no RAG word, but shaded #{cell.fill.upper()}: taken to be {nearest[0].value}")
         return nearest[0]
 
-    def section_d(self, header_cells: list[_Cell], rows: list[list[_Cell]], _second: list[_Cell] | None) -> None:
+    def section_d(self, header_cells: list[Cell], rows: list[list[Cell]], _second: list[Cell] | None) -> None:
         header = [loose_key(c.text) for c in header_cells]
 
         def column(wanted: str, unwanted: str = "") -> int | None:
@@ -690,7 +501,7 @@ class _Importer:
         return found
 
 
-def _section_heading(para: _Para) -> str | None:
+def _section_heading(para: Para) -> str | None:
     """The section a paragraph heads ("Section C:<tab>Joint work programme", "Section C - Joint work
     programme", "Section C Joint work programme", or a Heading style with "Section C"), else None: a
     sentence that starts "Section C - the joint work programme - is..." is not a heading."""
@@ -705,7 +516,7 @@ def _section_heading(para: _Para) -> str | None:
     return letter if rest and loose_key(_SECTION_TITLES[letter]).startswith(rest) else None
 
 
-def _header_row(rows: list[list[_Cell]]) -> tuple[int, str | None]:
+def _header_row(rows: list[list[Cell]]) -> tuple[int, str | None]:
     """(index of the header row, which plan table it heads) among the table's first three rows."""
     for at, row in enumerate(rows[:3]):
         header = [loose_key(cell.text) for cell in row]
@@ -736,17 +547,6 @@ def _column_key(words: str) -> str | None:
     return None
 
 
-def _distinct(rows: list[list[_Cell]]) -> list[_Cell]:
-    seen: set[int] = set()
-    cells = []
-    for row in rows:
-        for cell in row:
-            if id(cell) not in seen:
-                seen.add(id(cell))
-                cells.append(cell)
-    return cells
-
-
 def _short(text: str, length: int = 70) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
@@ -755,7 +555,7 @@ def _network_key(name: str) -> str:
     return loose_key(name.replace("&", " and "))
 
 
-def _person(cell: _Cell | None) -> tuple[str, str | None] | None:
+def _person(cell: Cell | None) -> tuple[str, str | None] | None:
     """"Name (LA)", or "Name" and "(LA)" on two lines, or "Name" alone."""
     if cell is None or not cell.text:
         return None
