@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import re
 from dataclasses import dataclass, field
 from email import policy
 from email.headerregistry import Address
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from .outputs import DOCUMENTS, RUG_XLSX, pdf_name
 from .report import Problem, Severity
+from .returns import return_file_name, safe_name
 
 if TYPE_CHECKING:
     from .pipeline import CheckResult
@@ -46,6 +46,12 @@ DEFAULTS = {
         "Dear colleagues,\n\nPlease find attached the {region} RIA plan {plan_year} and the regional update for "
         "{period}.\n\nBest wishes,\n{team}\n"),
 }
+
+CIRCULATION_EML = "circulation.eml"
+# CRLF line ends, as mail files have them; headers left whole up to the 998 characters RFC 5322 allows (folded
+# at 78, a long subject broke after "Subject:" and read back with a space in front).
+_POLICY = policy.SMTP.clone(max_line_length=998)
+_ATTACHED = (*DOCUMENTS, *map(pdf_name, DOCUMENTS), RUG_XLSX)
 
 
 def by_sheet(problems: list[Problem]) -> dict[str | None, list[Problem]]:
@@ -70,8 +76,14 @@ def problems_text(problems: list[Problem]) -> str:
 
 def team_name(region: RegionConfig) -> str:
     """How the drafts sign off: team_email's name, else "<region> RIA team"."""
-    name = _addresses(region.team_email)[0].display_name if _addresses(region.team_email) else ""
-    return name or f"{region.region} RIA team"
+    team = _addresses(region.team_email)
+    return (team[0].display_name if team else "") or f"{region.region} RIA team"
+
+
+def address_of(text: str | None) -> str | None:
+    """The address alone ("a@b.org") of "Name <a@b.org>" as region.toml or a return gives it."""
+    found = _addresses(text)
+    return found[0].addr_spec if found else text
 
 
 def email_text(region: RegionConfig, kind: str, network: str = "", chair: str | None = None,
@@ -84,11 +96,6 @@ def email_text(region: RegionConfig, kind: str, network: str = "", chair: str | 
               "problems": problems_text(problems) if problems else ""}
     return (_wording(region, f"{kind}_subject").format(**values),
             _wording(region, f"{kind}_body").format(**values))
-CIRCULATION_EML = "circulation.eml"
-# CRLF line ends, as mail files have them; headers left whole up to the 998 characters RFC 5322 allows (folded
-# at 78, a long subject broke after "Subject:" and read back with a space in front).
-_POLICY = policy.SMTP.clone(max_line_length=998)
-_ATTACHED = (*DOCUMENTS, *map(pdf_name, DOCUMENTS), RUG_XLSX)
 
 
 @dataclass
@@ -108,11 +115,6 @@ def _addresses(text: str | list[str] | None) -> list[Address]:
             user, domain = address.rsplit("@", 1)
             found.append(Address(display_name=name, username=user, domain=domain))
     return found
-
-
-def _file_name(text: str) -> str:
-    """A draft's name from a network's: characters no file system takes become "-"."""
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", text).strip(" .") or "network"
 
 
 def _wording(region: RegionConfig, key: str) -> str:
@@ -155,12 +157,12 @@ def draft_emails(check: CheckResult, statuses: list[NetworkStatus], *, documents
         if status.state == "invalid" and status.file:
             found = [p for p in report.by_file() if p.file == status.file]
             subject, body = email_text(region, "problems", status.network, status.chase, found)
-            name, attachments = f"{_file_name(status.network)} - problems.eml", dict[str, bytes]()
+            name, attachments = f"{safe_name(status.network)} - problems.eml", dict[str, bytes]()
         elif status.state in ("missing", "unknown"):
             subject, body = email_text(region, "reminder", status.network, status.chase)
-            name, attachments = f"{_file_name(status.network)} - reminder.eml", {}
-            if status.network in workbook_for:
-                attachments[_file_name(f"{status.network} - {region.period}") + ".xlsx"] = workbook_for[status.network]
+            name, attachments = f"{safe_name(status.network)} - reminder.eml", {}
+            if status.network in workbook_for:  # named as `ria-docs returns` names it
+                attachments[return_file_name(status.network, region.period)] = workbook_for[status.network]
         else:
             continue
         drafts[name] = _message(region, to, subject, body, attachments)

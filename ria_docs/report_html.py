@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .emails import by_sheet, email_text, problems_text
+from .emails import address_of, by_sheet, email_text, problems_text
 from .report import Severity
 
 if TYPE_CHECKING:
@@ -35,16 +35,8 @@ _CARRIED = ("Carried forward", "↺", "#123a6b", "#dde8f8")
 
 def mailto(address: str, subject: str, body: str) -> str:
     """A link that opens a new email: ``address`` may be "Name <a@b.org>"; the link takes the address alone."""
-    from email.utils import parseaddr
-
-    address = parseaddr(address)[1] or address
-    return f"mailto:{quote(address, safe='@')}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
-
-
-def _address(text: str | None) -> str | None:
-    from email.utils import parseaddr
-
-    return (parseaddr(text)[1] or text) if text else None
+    return (f"mailto:{quote(address_of(address) or address, safe='@')}?subject={quote(subject, safe='')}"
+            f"&body={quote(body, safe='')}")
 
 
 _TEMPLATE = r"""<!DOCTYPE html>
@@ -276,7 +268,7 @@ def round_html(check: CheckResult, status: FolderStatus, *, changes: Changes | N
         if s.state in ("missing", "unknown"):
             subject, body = email_text(region, "reminder", s.network, s.chase)
             chase.append({"network": s.network, "chair": s.chase, "name": (s.chase or s.network).split(" (")[0],
-                          "email": _address(s.email), "mailto": mailto(s.email, subject, body) if s.email else None})
+                          "email": address_of(s.email), "mailto": mailto(s.email, subject, body) if s.email else None})
     counts = []
     for state in ("returned", "invalid", "missing", "unknown"):
         number = sum(s.state == state for s in status.networks)
@@ -297,7 +289,7 @@ def round_html(check: CheckResult, status: FolderStatus, *, changes: Changes | N
                                    found)
         returns.append({
             "file": account.file, "network": account.network, "status": return_status(report, account),
-            "chair": network.chase if network else None, "email": _address(network.email) if network else None,
+            "chair": network.chase if network else None, "email": address_of(network.email) if network else None,
             "mailto": mailto(network.email, subject, body) if network and network.email else None,
             "sheets": [{"sheet": sheet or "The whole file", "problems": [
                 {"cell": p.cell, "severity": "Error" if p.severity is Severity.ERROR else "To check",

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from email.utils import parseaddr
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from .emails import address_of
 from .text import find_match, loose_key, suggest
 
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ def to_text(status: FolderStatus | list[NetworkStatus]) -> str:
     width = max(len(s.network) for s in statuses)
     lines = []
     for s in statuses:
-        who = " ".join(x for x in (s.chase, f"<{parseaddr(s.email)[1] or s.email}>" if s.email else None) if x)
+        who = " ".join(x for x in (s.chase, f"<{address_of(s.email)}>" if s.email else None) if x)
         if s.state == "returned":
             detail = ", ".join(x for x in (s.file, s.date_submitted, s.completed_by) if x)
         elif s.state == "invalid":
