@@ -72,7 +72,7 @@ def _person(person: Person | None) -> str:
     return person.display() if person else ""
 
 
-def _rag_summary(plan: Plan) -> list[dict]:
+def rag_summary(plan: Plan) -> list[dict]:
     """Activities by RAG status, per theme, with a total row."""
     rows: list[dict] = []  # label: str, the counts: int
     for theme in plan.themes:
@@ -97,7 +97,7 @@ def plan_context(plan: Plan) -> dict:
         "period": region.period,
         "overview": region.overview_paragraphs,
         "structure": _structure(plan),
-        "rag_summary": _rag_summary(plan),
+        "rag_summary": rag_summary(plan),
         "las": [
             {"name": row.la, **{field: _lines(getattr(row, field)) for field in LA_SUPPORT_FIELDS}}
             for row in plan.la_support

@@ -155,7 +155,7 @@ def draft_emails(check: CheckResult, statuses: list[NetworkStatus], *, documents
     for status in statuses:
         to = _addresses(status.email)
         if status.state == "invalid" and status.file:
-            found = [p for p in report.by_file() if p.file == status.file]
+            found = report.problems_in(status.file)
             subject, body = email_text(region, "problems", status.network, status.chase, found)
             name, attachments = f"{safe_name(status.network)} - problems.eml", dict[str, bytes]()
         elif status.state in ("missing", "unknown"):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .changes import compare
+from .changes import Changes, compare
 from .changes import context as changes_context
 from .changes import to_markdown as changes_markdown
 from .context import plan_context, update_context
@@ -586,8 +586,8 @@ def _merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bo
     files, used, notes = dict(rendered.files), dict(rendered.used), list(rendered.notes)
     report_md = to_markdown(check.report, title=f"{check.region.region}, {check.region.period}", written=True,
                             outcome=check.outcome)
-    if check.baseline is not None:
-        changes = compare(check.baseline, plan)
+    changes = compare(check.baseline, plan) if check.baseline is not None else None
+    if changes is not None:
         used[CHANGES_DOCX] = template_path(CHANGES_DOCX, templates, inputs)
         changes_doc = render_document(
             used[CHANGES_DOCX], changes_context(changes, plan),
@@ -606,18 +606,21 @@ def _merge(inputs: Path, outputs: Path, templates: Path | None, skip_invalid: bo
         files[RUG_XLSX] = rug_workbook(plan)
     files[PLAN_JSON] = plan_json(plan)
     files[MERGE_REPORT] = report_md.encode("utf-8")
-    files[REPORT_HTML] = report_page(check, documents=sorted(files)).encode("utf-8")
+    files[REPORT_HTML] = report_page(check, documents=sorted(files), changes=changes).encode("utf-8")
     result.written = write_outputs(Path(outputs), files, replaces=MERGE_OUTPUTS)
     return result
 
 
-def report_page(check: CheckResult, documents: list[str] | tuple[str, ...] = (), *, merged: bool = True) -> str:
+def report_page(check: CheckResult, documents: list[str] | tuple[str, ...] = (), *, merged: bool = True,
+                changes: Changes | None = None) -> str:
     """report.html for a checked (or merged) folder: who has returned, every problem, whom to chase,
-    what changed since the baseline, and links to ``documents`` written beside it."""
+    what changed since the baseline (``changes``, when the caller has them already), and links to
+    ``documents`` written beside it."""
     from .report_html import round_html
     from .status import status_of
 
-    changes = compare(check.baseline, check.plan) if check.baseline is not None and check.plan is not None else None
+    if changes is None and check.baseline is not None and check.plan is not None:
+        changes = compare(check.baseline, check.plan)
     return round_html(check, status_of(check), changes=changes, documents=documents, merged=merged)
 
 

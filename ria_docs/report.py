@@ -148,6 +148,10 @@ class Report:
     def warnings_in(self, file: str) -> list[Problem]:
         return [p for p in self._by_file.get(file, []) if p.severity is Severity.WARNING]
 
+    def problems_in(self, file: str) -> list[Problem]:
+        """One file's problems in by_file's order (errors first, then as found), from the index."""
+        return self.errors_in(file) + self.warnings_in(file)
+
 
 
 def _plural(count: int, word: str) -> str:

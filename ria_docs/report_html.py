@@ -244,7 +244,7 @@ def round_html(check: CheckResult, status: FolderStatus, *, changes: Changes | N
     written by a merge, beside its documents; else by check, before any merge."""
     import jinja2
 
-    from .context import plan_context
+    from .context import rag_summary
     from .report import return_status, summary_line
     from .rug import context as rug_context
 
@@ -281,7 +281,7 @@ def round_html(check: CheckResult, status: FolderStatus, *, changes: Changes | N
         counts.append({"number": carried, "word": word, "symbol": symbol, "color": color, "background": background})
     returns = []
     for account in outcome.returns:
-        found = [p for p in report.by_file([a.file for a in outcome.returns]) if p.file == account.file]
+        found = report.problems_in(account.file)
         if not found:
             continue
         network = by_network.get(account.network or "")
@@ -296,10 +296,10 @@ def round_html(check: CheckResult, status: FolderStatus, *, changes: Changes | N
                  "message": p.message, "hint": p.hint} for p in group]} for sheet, group in by_sheet(found).items()],
             "text": problems_text(found),
         })
+    files = {a.file for a in outcome.returns}
     others = [{"severity": "Error" if p.severity is Severity.ERROR else "Note", "message": p.message, "hint": p.hint}
-              for p in report.by_file() if not p.file or p.file not in {a.file for a in outcome.returns}]
+              for p in report.by_file() if p.file not in files]
     plan = check.plan
-    context = plan_context(plan) if plan is not None else {}
     changes_lists = []
     if changes is not None:
         changes_lists = [
@@ -324,7 +324,7 @@ def round_html(check: CheckResult, status: FolderStatus, *, changes: Changes | N
         title=title, stage=stage, summary=summary_line(report, outcome),
         counts=counts, networks=networks, returns_with_problems=returns, others=others, chase=chase,
         changes=changes, changes_lists=changes_lists,
-        rag_summary=context.get("rag_summary") if plan is not None and plan.themes else None,
+        rag_summary=rag_summary(plan) if plan is not None and plan.themes else None,
         rug=rug_context(plan) if plan is not None and plan.indicator_values else None,
         documents=list(documents),
     )

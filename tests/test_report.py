@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from conftest import about
 
 from ria_docs.cli import main
+from ria_docs.report import Report
 
 
 @pytest.fixture
@@ -48,3 +49,15 @@ def test_json_report_for_programs(cycle, add_return):
     }
     assert report["returns"][0]["status"] == "1 error"
     assert report["missing_networks"] == ["2nd Tier Safeguarding Leads", "Virtual School Heads"]
+
+
+def test_one_files_problems_come_in_the_order_of_the_whole_report():
+    report = Report()
+    report.warning("ignored-cells", "w1", file="a.xlsx")
+    report.error("bad-rag", "e1", file="b.xlsx")
+    report.error("bad-rag", "e2", file="a.xlsx")
+    report.warning("notes", "w2", file="a.xlsx")
+    report.error("unknown-la", "e3", file="a.xlsx")
+    for file in ("a.xlsx", "b.xlsx"):
+        assert report.problems_in(file) == [p for p in report.by_file() if p.file == file]
+    assert [p.message for p in report.problems_in("a.xlsx")] == ["e2", "e3", "w1", "w2"]
